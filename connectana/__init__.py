@@ -1,0 +1,74 @@
+"""connectana: learning networks from online-course interaction logs.
+
+The data flow is read → Events → Network → metrics → plots, reports, exports::
+
+    import connectana as ca
+    ev = ca.read_events("forum.csv", format="table", tz="UTC")
+    net = ca.build_network(ev, ties="reply")
+    ca.summary(net)
+
+``import connectana`` is light: pandas and numpy only. igraph, matplotlib and
+the readers' parsers are imported where they are used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .errors import ConnectanaError, FormatError, InputError, SchemaError, TimestampError
+from .events import IngestReport, make_events, make_people, resolve_targets, validate_events
+from .io import read_events
+from .network import Network, build_network, project
+
+__version__ = "0.1.0"
+
+# Public names defined in modules that import heavier libraries: loaded on first use.
+_LAZY = {
+    "read_people": "connectana.people",
+    "concat_events": "connectana.people",
+    "centrality": "connectana.metrics.centrality",
+    "summary": "connectana.metrics.structure",
+    "communities": "connectana.metrics.community",
+    "growth": "connectana.metrics.growth",
+    "staff_dependence": "connectana.metrics.roles",
+    "engagement": "connectana.metrics.engagement",
+    "compare_ties": "connectana.metrics.sensitivity",
+    "pseudonymize": "connectana.privacy",
+}
+
+__all__ = [
+    "ConnectanaError",
+    "FormatError",
+    "InputError",
+    "SchemaError",
+    "TimestampError",
+    "IngestReport",
+    "make_events",
+    "make_people",
+    "resolve_targets",
+    "validate_events",
+    "read_events",
+    "Network",
+    "build_network",
+    "project",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'connectana' has no attribute {name!r}")
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            raise AttributeError(f"connectana.{name} is not available yet") from exc
+        raise
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,87 @@
+"""The errors connectana raises.
+
+Every error is a :class:`ConnectanaError`. Errors about input data are
+:class:`InputError` (or a subclass) and name, where known, the file, the row or
+record, the field, what was found and what was expected, so that a user can go
+straight to the offending cell.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ConnectanaError",
+    "InputError",
+    "SchemaError",
+    "TimestampError",
+    "FormatError",
+]
+
+
+class ConnectanaError(Exception):
+    """Base class of every error connectana raises."""
+
+
+class InputError(ConnectanaError, ValueError):
+    """Bad input data.
+
+    Parameters
+    ----------
+    reason : str
+        What is wrong, in words.
+    file, row, field : optional
+        Where: the file (path or name), the row or record (1-based data row or a
+        record id) and the field (column or key).
+    found, expected : optional
+        What was found and what was expected instead.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: Any = None,
+        row: Any = None,
+        field: Any = None,
+        found: Any = None,
+        expected: Any = None,
+    ) -> None:
+        self.reason = reason
+        self.file = None if file is None else str(file)
+        self.row = row
+        self.field = field
+        self.found = found
+        self.expected = expected
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(f"file {self.file!r}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field is not None:
+            where.append(f"field {self.field!r}")
+        text = ", ".join(where)
+        text = f"{text}: {self.reason}" if text else self.reason
+        if self.found is not None:
+            found = repr(self.found)
+            if len(found) > 80:
+                found = found[:77] + "..."
+            text += f"; found {found}"
+        if self.expected is not None:
+            text += f"; expected {self.expected}"
+        return text
+
+
+class SchemaError(InputError):
+    """A table does not have the columns or dtypes a connectana table must have."""
+
+
+class TimestampError(InputError):
+    """A timestamp column cannot be parsed, or cannot be parsed without a guess."""
+
+
+class FormatError(InputError):
+    """A file is not in the format it was read as (broken JSON, wrong root element, ...)."""

@@ -1,0 +1,562 @@
+"""The canonical Events table, the People table and the ingest report.
+
+Every reader returns an *Events* table: one row per interaction, with the
+columns below and fixed dtypes. ``validate_events`` checks a table against the
+schema; ``make_events`` turns a reader's raw records into a valid table
+(filling optional columns, fixing dtypes, resolving reply targets) and attaches
+the ingest report to ``df.attrs["ingest"]``.
+
+Columns
+-------
+event_id   str      unique id of the event (the source's id where it has one)
+timestamp  datetime64[ns, UTC]
+actor      str      the person acting (never missing in kept events)
+action     str      one of :data:`ACTIONS`
+object_id  str|NA   the object the event created (a post's id), if any
+parent_id  str|NA   the object this event answers (the parent post), if any
+thread_id  str|NA   the thread / discussion / topic / channel
+target     str|NA   the person addressed (filled by readers where the source
+                    says so, else from ``parent_id`` by :func:`resolve_targets`)
+context    str|NA   course, forum, blog or channel the event belongs to
+platform   str      the platform the event came from (``moodle``, ``slack``...)
+text       str      optional: message text, kept only with ``keep_text=True``
+role       str      optional: role of the actor as the source states it
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import SchemaError
+
+__all__ = [
+    "EVENT_ID",
+    "TIMESTAMP",
+    "ACTOR",
+    "ACTION",
+    "OBJECT_ID",
+    "PARENT_ID",
+    "THREAD_ID",
+    "TARGET",
+    "CONTEXT",
+    "PLATFORM",
+    "TEXT",
+    "ROLE",
+    "REQUIRED_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "ACTIONS",
+    "REPLY_ACTIONS",
+    "ROLES",
+    "IngestReport",
+    "validate_events",
+    "make_events",
+    "resolve_targets",
+    "empty_events",
+    "normalize_role",
+    "make_people",
+    "PERSON",
+    "GROUP",
+    "DISPLAY_NAME",
+]
+
+EVENT_ID = "event_id"
+TIMESTAMP = "timestamp"
+ACTOR = "actor"
+ACTION = "action"
+OBJECT_ID = "object_id"
+PARENT_ID = "parent_id"
+THREAD_ID = "thread_id"
+TARGET = "target"
+CONTEXT = "context"
+PLATFORM = "platform"
+TEXT = "text"
+ROLE = "role"
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    EVENT_ID,
+    TIMESTAMP,
+    ACTOR,
+    ACTION,
+    OBJECT_ID,
+    PARENT_ID,
+    THREAD_ID,
+    TARGET,
+    CONTEXT,
+    PLATFORM,
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = (TEXT, ROLE)
+
+#: The action vocabulary. ``post`` starts a thread (or a blog post, a channel
+#: message); ``reply`` answers a post inside a thread; ``comment`` comments on a
+#: blog post or a response; ``message`` is a direct message; ``mention``,
+#: ``react`` and ``share`` address a person or a post without answering it;
+#: ``view`` is reading; ``edit``/``delete`` change an existing object; anything
+#: else is ``other``.
+ACTIONS: tuple[str, ...] = (
+    "post",
+    "reply",
+    "comment",
+    "message",
+    "mention",
+    "react",
+    "share",
+    "view",
+    "edit",
+    "delete",
+    "other",
+)
+#: Actions that answer someone: the ones the ``reply`` tie definition uses.
+REPLY_ACTIONS: tuple[str, ...] = ("reply", "comment", "message")
+
+#: Normalised roles.
+ROLES: tuple[str, ...] = ("instructor", "ta", "student", "other")
+
+# People table columns
+PERSON = "person"
+GROUP = "group"
+DISPLAY_NAME = "display_name"
+
+STRING = pd.StringDtype("pyarrow")
+TIME = pd.DatetimeTZDtype("ns", "UTC")
+
+
+@dataclasses.dataclass(eq=False)
+class IngestReport:
+    """What a read did: records read, events kept, records set aside and why.
+
+    The invariant ``read == kept + set_aside_total`` always holds for a report
+    made by a connectana reader. ``notes`` counts things that did not remove a
+    record but that a user should know (replies whose parent is missing, a
+    format without reply structure, ...).
+
+    Attributes
+    ----------
+    source : str
+        The file or files read.
+    format : str
+        The reader used.
+    read : int
+        Records read (rows, JSON records, messages, ...).
+    kept : int
+        Events produced.
+    set_aside : Counter
+        Records set aside, by reason.
+    notes : Counter
+        Counted observations that did not set a record aside.
+    messages : list of str
+        Plain-language remarks (e.g. "this export has no reply structure").
+    records : list of dict
+        One entry per record set aside: ``{"record": ..., "reason": ...}``
+        (kept up to ``MAX_RECORDS`` entries; the counts are always complete).
+    options : dict
+        Options the reader used or inferred (column mapping, timestamp format).
+    """
+
+    source: str = ""
+    format: str = ""
+    read: int = 0
+    kept: int = 0
+    set_aside: Counter = dataclasses.field(default_factory=Counter)
+    notes: Counter = dataclasses.field(default_factory=Counter)
+    messages: list = dataclasses.field(default_factory=list)
+    records: list = dataclasses.field(default_factory=list)
+    options: dict = dataclasses.field(default_factory=dict)
+
+    MAX_RECORDS = 10_000
+
+    def set_aside_record(self, reason: str, record: Any = None, n: int = 1) -> None:
+        """Count ``n`` records set aside for ``reason`` (and remember which)."""
+        self.set_aside[reason] += n
+        if record is not None and len(self.records) < self.MAX_RECORDS:
+            self.records.append({"record": record, "reason": reason})
+
+    @property
+    def set_aside_total(self) -> int:
+        return int(sum(self.set_aside.values()))
+
+    @property
+    def balanced(self) -> bool:
+        """True when read == kept + set aside."""
+        return self.read == self.kept + self.set_aside_total
+
+    def set_aside_table(self) -> pd.DataFrame:
+        """The records set aside, one row each, for inspection or export."""
+        return pd.DataFrame(self.records, columns=["record", "reason"])
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "format": self.format,
+            "read": self.read,
+            "kept": self.kept,
+            "set_aside": dict(sorted(self.set_aside.items())),
+            "notes": dict(sorted(self.notes.items())),
+            "messages": list(self.messages),
+            "options": dict(self.options),
+        }
+
+    def __str__(self) -> str:
+        lines = [
+            f"Ingest report — {self.format or 'events'}: {self.source}",
+            f"  records read : {self.read}",
+            f"  events kept  : {self.kept}",
+            f"  set aside    : {self.set_aside_total}",
+        ]
+        for reason, n in sorted(self.set_aside.items()):
+            lines.append(f"    {reason}: {n}")
+        if self.notes:
+            lines.append("  notes:")
+            for what, n in sorted(self.notes.items()):
+                lines.append(f"    {what}: {n}")
+        for m in self.messages:
+            lines.append(f"  ! {m}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:  # pragma: no cover - notebook display
+        import html
+
+        return "<pre>" + html.escape(str(self)) + "</pre>"
+
+
+def empty_events() -> pd.DataFrame:
+    """An Events table with no rows and the right dtypes."""
+    cols = {c: pd.Series([], dtype=STRING) for c in REQUIRED_COLUMNS}
+    cols[TIMESTAMP] = pd.Series([], dtype=TIME)
+    return pd.DataFrame(cols)[list(REQUIRED_COLUMNS)]
+
+
+def validate_events(df: pd.DataFrame, *, name: str = "events") -> pd.DataFrame:
+    """Check that ``df`` is a valid Events table; return it unchanged.
+
+    Raises
+    ------
+    SchemaError
+        Naming every missing column, every column of the wrong dtype, every
+        action outside :data:`ACTIONS` and missing actors or timestamps.
+
+    Examples
+    --------
+    >>> import connectana as ca, pandas as pd
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a"], "target": ["b"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"], utc=True)}))
+    >>> ca.validate_events(ev) is ev
+    True
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(
+            f"{name} must be a pandas DataFrame", found=type(df).__name__, expected="DataFrame"
+        )
+    problems = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        problems.append("missing column(s) " + ", ".join(repr(c) for c in missing))
+    for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+        if c not in df.columns or c in missing:
+            continue
+        dtype = df[c].dtype
+        if c == TIMESTAMP:
+            if not (isinstance(dtype, pd.DatetimeTZDtype) and str(dtype.tz) == "UTC"):
+                problems.append(
+                    f"column 'timestamp' has dtype {dtype}, expected datetime64[ns, UTC]"
+                )
+        elif not (pd.api.types.is_string_dtype(dtype) or dtype == object):
+            problems.append(f"column {c!r} has dtype {dtype}, expected string")
+    if not missing:
+        if df[ACTOR].isna().any():
+            row = int(np.flatnonzero(df[ACTOR].isna().to_numpy())[0]) + 1
+            problems.append(f"column 'actor' is missing in row {row}")
+        if TIMESTAMP not in missing and df[TIMESTAMP].isna().any():
+            row = int(np.flatnonzero(df[TIMESTAMP].isna().to_numpy())[0]) + 1
+            problems.append(f"column 'timestamp' is missing in row {row}")
+        bad = ~df[ACTION].isin(ACTIONS)
+        if bad.any():
+            values = sorted(map(str, pd.unique(df.loc[bad, ACTION])))[:5]
+            problems.append(
+                f"column 'action' has value(s) {values} outside the vocabulary {list(ACTIONS)}"
+            )
+        if df[EVENT_ID].duplicated().any():
+            dup = df.loc[df[EVENT_ID].duplicated(), EVENT_ID].iloc[0]
+            problems.append(f"column 'event_id' is not unique (e.g. {dup!r})")
+    if problems:
+        raise SchemaError(f"{name} is not a valid Events table: " + "; ".join(problems))
+    return df
+
+
+def _as_string(s: pd.Series) -> pd.Series:
+    if s.dtype == STRING:
+        return s
+    if pd.api.types.is_float_dtype(s.dtype):
+        # ids read as floats because of missing values: 12.0 -> "12"
+        as_int = s.dropna()
+        if (as_int == np.floor(as_int)).all():
+            return s.astype("Int64").astype(STRING)
+    return s.astype(STRING)
+
+
+def make_events(
+    records: pd.DataFrame,
+    *,
+    platform: str | None = None,
+    report: IngestReport | None = None,
+    resolve: bool = True,
+    keep_text: bool = False,
+    sort: bool = True,
+) -> pd.DataFrame:
+    """Turn a reader's raw records into a valid Events table.
+
+    Fills missing optional columns with NA, derives ``action`` when absent
+    (``reply`` when the row has a target or a parent, else ``post``), makes
+    ``event_id`` when absent (``e1``, ``e2``, ... in input order), fixes the
+    dtypes, drops ``text`` unless ``keep_text``, resolves reply targets from
+    parents (:func:`resolve_targets`), sorts by time (stable, so ties keep the
+    file order) and attaches ``report`` as ``attrs["ingest"]``.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Columns named as the schema; ``actor`` and ``timestamp`` are required.
+    platform : str, optional
+        Fills ``platform`` where it is missing.
+    report : IngestReport, optional
+        Updated in place (``kept``, resolution notes) and attached.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> raw = pd.DataFrame({"object_id": ["p1", "p2"], "parent_id": [None, "p1"],
+    ...     "actor": ["ann", "bob"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02"], utc=True)})
+    >>> ev = ca.make_events(raw, platform="forum")
+    >>> ev[["actor", "action", "target"]].values.tolist()
+    [['ann', 'post', <NA>], ['bob', 'reply', 'ann']]
+    """
+    df = records.copy()
+    if ACTOR not in df.columns or TIMESTAMP not in df.columns:
+        missing = [c for c in (ACTOR, TIMESTAMP) if c not in df.columns]
+        raise SchemaError("cannot make events without column(s) " + ", ".join(missing))
+    n = len(df)
+    for c in REQUIRED_COLUMNS:
+        if c not in df.columns:
+            df[c] = pd.Series(pd.NA, index=df.index, dtype=STRING)
+    if records.get(EVENT_ID) is None:
+        df[EVENT_ID] = pd.Series([f"e{i}" for i in range(1, n + 1)], index=df.index)
+    if platform is not None:
+        df[PLATFORM] = df[PLATFORM].fillna(platform) if n else df[PLATFORM]
+    for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+        if c in df.columns and c != TIMESTAMP:
+            df[c] = _as_string(df[c])
+    if records.get(ACTION) is None:
+        answered = df[TARGET].notna() | df[PARENT_ID].notna()
+        df[ACTION] = pd.Series(np.where(answered, "reply", "post"), index=df.index, dtype=STRING)
+    ts = df[TIMESTAMP]
+    if not isinstance(ts.dtype, pd.DatetimeTZDtype):
+        raise SchemaError(
+            "timestamps must be timezone-aware before making events",
+            field=TIMESTAMP,
+            found=str(ts.dtype),
+            expected="datetime64[ns, UTC]",
+        )
+    df[TIMESTAMP] = ts.dt.tz_convert("UTC").astype(TIME)
+    if TEXT in df.columns and not keep_text:
+        df = df.drop(columns=TEXT)
+    cols = list(REQUIRED_COLUMNS) + [c for c in OPTIONAL_COLUMNS if c in df.columns]
+    extra = [c for c in df.columns if c not in cols]
+    df = df[cols + extra]
+    if sort and n:
+        df = df.sort_values(TIMESTAMP, kind="stable")
+    df = df.reset_index(drop=True)
+    if report is None:
+        report = IngestReport(read=n)
+    if resolve:
+        df = resolve_targets(df, report=report)
+    report.kept = len(df)
+    df.attrs["ingest"] = report
+    return df
+
+
+def resolve_targets(events: pd.DataFrame, *, report: IngestReport | None = None) -> pd.DataFrame:
+    """Fill ``target`` from ``parent_id``: the author of the parent object.
+
+    For every event with a ``parent_id`` and no ``target``, the target becomes
+    the ``actor`` of the event whose ``object_id`` equals that ``parent_id``
+    (on the same platform). Parents not present in the data are counted in the
+    report's notes as ``parent missing``; the event is kept with no target.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> ev = ca.make_events(pd.DataFrame({"object_id": ["1", "2", "3"],
+    ...     "parent_id": [None, "1", "9"], "actor": ["a", "b", "c"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 3, utc=True)}))
+    >>> ev["target"].tolist()
+    [<NA>, 'a', <NA>]
+    >>> ev.attrs["ingest"].notes["parent missing"]
+    1
+    """
+    need = events[TARGET].isna() & events[PARENT_ID].notna()
+    if not need.any():
+        return events
+    authors = events.loc[events[OBJECT_ID].notna(), [PLATFORM, OBJECT_ID, ACTOR]]
+    authors = authors.drop_duplicates([PLATFORM, OBJECT_ID], keep="first")
+    lookup = pd.MultiIndex.from_frame(authors[[PLATFORM, OBJECT_ID]].fillna(""))
+    keys = pd.MultiIndex.from_frame(events.loc[need, [PLATFORM, PARENT_ID]].fillna(""))
+    pos = lookup.get_indexer(keys)
+    found = pos >= 0
+    resolved = pd.Series(pd.NA, index=events.index[need], dtype=STRING)
+    resolved[found] = authors[ACTOR].to_numpy()[pos[found]]
+    out = events.copy()
+    out.loc[need, TARGET] = resolved
+    if report is not None:
+        n_missing = int((~found).sum())
+        if n_missing:
+            report.notes["parent missing"] += n_missing
+        report.notes["target from parent"] += int(found.sum())
+    return out
+
+
+_ROLE_WORDS = {
+    "instructor": "instructor",
+    "teacher": "instructor",
+    "editingteacher": "instructor",
+    "editing teacher": "instructor",
+    "facilitator": "instructor",
+    "staff": "instructor",
+    "course staff": "instructor",
+    "coursera staff": "instructor",
+    "administrator": "instructor",
+    "admin": "instructor",
+    "manager": "instructor",
+    "coursecreator": "instructor",
+    "owner": "instructor",
+    "professor": "instructor",
+    "lecturer": "instructor",
+    "teacherenrollment": "instructor",
+    "designerenrollment": "instructor",
+    "ta": "ta",
+    "teaching assistant": "ta",
+    "tutor": "ta",
+    "community ta": "ta",
+    "community_ta": "ta",
+    "moderator": "ta",
+    "group moderator": "ta",
+    "non-editing teacher": "ta",
+    "noneditingteacher": "ta",
+    "taenrollment": "ta",
+    "student": "student",
+    "learner": "student",
+    "participant": "student",
+    "member": "student",
+    "studentenrollment": "student",
+}
+
+
+def normalize_role(value: Any, mapping: Mapping[Any, str] | None = None) -> str:
+    """Map a platform's role name onto instructor / ta / student / other.
+
+    ``mapping`` (checked first) maps raw values to normalised roles. Known
+    words (Moodle ``editingteacher``, edX ``Community TA``, Canvas
+    ``TaEnrollment``, ``facilitator``, ...) are recognised case-insensitively;
+    anything else, a missing value included, is ``other``.
+
+    Examples
+    --------
+    >>> from connectana.events import normalize_role
+    >>> [normalize_role(r) for r in ["editingteacher", "Community TA", "Learner", "bot"]]
+    ['instructor', 'ta', 'student', 'other']
+    """
+    if mapping is not None and value in mapping:
+        role = mapping[value]
+        if role not in ROLES:
+            raise SchemaError(
+                f"role mapping gives {role!r} for {value!r}", expected=f"one of {list(ROLES)}"
+            )
+        return role
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "other"
+    return _ROLE_WORDS.get(str(value).strip().lower().replace("-", " ").replace("  ", " "), "other")
+
+
+def make_people(
+    table: pd.DataFrame | Iterable[str],
+    *,
+    person: str = PERSON,
+    role: str | None = ROLE,
+    group: str | None = GROUP,
+    display_name: str | None = DISPLAY_NAME,
+    role_map: Mapping[Any, str] | None = None,
+    default_role: str = "student",
+) -> pd.DataFrame:
+    """Make a People table: one row per person, indexed by person id.
+
+    Columns ``role`` (normalised to :data:`ROLES`), ``group``,
+    ``display_name`` and every other column of ``table`` as an attribute (a
+    file column whose name clashes with these is kept as ``attr_<name>``).
+
+    Parameters
+    ----------
+    table : DataFrame or iterable of ids
+        A roster. An iterable of ids makes a roster of ``default_role`` people.
+    person, role, group, display_name : str
+        Columns of ``table`` holding each field (``role=None``: everyone gets
+        ``default_role``). Missing optional columns are left empty.
+    role_map : mapping, optional
+        Raw role value → normalised role, checked before the known words
+        (e.g. ``{1: "instructor", 0: "student"}`` for a facilitator flag).
+    default_role : str
+        Role of people whose role column is empty.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> roster = pd.DataFrame({"uid": [1, 2], "facilitator": [1, 0]})
+    >>> ca.make_people(roster, person="uid", role="facilitator",
+    ...                role_map={1: "instructor", 0: "student"})["role"].tolist()
+    ['instructor', 'student']
+    """
+    if not isinstance(table, pd.DataFrame):
+        table = pd.DataFrame({person: list(table)})
+    if person not in table.columns:
+        raise SchemaError(
+            "roster has no person column",
+            field=person,
+            found=list(map(str, table.columns)),
+            expected="a column naming each person",
+        )
+    ids = _as_string(table[person])
+    if ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0]) + 1
+        raise SchemaError("roster has a person with no id", row=row, field=person)
+    if ids.duplicated().any():
+        dup = ids[ids.duplicated()].iloc[0]
+        raise SchemaError("roster lists a person twice", field=person, found=dup)
+    out = pd.DataFrame(index=pd.Index(ids.to_numpy(), name=PERSON, dtype=STRING))
+    if role is not None and role in table.columns:
+        raw = table[role].to_numpy()
+        roles = [
+            default_role
+            if (v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)))
+            and not (role_map and v in role_map)
+            else normalize_role(v, role_map)
+            for v in raw
+        ]
+    else:
+        roles = [default_role] * len(table)
+    out[ROLE] = pd.array(roles, dtype=STRING)
+    for name, col in ((GROUP, group), (DISPLAY_NAME, display_name)):
+        if col is not None and col in table.columns:
+            out[name] = _as_string(table[col]).to_numpy()
+        else:
+            out[name] = pd.array([pd.NA] * len(table), dtype=STRING)
+    used = {person, role, group, display_name}
+    for c in table.columns:
+        if c in used:
+            continue
+        name = f"attr_{c}" if c in (ROLE, GROUP, DISPLAY_NAME, PERSON, "kind") else c
+        out[name] = table[c].to_numpy()
+    return out

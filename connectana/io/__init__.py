@@ -1,0 +1,74 @@
+"""Readers: one module per source family, one entry point.
+
+``read_events(path, format=NAME, ...)`` looks ``NAME`` up in :data:`READERS`
+and calls that reader. Readers are imported only when used, so adding one does
+not slow ``import connectana``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["READERS", "read_events", "get_reader"]
+
+#: Format name -> "module:function" of its reader.
+READERS: dict[str, str] = {
+    "table": "connectana.io.table:read_table",
+    "moodle_forum": "connectana.io.moodle:read_moodle_forum",
+    "moodle_backup": "connectana.io.moodle:read_moodle_backup",
+    "moodle_log": "connectana.io.moodle:read_moodle_log",
+    "canvas_discussion": "connectana.io.canvas:read_canvas_discussion",
+    "canvas_events": "connectana.io.canvas:read_canvas_events",
+    "edx_forum": "connectana.io.edx:read_edx_forum",
+    "edx_tracking": "connectana.io.edx:read_edx_tracking",
+    "discourse": "connectana.io.discourse:read_discourse",
+    "wordpress": "connectana.io.wordpress:read_wordpress",
+    "feed": "connectana.io.wordpress:read_feed",
+    "slack": "connectana.io.slack:read_slack",
+    "xapi": "connectana.io.xapi:read_xapi",
+    "mastodon": "connectana.io.mastodon:read_mastodon",
+}
+
+
+def get_reader(format: str):
+    """The reader function registered for ``format``."""
+    try:
+        spec = READERS[format]
+    except KeyError:
+        raise ValueError(
+            f"unknown format {format!r}; known formats: {', '.join(sorted(READERS))}"
+        ) from None
+    module, func = spec.split(":")
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            raise NotImplementedError(f"the {format!r} reader is not available yet") from exc
+        raise
+    return getattr(mod, func)
+
+
+def read_events(path: str | os.PathLike, format: str = "table", **options: Any) -> pd.DataFrame:
+    """Read an export file into a canonical Events table.
+
+    Parameters
+    ----------
+    path : path-like
+        The file (or folder / zip, for formats that come as several files).
+    format : str
+        A key of :data:`READERS`: ``"table"`` (CSV, Excel, Parquet, JSON
+        lines, see :func:`connectana.io.table.read_table`) or a platform's
+        export format.
+    **options
+        Passed to the reader (``columns=``, ``on_error=``, ``tz=``, ...).
+
+    Returns
+    -------
+    DataFrame
+        Valid Events; ``attrs["ingest"]`` holds the :class:`IngestReport`.
+    """
+    return get_reader(format)(path, **options)

@@ -1,0 +1,429 @@
+"""Any tabular file (CSV, Excel, Parquet, JSON lines) mapped onto the Events schema.
+
+Typical inputs: an edge list (``Sender,Receiver,Timestamp``), a post table
+(``post_id,parent_id,thread_id,author,created``) or an LMS log
+(``user,resource,time``). Columns are mapped with ``columns={schema: file}``;
+without a mapping, exact well-known header names are recognised (the mapping
+used is recorded in the ingest report).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FormatError, InputError, SchemaError
+from ..events import (
+    ACTION,
+    ACTIONS,
+    ACTOR,
+    CONTEXT,
+    EVENT_ID,
+    OBJECT_ID,
+    OPTIONAL_COLUMNS,
+    PARENT_ID,
+    PLATFORM,
+    REQUIRED_COLUMNS,
+    ROLE,
+    TARGET,
+    TEXT,
+    THREAD_ID,
+    TIMESTAMP,
+    IngestReport,
+    make_events,
+)
+from .timestamps import parse_timestamps
+
+__all__ = ["read_table", "read_tabular_file", "SYNONYMS", "ACTION_SYNONYMS"]
+
+#: Header names recognised without a ``columns`` mapping (compared lower-case,
+#: with spaces and dashes read as underscores).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    EVENT_ID: ("event_id",),
+    TIMESTAMP: (
+        "timestamp",
+        "time",
+        "datetime",
+        "date",
+        "created",
+        "created_at",
+        "post_time",
+        "post_timestamp",
+    ),
+    ACTOR: (
+        "actor",
+        "sender",
+        "source",
+        "from",
+        "author",
+        "author_id",
+        "post_author_id",
+        "user",
+        "user_id",
+        "userid",
+        "username",
+    ),
+    ACTION: ("action",),
+    OBJECT_ID: ("object_id", "post_id", "comment_id", "commentid", "message_id", "resource"),
+    PARENT_ID: ("parent_id", "parent", "post_parent_id", "reply_to", "in_reply_to"),
+    THREAD_ID: ("thread_id", "thread", "discussion_id", "discussionid", "topic_id"),
+    TARGET: ("target", "receiver", "reciever", "recipient", "to"),
+    CONTEXT: ("context", "course", "course_id", "forum", "forum_id"),
+    PLATFORM: ("platform",),
+    TEXT: ("text", "message", "body"),
+    ROLE: ("role", "user_role", "user_type"),
+}
+
+#: Raw action words mapped onto the vocabulary.
+ACTION_SYNONYMS: dict[str, str] = {
+    "posted": "post",
+    "created": "post",
+    "create": "post",
+    "start": "post",
+    "thread": "post",
+    "replied": "reply",
+    "response": "reply",
+    "responded": "reply",
+    "answer": "reply",
+    "answered": "reply",
+    "commented": "comment",
+    "mentioned": "mention",
+    "like": "react",
+    "liked": "react",
+    "reaction": "react",
+    "vote": "react",
+    "voted": "react",
+    "shared": "share",
+    "viewed": "view",
+    "read": "view",
+    "edited": "edit",
+    "updated": "edit",
+    "deleted": "delete",
+    "dm": "message",
+}
+
+_NA_VALUES = ["", "NA", "N/A", "NULL", "null", "NaN", "nan", "None", "$@NULL@$", "-"]
+
+
+def _norm(name: Any) -> str:
+    return str(name).strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def read_tabular_file(
+    path: str | os.PathLike,
+    *,
+    sep: str | None = None,
+    sheet: str | int | None = 0,
+    encoding: str | None = None,
+) -> pd.DataFrame:
+    """Read a CSV/TSV, Excel, Parquet or JSON-lines file with every cell as text.
+
+    Handles a UTF-8 BOM, CR-only line endings (Excel re-saves), ``;``/tab/
+    whitespace separators (sniffed when ``sep`` is None) and a leading pandas
+    index column (an unnamed first column counting 0, 1, 2, ...), which is
+    dropped. Missing cells are NA; ``-`` and ``$@NULL@$`` are read as missing.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    if path.stat().st_size == 0:
+        raise InputError("file is empty", file=path, expected="a header row and data rows")
+    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+            df = pd.read_excel(path, sheet_name=sheet, dtype=str, na_values=_NA_VALUES)
+        elif suffix in (".parquet", ".pq"):
+            df = pd.read_parquet(path)
+        elif suffix in (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz") or suffix == ".json":
+            df = pd.read_json(path, lines=suffix != ".json", dtype=False)
+        else:
+            df = _read_csv(path, sep=sep, encoding=encoding)
+    except (InputError, FileNotFoundError):
+        raise
+    except pd.errors.EmptyDataError as exc:
+        raise InputError("file has no data", file=path, expected="a header row and data rows") from exc
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError, OSError) as exc:
+        raise FormatError(f"cannot read as a table: {exc}", file=path) from exc
+    df = _drop_index_column(df)
+    df.columns = [str(c).strip() for c in df.columns]
+    return df
+
+
+def _read_csv(path: Path, *, sep: str | None, encoding: str | None) -> pd.DataFrame:
+    raw = path.read_bytes()[:65536]
+    if encoding is None:
+        encoding = "utf-8-sig"
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # A cut in the middle of a multi-byte character at the sample's end is fine
+            if exc.start < len(raw) - 4:
+                encoding = "cp1252"
+    head = raw.decode(encoding, errors="replace").lstrip("\ufeff")
+    first = head.replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
+    if sep is None:
+        counts = {c: first.count(c) for c in (",", ";", "\t", "|")}
+        best = max(counts, key=counts.get)
+        if counts[best] == 0:
+            sep = r"\s+" if len(first.split()) > 1 else ","
+        else:
+            sep = best
+        if sep == ",":
+            try:
+                sep = csv.Sniffer().sniff(head[:8192], delimiters=",;\t|").delimiter
+            except csv.Error:
+                pass
+    kwargs: dict[str, Any] = dict(
+        sep=sep,
+        dtype=str,
+        keep_default_na=False,
+        na_values=_NA_VALUES,
+        encoding=encoding,
+        skip_blank_lines=True,
+    )
+    if sep == r"\s+":
+        kwargs.update(engine="python")
+    if b"\r" in raw and b"\n" not in raw:
+        # CR-only line endings (classic Mac / Excel re-saves): the C parser
+        # handles them, but normalise to be safe with every engine.
+        text = path.read_bytes().decode(encoding).replace("\r", "\n")
+        return pd.read_csv(io.StringIO(text), **{k: v for k, v in kwargs.items() if k != "encoding"})
+    return pd.read_csv(path, **kwargs)
+
+
+def _drop_index_column(df: pd.DataFrame) -> pd.DataFrame:
+    if df.shape[1] < 2 or len(df) == 0:
+        return df
+    name = str(df.columns[0])
+    if name == "" or name.startswith("Unnamed: 0"):
+        col = pd.to_numeric(df.iloc[:, 0], errors="coerce")
+        if col.notna().all() and (col.to_numpy() == np.arange(len(df)) + col.iloc[0]).all():
+            return df.iloc[:, 1:]
+    return df
+
+
+def _map_columns(
+    df: pd.DataFrame, columns: Mapping[str, str] | None, path: Any
+) -> dict[str, str]:
+    """schema column -> file column."""
+    mapping: dict[str, str] = {}
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    if columns:
+        for schema_col, file_col in columns.items():
+            if schema_col not in known:
+                raise SchemaError(
+                    f"columns= maps unknown schema column {schema_col!r}",
+                    file=path,
+                    expected=f"keys among {sorted(known)}",
+                )
+            if file_col not in df.columns:
+                raise SchemaError(
+                    f"column {file_col!r} (given for {schema_col!r}) is not in the file",
+                    file=path,
+                    field=file_col,
+                    found=list(df.columns),
+                )
+            mapping[schema_col] = file_col
+    by_norm: dict[str, str] = {}
+    for c in df.columns:
+        by_norm.setdefault(_norm(c), c)
+    used = set(mapping.values())
+    for schema_col, names in SYNONYMS.items():
+        if schema_col in mapping:
+            continue
+        for n in names:
+            c = by_norm.get(n)
+            if c is not None and c not in used:
+                mapping[schema_col] = c
+                used.add(c)
+                break
+    for required in (ACTOR, TIMESTAMP):
+        if required not in mapping:
+            raise SchemaError(
+                f"no column for {required!r} was found",
+                file=path,
+                field=required,
+                found=list(df.columns),
+                expected=f"a column named one of {list(SYNONYMS[required])}, "
+                f"or columns={{'{required}': '<your column>'}}",
+            )
+    return mapping
+
+
+def read_table(
+    path: str | os.PathLike,
+    *,
+    columns: Mapping[str, str] | None = None,
+    sep: str | None = None,
+    sheet: str | int | None = 0,
+    encoding: str | None = None,
+    dayfirst: bool | None = None,
+    time_format: str | None = None,
+    tz: str | None = None,
+    unit: str | None = None,
+    action: str | None = None,
+    platform: str = "table",
+    extra: Sequence[str] = (),
+    keep_text: bool = False,
+    on_error: str = "raise",
+) -> pd.DataFrame:
+    """Read a tabular file of interactions into Events.
+
+    Parameters
+    ----------
+    path : path-like
+        CSV/TSV/TXT (separator sniffed), Excel, Parquet or JSON lines.
+    columns : mapping, optional
+        Schema column → file column, e.g. ``{"actor": "Sender", "target":
+        "Reciever", "timestamp": "Timestamp"}``. Unmapped schema columns are
+        looked up among well-known header names (:data:`SYNONYMS`).
+    sep, sheet, encoding : optional
+        Passed to the file reading (``sep=None`` sniffs the separator).
+    dayfirst, time_format, tz, unit : optional
+        How to read timestamps (see
+        :func:`connectana.io.timestamps.parse_timestamps`): an ambiguous
+        column without these options is an error naming the option to give.
+    action : str, optional
+        The action of every row when the file has no action column (e.g.
+        ``"view"`` for an LMS log). Without it: ``reply`` when the row has a
+        target or a parent, else ``post``.
+    platform : str
+        Value of the ``platform`` column when the file has none.
+    extra : sequence of str
+        File columns to carry along unchanged (every other column is dropped:
+        titles and descriptions may hold personal data).
+    keep_text : bool
+        Keep the message text column (dropped by default).
+    on_error : {"raise", "skip"}
+        ``"skip"`` sets aside rows with a missing actor, an unparseable
+        timestamp or an unknown action, counting them by reason.
+
+    Returns
+    -------
+    DataFrame
+        A valid Events table; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import connectana as ca, pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "edges.csv"
+    >>> _ = p.write_text("Sender,Receiver,Timestamp\\n1,2,9/27/13\\n2,1,9/28/13\\n")
+    >>> ev = ca.read_events(p, tz="UTC")
+    >>> ev[["actor", "target", "action"]].values.tolist()
+    [['1', '2', 'reply'], ['2', '1', 'reply']]
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError("on_error must be 'raise' or 'skip'")
+    raw = read_tabular_file(path, sep=sep, sheet=sheet, encoding=encoding)
+    report = IngestReport(source=str(path), format="table", read=len(raw))
+    if len(raw) == 0:
+        raise InputError("file has a header but no data rows", file=path)
+    mapping = _map_columns(raw, columns, path)
+    report.options["columns"] = dict(mapping)
+    for c in extra:
+        if c not in raw.columns:
+            raise SchemaError(f"extra column {c!r} is not in the file", file=path, field=c)
+
+    df = pd.DataFrame({schema: raw[col] for schema, col in mapping.items()})
+    # Rows are numbered from 1 over the data rows (the header is row 0).
+    keep = np.ones(len(df), dtype=bool)
+
+    actor = df[ACTOR].astype("string").str.strip()
+    no_actor = actor.isna() | (actor == "")
+    no_actor = no_actor.fillna(True).to_numpy()
+    if no_actor.any():
+        if on_error == "raise":
+            i = int(np.flatnonzero(no_actor)[0])
+            raise InputError(
+                "row has no actor", file=path, row=i + 1, field=mapping[ACTOR], found=raw.iloc[i, :].get(mapping[ACTOR])
+            )
+        report.set_aside_record("missing actor", n=int(no_actor.sum()))
+        for i in np.flatnonzero(no_actor)[:100]:
+            report.records.append({"record": int(i) + 1, "reason": "missing actor"})
+        keep &= ~no_actor
+    df[ACTOR] = actor
+
+    tinfo: dict = {}
+    ts = parse_timestamps(
+        df[TIMESTAMP],
+        file=path,
+        field=mapping[TIMESTAMP],
+        dayfirst=dayfirst,
+        time_format=time_format,
+        tz=tz,
+        unit=unit,
+        on_error=on_error,
+        info=tinfo,
+    )
+    report.options["timestamp"] = tinfo
+    bad_ts = keep & ts.isna().to_numpy()
+    if bad_ts.any():
+        if on_error == "raise":
+            i = int(np.flatnonzero(bad_ts)[0])
+            raise InputError(
+                "row has no timestamp",
+                file=path,
+                row=i + 1,
+                field=mapping[TIMESTAMP],
+                found=raw[mapping[TIMESTAMP]].iloc[i],
+            )
+        report.set_aside["unparseable timestamp"] += int(bad_ts.sum())
+        for i in np.flatnonzero(bad_ts)[:100]:
+            report.records.append({"record": int(i) + 1, "reason": "unparseable timestamp"})
+        keep &= ~bad_ts
+    df[TIMESTAMP] = ts
+
+    if ACTION in df.columns:
+        act = df[ACTION].astype("string").str.strip().str.lower()
+        act = act.map(lambda a: ACTION_SYNONYMS.get(a, a) if isinstance(a, str) else a)
+        bad_act = keep & ~act.isin(ACTIONS).to_numpy()
+        if bad_act.any():
+            if on_error == "raise":
+                i = int(np.flatnonzero(bad_act)[0])
+                raise InputError(
+                    "unknown action",
+                    file=path,
+                    row=i + 1,
+                    field=mapping[ACTION],
+                    found=raw[mapping[ACTION]].iloc[i],
+                    expected=f"one of {list(ACTIONS)}",
+                )
+            report.set_aside["unknown action"] += int(bad_act.sum())
+            keep &= ~bad_act
+        df[ACTION] = act
+    elif action is not None:
+        if action not in ACTIONS:
+            raise ValueError(f"action={action!r} is not one of {list(ACTIONS)}")
+        df[ACTION] = action
+
+    if EVENT_ID in df.columns:
+        eid = df[EVENT_ID].astype("string")
+        dup = keep & eid.duplicated(keep="first").fillna(False).to_numpy()
+        if dup.any():
+            if on_error == "raise":
+                i = int(np.flatnonzero(dup)[0])
+                raise InputError(
+                    "event id repeats an earlier row",
+                    file=path,
+                    row=i + 1,
+                    field=mapping[EVENT_ID],
+                    found=eid.iloc[i],
+                )
+            report.set_aside["duplicate"] += int(dup.sum())
+            keep &= ~dup
+    else:
+        df[EVENT_ID] = [f"r{i}" for i in range(1, len(df) + 1)]
+
+    if TEXT in df.columns and not keep_text:
+        df = df.drop(columns=TEXT)
+    for c in extra:
+        df[c] = raw[c]
+    df = df[keep]
+    return make_events(df, platform=platform, report=report, keep_text=keep_text)

@@ -1,0 +1,286 @@
+"""Timestamp parsing shared by every reader: explicit, or proven, never guessed.
+
+:func:`parse_timestamps` turns a column of raw values into tz-aware UTC
+timestamps. It accepts ISO 8601 (with or without offsets), epoch seconds or
+milliseconds, and local formats such as ``4/4/13 16:32`` or ``23/01/23, 12:09``.
+When the order of day and month cannot be proven from the data (no day above
+12 anywhere), or when times carry no offset and no ``tz`` is given, it raises a
+:class:`~connectana.errors.TimestampError` that names the option to give.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import TimestampError
+
+__all__ = ["parse_timestamps"]
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_NUMERIC = re.compile(r"^-?\d+(\.\d+)?$")
+_LOCAL = re.compile(
+    r"^(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{2}|\d{4})"
+    r"(?P<rest>(,?\s+|T)\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp][Mm])?)?$"
+)
+
+# Plausible epochs: 1990-01-01 .. 2100-01-01
+_SEC_RANGE = (631_152_000, 4_102_444_800)
+
+
+def _fail_row(values: pd.Series, bad: np.ndarray) -> tuple[int, Any]:
+    i = int(np.flatnonzero(bad)[0])
+    return i, values.iloc[i]
+
+
+def parse_timestamps(
+    values: pd.Series,
+    *,
+    file: Any = None,
+    field: str | None = None,
+    dayfirst: bool | None = None,
+    time_format: str | None = None,
+    tz: str | None = None,
+    unit: str | None = None,
+    row_offset: int = 1,
+    on_error: str = "raise",
+    info: dict | None = None,
+) -> pd.Series:
+    """Parse raw timestamps into ``datetime64[ns, UTC]``.
+
+    Parameters
+    ----------
+    values : Series
+        Raw values (strings or numbers). Missing values stay missing (NaT).
+    file, field : optional
+        Named in error messages.
+    dayfirst : bool, optional
+        For local formats like ``04/05/13``: True reads day/month, False
+        month/day. Without it the order must be provable from the data (a
+        first number above 12 proves day-first, a second number above 12
+        proves month-first); otherwise it is an error.
+    time_format : str, optional
+        An explicit ``strptime`` format; wins over detection.
+    tz : str, optional
+        Zone of timestamps written without an offset (``"UTC"``,
+        ``"Europe/Madrid"``). Timestamps with an offset are converted from it.
+    unit : {"s", "ms", "us", "ns"}, optional
+        For numeric epochs. Without it, the unit is inferred only when every
+        value is a plausible date (1990–2100) in exactly one of ``s``/``ms``.
+    row_offset : int
+        Added to the 0-based position to name a row in messages (1: data rows
+        counted from 1).
+    on_error : {"raise", "skip"}
+        With ``"skip"``, unparseable values become NaT (the caller sets those
+        rows aside); the format must still be determinable.
+    info : dict, optional
+        Receives what was detected (``kind``, ``format``, ``unit``...).
+
+    Returns
+    -------
+    Series of dtype ``datetime64[ns, UTC]`` with the index of ``values``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.io.timestamps import parse_timestamps
+    >>> parse_timestamps(pd.Series(["9/27/13", "10/1/13"]), tz="UTC").dt.day.tolist()
+    [27, 1]
+    >>> parse_timestamps(pd.Series([1380268800, 1380355200])).dt.day.tolist()
+    [27, 28]
+    """
+    info = {} if info is None else info
+    ctx = {"file": file, "field": field}
+    present = values.notna().to_numpy().copy()
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        as_str = values.astype("string").str.strip()
+        present &= (as_str != "").fillna(False).to_numpy()
+    else:
+        as_str = None
+    if not present.any():
+        info["kind"] = "empty"
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        info["kind"] = "datetime"
+        return values.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        return _localize(values, tz, ctx, values, info)
+
+    numeric = None
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        numeric = values.astype("float64")
+    else:
+        sample = as_str[present]
+        if sample.str.fullmatch(_NUMERIC.pattern).fillna(False).all():
+            numeric = pd.to_numeric(as_str.where(present), errors="coerce")
+
+    if numeric is not None:
+        return _parse_epoch(numeric, present, unit, ctx, row_offset, info)
+
+    if time_format is not None:
+        parsed = pd.to_datetime(as_str.where(present), format=time_format, errors="coerce")
+        info.update(kind="format", format=time_format)
+        bad = present & parsed.isna().to_numpy()
+        if bad.any() and on_error == "raise":
+            i, v = _fail_row(values, bad)
+            raise TimestampError(
+                "timestamp does not match the given time_format",
+                row=i + row_offset,
+                found=v,
+                expected=f"format {time_format!r}",
+                **ctx,
+            )
+        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+            return parsed.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+        return _localize(parsed, tz, ctx, values, info)
+
+    sample = as_str[present]
+    first = sample.iloc[0]
+    if _ISO.match(first):
+        return _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info)
+    if _LOCAL.match(first):
+        return _parse_local(as_str, present, dayfirst, tz, ctx, row_offset, on_error, values, info)
+    # Anything else (RFC 2822 dates in feeds, "Tuesday, 3 December 2024, 5:09 PM", ...)
+    # is parsed only when the caller says how.
+    raise TimestampError(
+        "timestamp is in a format that is not recognised without options",
+        row=int(np.flatnonzero(present)[0]) + row_offset,
+        found=first,
+        expected="ISO 8601, epoch seconds/milliseconds, or D/M/Y-like dates; "
+        "otherwise pass time_format='...' (strptime codes) and tz='...'",
+        **ctx,
+    )
+
+
+def _parse_epoch(numeric, present, unit, ctx, row_offset, info):
+    vals = numeric.to_numpy(dtype="float64")
+    ok = present & ~np.isnan(vals)
+    if unit is None:
+        v = vals[ok]
+        lo, hi = _SEC_RANGE
+        units = [
+            u
+            for u, scale in (("s", 1), ("ms", 1e3), ("us", 1e6), ("ns", 1e9))
+            if ((v >= lo * scale) & (v < hi * scale)).all()
+        ]
+        if len(units) != 1:
+            raise TimestampError(
+                "numeric timestamps whose unit cannot be told from their size",
+                found=float(v[0]) if len(v) else None,
+                expected="unit='s' or unit='ms' (or 'us', 'ns')",
+                **ctx,
+            )
+        unit = units[0]
+    info.update(kind="epoch", unit=unit)
+    out = pd.to_datetime(numeric, unit=unit, utc=True, errors="coerce")
+    return out.astype("datetime64[ns, UTC]")
+
+
+def _localize(naive: pd.Series, tz, ctx, values, info):
+    if tz is None:
+        raise TimestampError(
+            "timestamps carry no UTC offset and no time zone was given",
+            found=values.dropna().iloc[0] if values.notna().any() else None,
+            expected="tz='UTC' or the zone the export was written in (e.g. tz='Europe/Madrid')",
+            **ctx,
+        )
+    info["tz"] = tz
+    localized = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    return localized.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+
+
+def _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info):
+    has_offset = as_str[present].str.contains(_OFFSET.pattern, regex=True).fillna(False)
+    info["kind"] = "iso8601"
+    if has_offset.all():
+        parsed = pd.to_datetime(as_str.where(present), format="ISO8601", utc=True, errors="coerce")
+    elif not has_offset.any():
+        if tz is None:
+            _localize(pd.Series(dtype="datetime64[ns]"), tz, ctx, values, info)
+        parsed = pd.to_datetime(as_str.where(present), format="ISO8601", errors="coerce")
+        parsed = _localize(parsed, tz, ctx, values, info)
+    else:
+        # a mix: timestamps without an offset are in tz
+        if tz is None:
+            i = int(np.flatnonzero(present)[np.flatnonzero(~has_offset.to_numpy())[0]])
+            raise TimestampError(
+                "some timestamps carry a UTC offset and some do not",
+                row=i + row_offset,
+                found=values.iloc[i],
+                expected="tz='...' for the ones without an offset",
+                **ctx,
+            )
+        parsed = pd.Series(pd.NaT, index=as_str.index, dtype="datetime64[ns, UTC]")
+        idx = as_str[present].index
+        with_off = idx[has_offset.to_numpy()]
+        without = idx[~has_offset.to_numpy()]
+        parsed[with_off] = pd.to_datetime(
+            as_str[with_off], format="ISO8601", utc=True, errors="coerce"
+        ).astype("datetime64[ns, UTC]")
+        naive = pd.to_datetime(as_str[without], format="ISO8601", errors="coerce")
+        parsed[without] = _localize(naive, tz, ctx, values, info)
+    parsed = parsed.astype("datetime64[ns, UTC]")
+    _check_bad(parsed, present, values, ctx, row_offset, on_error, "an ISO 8601 timestamp")
+    return parsed
+
+
+def _parse_local(as_str, present, dayfirst, tz, ctx, row_offset, on_error, values, info):
+    parts = as_str[present].str.extract(_LOCAL.pattern)
+    a = pd.to_numeric(parts["a"], errors="coerce")
+    b = pd.to_numeric(parts["b"], errors="coerce")
+    if dayfirst is None:
+        day_first_proof = bool((a > 12).any())
+        month_first_proof = bool((b > 12).any())
+        if day_first_proof == month_first_proof:
+            raise TimestampError(
+                "dates like this can be read day-first or month-first and the data "
+                "do not tell which"
+                if not day_first_proof
+                else "dates have days above 12 in both the first and the second place",
+                found=as_str[present].iloc[0],
+                expected="dayfirst=True (23/01/23) or dayfirst=False (01/23/23)",
+                **ctx,
+            )
+        dayfirst = day_first_proof
+        info["dayfirst_inferred"] = True
+    info.update(kind="local", dayfirst=dayfirst)
+    sep = parts["sep"].dropna().iloc[0]
+    year = "%Y" if parts["y"].str.len().max() == 4 else "%y"
+    date_fmt = f"%d{sep}%m{sep}{year}" if dayfirst else f"%m{sep}%d{sep}{year}"
+    rest = parts["rest"].dropna()
+    candidates = [date_fmt]
+    if len(rest):
+        r = rest.iloc[0]
+        lead = ", " if r.startswith(",") else ("T" if r.startswith("T") else " ")
+        ampm = re.search(r"[AaPp][Mm]$", r) is not None
+        clock = "%I:%M" if ampm else "%H:%M"
+        secs = r.count(":") == 2
+        fmt = date_fmt + lead + clock + (":%S" if secs else "") + (" %p" if ampm else "")
+        candidates = [fmt, fmt.replace(" %p", "%p"), date_fmt]
+    best = None
+    for fmt in candidates:
+        parsed = pd.to_datetime(as_str.where(present), format=fmt, errors="coerce")
+        n_ok = int(parsed.notna().sum())
+        if best is None or n_ok > best[0]:
+            best = (n_ok, fmt, parsed)
+    n_ok, fmt, parsed = best
+    # rows with and without a time part: parse the remainder with the date-only format
+    if n_ok < present.sum() and fmt != date_fmt:
+        rest_parsed = pd.to_datetime(as_str.where(present), format=date_fmt, errors="coerce")
+        parsed = parsed.fillna(rest_parsed)
+    info["format"] = fmt
+    localized = _localize(parsed, tz, ctx, values, info)
+    _check_bad(localized, present, values, ctx, row_offset, on_error, f"a date like {fmt!r}")
+    return localized
+
+
+def _check_bad(parsed, present, values, ctx, row_offset, on_error, expected):
+    bad = present & parsed.isna().to_numpy()
+    if bad.any() and on_error == "raise":
+        i, v = _fail_row(values, bad)
+        raise TimestampError("unparseable timestamp", row=i + row_offset, found=v, expected=expected, **ctx)

@@ -1,0 +1,533 @@
+"""The Network value object and ``build_network``.
+
+A :class:`Network` is a nodes table, an edges table, a direction flag and a
+``meta`` dict saying how it was built. igraph (the compute engine) and
+networkx (interchange) graphs are made from it on demand; the igraph graph is
+built from integer arrays and cached.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import SchemaError
+from .events import (
+    ACTOR,
+    DISPLAY_NAME,
+    GROUP,
+    PLATFORM,
+    ROLE,
+    TARGET,
+    TIMESTAMP,
+    normalize_role,
+    validate_events,
+)
+from .ties import TIE_DEFINITIONS, interactions, natural_direction
+
+if TYPE_CHECKING:  # pragma: no cover
+    import igraph
+    import networkx
+
+__all__ = ["Network", "build_network", "project"]
+
+NODE = "node"
+STRING = pd.StringDtype("pyarrow")
+TIME = pd.DatetimeTZDtype("ns", "UTC")
+EDGE_COLUMNS = ["source", "target", "weight", "first", "last", "n_explicit", "n_inferred"]
+
+
+@dataclasses.dataclass(eq=False)
+class Network:
+    """A social (or two-mode) network built from Events.
+
+    Attributes
+    ----------
+    nodes : DataFrame
+        Indexed by node id (``node``). Columns: ``kind`` (``person`` or the
+        object kind), ``role`` (instructor / ta / student / other, NA when
+        unknown), ``group``, ``display_name``, ``in_roster``, ``n_events``
+        (events the person acted in, within the network's window) and any
+        roster attributes.
+    edges : DataFrame
+        ``source, target, weight`` (number of interactions), ``first`` and
+        ``last`` (times of the first and last interaction), ``n_explicit``,
+        ``n_inferred`` and one ``n_<tie>`` count per tie type. One row per
+        distinct tie, or per interaction when built with ``multi=True``.
+        Undirected networks store each pair once with ``source < target``.
+    directed : bool
+    meta : dict
+        How the network was built: tie definition, options, window, counts of
+        self-loops, unresolved replies, people excluded.
+    """
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    directed: bool = True
+    meta: dict = dataclasses.field(default_factory=dict)
+    _igraph: Any = dataclasses.field(default=None, repr=False)
+
+    # -- sizes -----------------------------------------------------------------
+    @property
+    def n_nodes(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def n_ties(self) -> int:
+        """Distinct ties (pairs; ordered pairs when directed)."""
+        if self.meta.get("multi"):
+            return int(len(self.edges[["source", "target"]].drop_duplicates()))
+        return len(self.edges)
+
+    @property
+    def n_interactions(self) -> int:
+        return int(self.edges["weight"].sum()) if len(self.edges) else 0
+
+    # -- conversions -------------------------------------------------------------
+    def edge_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Integer positions (in ``nodes``) of each edge's source and target."""
+        src = self.nodes.index.get_indexer(self.edges["source"])
+        dst = self.nodes.index.get_indexer(self.edges["target"])
+        if (src < 0).any() or (dst < 0).any():
+            raise SchemaError("an edge names a node that is not in the nodes table")
+        return src, dst
+
+    def to_igraph(self) -> igraph.Graph:
+        """The igraph graph (cached): vertex ``name`` = node id, edge ``weight``.
+
+        Vertex ``i`` is ``nodes.index[i]``; edge ``j`` is ``edges.iloc[j]``.
+        """
+        if self._igraph is None:
+            import igraph as ig
+
+            src, dst = self.edge_codes()
+            g = ig.Graph(
+                n=len(self.nodes),
+                edges=np.column_stack([src, dst]).tolist() if len(src) else [],
+                directed=self.directed,
+            )
+            g.vs["name"] = [str(x) for x in self.nodes.index]
+            if len(src):
+                g.es["weight"] = self.edges["weight"].astype(float).tolist()
+            self._igraph = g
+        return self._igraph
+
+    def to_networkx(self) -> networkx.Graph:
+        """A networkx graph with node and edge attributes.
+
+        ``DiGraph``/``Graph`` for collapsed networks, ``MultiDiGraph``/
+        ``MultiGraph`` for ``multi=True`` networks. Times become ISO strings.
+        """
+        import networkx as nx
+
+        multi = bool(self.meta.get("multi"))
+        cls = {
+            (True, False): nx.DiGraph,
+            (False, False): nx.Graph,
+            (True, True): nx.MultiDiGraph,
+            (False, True): nx.MultiGraph,
+        }[(self.directed, multi)]
+        g = cls()
+        g.graph.update({k: v for k, v in self.meta.items() if isinstance(v, (str, int, float, bool))})
+        for node, attrs in self.nodes.iterrows():
+            g.add_node(node, **{k: _plain(v) for k, v in attrs.items() if not _missing(v)})
+        cols = [c for c in self.edges.columns if c not in ("source", "target")]
+        for row in self.edges.itertuples(index=False):
+            d = row._asdict()
+            g.add_edge(d.pop("source"), d.pop("target"), **{k: _plain(d[k]) for k in cols if not _missing(d[k])})
+        return g
+
+    @classmethod
+    def from_networkx(cls, graph: networkx.Graph, *, weight: str = "weight") -> Network:
+        """A Network from a networkx graph (edge attribute ``weight`` or 1)."""
+        nodes = pd.DataFrame.from_dict(dict(graph.nodes(data=True)), orient="index")
+        nodes.index = pd.Index([str(x) for x in graph.nodes()], name=NODE, dtype=STRING)
+        rows = [
+            {"source": str(u), "target": str(v), "weight": d.get(weight, 1), **{k: x for k, x in d.items() if k != weight}}
+            for u, v, d in graph.edges(data=True)
+        ]
+        edges = pd.DataFrame(rows, columns=None if rows else ["source", "target", "weight"])
+        return cls._assemble(nodes, edges, graph.is_directed(), {"source": "networkx", "multi": graph.is_multigraph()})
+
+    @classmethod
+    def from_igraph(cls, graph: igraph.Graph, *, weight: str = "weight") -> Network:
+        """A Network from an igraph graph (vertex ``name`` or the vertex index as id)."""
+        names = graph.vs["name"] if "name" in graph.vs.attributes() else list(range(graph.vcount()))
+        names = [str(x) for x in names]
+        nodes = pd.DataFrame({a: graph.vs[a] for a in graph.vs.attributes() if a != "name"})
+        nodes.index = pd.Index(names, name=NODE, dtype=STRING)
+        el = np.array(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        edges = pd.DataFrame({"source": np.array(names, dtype=object)[el[:, 0]], "target": np.array(names, dtype=object)[el[:, 1]]})
+        edges["weight"] = graph.es[weight] if weight in graph.es.attributes() else 1
+        for a in graph.es.attributes():
+            if a != weight:
+                edges[a] = graph.es[a]
+        return cls._assemble(nodes, edges, graph.is_directed(), {"source": "igraph", "multi": bool(graph.has_multiple())})
+
+    @classmethod
+    def _assemble(cls, nodes: pd.DataFrame, edges: pd.DataFrame, directed: bool, meta: dict) -> Network:
+        if "kind" not in nodes.columns:
+            nodes.insert(0, "kind", "person")
+        if ROLE not in nodes.columns:
+            nodes[ROLE] = pd.array([pd.NA] * len(nodes), dtype=STRING)
+        edges["source"] = edges["source"].astype(STRING)
+        edges["target"] = edges["target"].astype(STRING)
+        return cls(nodes=nodes, edges=edges.reset_index(drop=True), directed=directed, meta=meta)
+
+    # -- views -------------------------------------------------------------------
+    def subgraph(self, nodes: Iterable[Any], *, note: str | None = None) -> Network:
+        """The network induced by ``nodes`` (edges among them only)."""
+        keep = self.nodes.index.isin(pd.Index(list(nodes)).astype(str))
+        n = self.nodes[keep]
+        e = self.edges[self.edges["source"].isin(n.index) & self.edges["target"].isin(n.index)]
+        meta = dict(self.meta)
+        meta["subgraph"] = note or f"{len(n)} of {len(self.nodes)} nodes"
+        return Network(n.copy(), e.reset_index(drop=True), self.directed, meta)
+
+    # -- display -----------------------------------------------------------------
+    def __repr__(self) -> str:
+        kind = "directed" if self.directed else "undirected"
+        return (
+            f"<Network {self.meta.get('ties', '?')} ({kind}): {self.n_nodes} nodes, "
+            f"{self.n_ties} ties, {self.n_interactions} interactions>"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ("tie definition", self.meta.get("ties", "?")),
+            ("direction", "directed" if self.directed else "undirected"),
+            ("nodes", self.n_nodes),
+            ("distinct ties", self.n_ties),
+            ("interactions", self.n_interactions),
+        ]
+        if ROLE in self.nodes.columns:
+            counts = self.nodes[ROLE].fillna("unknown").value_counts()
+            rows.append(("roles", ", ".join(f"{k}: {v}" for k, v in counts.items())))
+        for key in ("start", "end", "self_loops", "unresolved_replies", "people_excluded"):
+            if self.meta.get(key) not in (None, 0):
+                rows.append((key.replace("_", " "), self.meta[key]))
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+            for k, v in rows
+        )
+        return f"<div><b>connectana Network</b><table>{body}</table></div>"
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _check_time(value: Any, name: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    t = pd.Timestamp(value)
+    if t.tzinfo is None:
+        raise ValueError(f"{name}={value!r} has no time zone; give e.g. '2024-01-01T00:00Z'")
+    return t.tz_convert("UTC")
+
+
+def aggregate_ties(inter: pd.DataFrame, *, directed: bool, multi: bool) -> pd.DataFrame:
+    """Collapse interactions into an edges table (see :class:`Network`)."""
+    df = inter
+    if not directed and len(df):
+        s = df["source"].to_numpy(dtype=object)
+        t = df["target"].to_numpy(dtype=object)
+        swap = s > t
+        if swap.any():
+            df = df.copy()
+            df.loc[swap, ["source", "target"]] = df.loc[swap, ["target", "source"]].to_numpy()
+    tie_types = sorted(df["tie"].unique()) if len(df) else []
+    if multi:
+        edges = pd.DataFrame(
+            {
+                "source": df["source"].to_numpy(),
+                "target": df["target"].to_numpy(),
+                "weight": np.ones(len(df), dtype=np.int64),
+                "first": df["time"].to_numpy(),
+                "last": df["time"].to_numpy(),
+                "n_explicit": df["explicit"].astype(np.int64).to_numpy(),
+                "n_inferred": (~df["explicit"]).astype(np.int64).to_numpy(),
+            }
+        )
+        for t in tie_types:
+            edges[f"n_{_col(t)}"] = (df["tie"] == t).astype(np.int64).to_numpy()
+        edges["event_id"] = df["event_id"].to_numpy()
+        edges["thread_id"] = df["thread_id"].to_numpy()
+    else:
+        work = df[["source", "target", "time", "explicit"]].copy()
+        work["inferred"] = ~work["explicit"]
+        for t in tie_types:
+            work[f"n_{_col(t)}"] = df["tie"].to_numpy() == t
+        g = work.groupby(["source", "target"], sort=True, observed=True)
+        agg = {
+            "weight": ("time", "size"),
+            "first": ("time", "min"),
+            "last": ("time", "max"),
+            "n_explicit": ("explicit", "sum"),
+            "n_inferred": ("inferred", "sum"),
+        }
+        for t in tie_types:
+            agg[f"n_{_col(t)}"] = (f"n_{_col(t)}", "sum")
+        edges = g.agg(**agg).reset_index() if len(work) else pd.DataFrame(columns=list(agg) + ["source", "target"])
+    edges = edges.reindex(columns=EDGE_COLUMNS + [c for c in edges.columns if c not in EDGE_COLUMNS])
+    for c in edges.columns:
+        if c == "weight" or c.startswith("n_"):
+            edges[c] = edges[c].astype(np.int64)
+    edges["source"] = edges["source"].astype(STRING)
+    edges["target"] = edges["target"].astype(STRING)
+    edges["first"] = edges["first"].astype(TIME)
+    edges["last"] = edges["last"].astype(TIME)
+    return edges.reset_index(drop=True)
+
+
+def _col(tie: str) -> str:
+    return tie.replace("+", "_").replace(" ", "_")
+
+
+def build_network(
+    events: pd.DataFrame,
+    ties: str = "reply",
+    *,
+    people: pd.DataFrame | None = None,
+    directed: bool | None = None,
+    multi: bool = False,
+    loops: bool = False,
+    start: Any = None,
+    end: Any = None,
+    k: int = 3,
+    fallback: str | None = None,
+    object: str = "thread",
+    exclude: Sequence[Any] | None = None,
+) -> Network:
+    """Build a Network from Events under a named tie definition.
+
+    Parameters
+    ----------
+    events : DataFrame
+        A valid Events table.
+    ties : str
+        The tie definition (see :mod:`connectana.ties`): ``reply``, ``star``,
+        ``reply+star``, ``limited_copresence``, ``copresence``, ``mention``
+        or ``bipartite``.
+    people : DataFrame, optional
+        A People table (:func:`connectana.make_people`). Every person in it is
+        a node, with or without interactions: isolated learners show up.
+    directed : bool, optional
+        Default: the tie definition's nature (directed for all but
+        ``copresence`` and ``bipartite``). ``False`` on a directed definition
+        merges a→b and b→a into one undirected tie whose weight is the sum.
+    multi : bool
+        ``False`` (default): one edge per distinct tie, ``weight`` = number of
+        interactions. ``True``: one edge per interaction (weight 1 each).
+    loops : bool
+        Keep self-ties (someone answering their own post). Default ``False``:
+        they are removed and counted in ``meta["self_loops"]``.
+    start, end : timestamp-like, optional
+        Keep events with ``start <= timestamp < end`` (tz-aware).
+    k : int
+        Previous posters considered by ``limited_copresence``.
+    fallback : {None, "star", "previous"}
+        For ``reply``: what an answer with no known target ties to (none by
+        default; the count of such answers is ``meta["unresolved_replies"]``).
+    object : str
+        For ``bipartite``: ``thread``, ``object``, ``context`` or ``parent``.
+    exclude : sequence, optional
+        People who opted out: their events and every tie to them are removed
+        before the network is built; their number is ``meta["people_excluded"]``.
+
+    Returns
+    -------
+    Network
+
+    Notes
+    -----
+    Nodes are, in this order: the roster's people (in roster order), then every
+    other actor or target in the (windowed) events in order of first
+    appearance. ``n_events`` counts the events each person acted in.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "a", "b"],
+    ...     "target": ["b", "a", "b", "b"],
+    ...     "timestamp": pd.to_datetime(["2024-01-0%d" % d for d in (1, 2, 3, 4)], utc=True)}))
+    >>> net = ca.build_network(ev)
+    >>> net.edges[["source", "target", "weight"]].values.tolist()
+    [['a', 'b', 2], ['b', 'a', 1]]
+    >>> net.meta["self_loops"]
+    1
+    """
+    validate_events(events)
+    if ties not in TIE_DEFINITIONS:
+        raise ValueError(f"unknown tie definition {ties!r}; choose one of {list(TIE_DEFINITIONS)}")
+    if directed is None:
+        directed = natural_direction(ties)
+    elif directed and not natural_direction(ties):
+        raise ValueError(f"the {ties!r} tie definition is undirected; use directed=False")
+    t0, t1 = _check_time(start, "start"), _check_time(end, "end")
+    ev = events
+    if t0 is not None:
+        ev = ev[ev[TIMESTAMP] >= t0]
+    if t1 is not None:
+        ev = ev[ev[TIMESTAMP] < t1]
+
+    excluded: list[str] = []
+    if exclude is not None:
+        excluded = sorted({str(x) for x in exclude})
+        gone = ev[ACTOR].isin(excluded) | ev[TARGET].isin(excluded)
+        ev = ev[~gone.to_numpy()]
+        ex_tab = pd.Index(excluded)
+    stats: dict = {}
+    inter = interactions(ev, ties, k=k, fallback=fallback, object=object, stats=stats)
+    if excluded:
+        inter = inter[~(inter["source"].isin(ex_tab) | inter["target"].isin(ex_tab))]
+    is_loop = (inter["source"] == inter["target"]).to_numpy()
+    n_loops = int(is_loop.sum())
+    if not loops and n_loops:
+        inter = inter[~is_loop]
+    edges = aggregate_ties(inter, directed=directed, multi=multi)
+
+    nodes = _nodes(ev, inter, people, excluded, ties)
+    meta = {
+        "ties": ties,
+        "directed": directed,
+        "multi": multi,
+        "loops": loops,
+        "start": None if t0 is None else t0.isoformat(),
+        "end": None if t1 is None else t1.isoformat(),
+        "events": int(len(ev)),
+        "interactions": int(len(inter)),
+        "self_loops": n_loops,
+        "self_loops_removed": 0 if loops else n_loops,
+        "unresolved_replies": int(stats.get("unresolved_replies", 0)),
+        "people_excluded": len(excluded),
+        "platforms": sorted(map(str, ev[PLATFORM].dropna().unique())),
+    }
+    if ties == "limited_copresence":
+        meta["k"] = k
+    if fallback is not None:
+        meta["fallback"] = fallback
+        meta["fallback_ties"] = int(stats.get("fallback_ties", 0))
+    if ties == "bipartite":
+        meta["object"] = object
+    return Network(nodes=nodes, edges=edges, directed=directed, meta=meta)
+
+
+def _nodes(ev: pd.DataFrame, inter: pd.DataFrame, people: pd.DataFrame | None, excluded: list[str], ties: str) -> pd.DataFrame:
+    seen = pd.concat(
+        [ev[ACTOR], inter["source"], inter["target"]] if ties != "bipartite" else [ev[ACTOR]],
+        ignore_index=True,
+    ).dropna()
+    seen = pd.unique(seen.astype(str).to_numpy())
+    if people is not None:
+        if people.index.name != "person" and "person" in people.columns:
+            people = people.set_index("person")
+        roster_ids = people.index.astype(str)
+        extra = [x for x in seen if x not in set(roster_ids)]
+        ids = list(roster_ids) + extra
+    else:
+        roster_ids = pd.Index([])
+        ids = list(seen)
+    if excluded:
+        ex = set(excluded)
+        ids = [x for x in ids if x not in ex]
+    index = pd.Index(ids, name=NODE, dtype=STRING)
+    nodes = pd.DataFrame(index=index)
+    nodes["kind"] = pd.array(["person"] * len(index), dtype=STRING)
+    roles = pd.Series(pd.NA, index=index, dtype=STRING)
+    if ROLE in ev.columns:
+        src_roles = ev.dropna(subset=[ROLE]).drop_duplicates(ACTOR, keep="last").set_index(ACTOR)[ROLE]
+        src_roles = src_roles.map(normalize_role)
+        common = src_roles.index.intersection(index)
+        roles[common] = src_roles[common].to_numpy()
+    nodes[ROLE] = roles
+    nodes[GROUP] = pd.array([pd.NA] * len(index), dtype=STRING)
+    nodes[DISPLAY_NAME] = pd.array([pd.NA] * len(index), dtype=STRING)
+    if people is not None:
+        nodes["in_roster"] = index.isin(roster_ids)
+        p = people.copy()
+        p.index = p.index.astype(str)
+        p = p[~p.index.isin(excluded)]
+        for c in p.columns:
+            vals = p[c]
+            if c in (ROLE, GROUP, DISPLAY_NAME):
+                cur = nodes[c].copy()
+                cur[vals.index] = vals.astype(STRING).to_numpy()
+                nodes[c] = cur
+            else:
+                nodes[c] = vals.reindex(index).to_numpy()
+    counts = ev[ACTOR].value_counts()
+    nodes["n_events"] = counts.reindex(index.astype(str)).fillna(0).astype(np.int64).to_numpy()
+    if ties == "bipartite" and len(inter):
+        objs = pd.unique(inter["target"].astype(str).to_numpy())
+        kind = inter["target"].iloc[0].split(":", 1)[0]
+        onodes = pd.DataFrame(index=pd.Index(objs, name=NODE, dtype=STRING))
+        onodes["kind"] = kind
+        onodes["n_events"] = inter["target"].value_counts().reindex(objs).to_numpy()
+        nodes = pd.concat([nodes, onodes])
+        nodes["kind"] = nodes["kind"].astype(STRING)
+    return nodes
+
+
+def project(network: Network, *, onto: str = "person") -> Network:
+    """One-mode projection of a bipartite network.
+
+    Two nodes of kind ``onto`` are tied when they share at least one object;
+    ``weight`` = number of shared objects. For each shared object the pair's
+    time is when the later of the two first linked to it; ``first``/``last``
+    are the earliest and latest of these. Undirected.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "c", "a"],
+    ...     "thread_id": ["t1", "t1", "t2", "t2"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 4, utc=True)}))
+    >>> p = ca.project(ca.build_network(ev, "bipartite"))
+    >>> p.edges[["source", "target", "weight"]].values.tolist()
+    [['a', 'b', 1], ['a', 'c', 1]]
+    """
+    if network.meta.get("ties") != "bipartite":
+        raise ValueError("project() needs a network built with ties='bipartite'")
+    e = network.edges
+    keep_kind = network.nodes["kind"] == onto
+    ids = network.nodes.index[keep_kind.to_numpy()]
+    if onto == "person":
+        links = e[["source", "target", "first", "last"]].rename(columns={"source": "a", "target": "o"})
+    else:
+        links = e[["target", "source", "first", "last"]].rename(columns={"target": "a", "source": "o"})
+    pairs = links.merge(links, on="o", suffixes=("_1", "_2"))
+    pairs = pairs[pairs["a_1"].astype(str).to_numpy() < pairs["a_2"].astype(str).to_numpy()]
+    pairs = pairs.assign(time=np.maximum(pairs["first_1"].to_numpy(), pairs["first_2"].to_numpy()))
+    inter = pd.DataFrame(
+        {
+            "source": pairs["a_1"],
+            "target": pairs["a_2"],
+            "time": pairs["time"],
+            "tie": "projection",
+            "explicit": False,
+            "thread_id": pairs["o"],
+            "event_id": pd.NA,
+        }
+    )
+    edges = aggregate_ties(inter, directed=False, multi=False)
+    nodes = network.nodes.loc[ids].copy()
+    meta = dict(network.meta)
+    meta.update(ties=f"projection of bipartite onto {onto}", directed=False, multi=False)
+    return Network(nodes=nodes, edges=edges, directed=False, meta=meta)
