@@ -1,0 +1,40 @@
+"""Shared test fixtures.
+
+``real_data`` points at ``../shared/real_data`` (the real platform exports kept beside the
+repository, never copied into it); tests that use it are skipped when it is absent, as on a
+user's machine. ``CONNECTANA_SHARED`` overrides the location.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("CONNECTANA_SHARED", ROOT.parent / "shared"))
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def real_data() -> Path:
+    """The folder of real exports, or skip."""
+    d = SHARED / "real_data"
+    if not d.is_dir():
+        pytest.skip("../shared/real_data is absent")
+    return d
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The ../shared folder (specs, real data), or skip."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    return SHARED
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """tests/data: small hand-made fixtures shipped with the repository."""
+    return DATA
