@@ -265,7 +265,7 @@ def validate_events(df: pd.DataFrame, *, name: str = "events") -> pd.DataFrame:
                 problems.append(
                     f"column 'timestamp' has dtype {dtype}, expected datetime64[ns, UTC]"
                 )
-        elif not (pd.api.types.is_string_dtype(dtype) or dtype == object):
+        elif not (pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype)):
             problems.append(f"column {c!r} has dtype {dtype}, expected string")
     if not missing:
         if df[ACTOR].isna().any():

@@ -133,13 +133,19 @@ class Network:
             (False, True): nx.MultiGraph,
         }[(self.directed, multi)]
         g = cls()
-        g.graph.update({k: v for k, v in self.meta.items() if isinstance(v, (str, int, float, bool))})
+        g.graph.update(
+            {k: v for k, v in self.meta.items() if isinstance(v, (str, int, float, bool))}
+        )
         for node, attrs in self.nodes.iterrows():
             g.add_node(node, **{k: _plain(v) for k, v in attrs.items() if not _missing(v)})
         cols = [c for c in self.edges.columns if c not in ("source", "target")]
         for row in self.edges.itertuples(index=False):
             d = row._asdict()
-            g.add_edge(d.pop("source"), d.pop("target"), **{k: _plain(d[k]) for k in cols if not _missing(d[k])})
+            g.add_edge(
+                d.pop("source"),
+                d.pop("target"),
+                **{k: _plain(d[k]) for k in cols if not _missing(d[k])},
+            )
         return g
 
     @classmethod
@@ -148,11 +154,21 @@ class Network:
         nodes = pd.DataFrame.from_dict(dict(graph.nodes(data=True)), orient="index")
         nodes.index = pd.Index([str(x) for x in graph.nodes()], name=NODE, dtype=STRING)
         rows = [
-            {"source": str(u), "target": str(v), "weight": d.get(weight, 1), **{k: x for k, x in d.items() if k != weight}}
+            {
+                "source": str(u),
+                "target": str(v),
+                "weight": d.get(weight, 1),
+                **{k: x for k, x in d.items() if k != weight},
+            }
             for u, v, d in graph.edges(data=True)
         ]
         edges = pd.DataFrame(rows, columns=None if rows else ["source", "target", "weight"])
-        return cls._assemble(nodes, edges, graph.is_directed(), {"source": "networkx", "multi": graph.is_multigraph()})
+        return cls._assemble(
+            nodes,
+            edges,
+            graph.is_directed(),
+            {"source": "networkx", "multi": graph.is_multigraph()},
+        )
 
     @classmethod
     def from_igraph(cls, graph: igraph.Graph, *, weight: str = "weight") -> Network:
@@ -162,15 +178,27 @@ class Network:
         nodes = pd.DataFrame({a: graph.vs[a] for a in graph.vs.attributes() if a != "name"})
         nodes.index = pd.Index(names, name=NODE, dtype=STRING)
         el = np.array(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-        edges = pd.DataFrame({"source": np.array(names, dtype=object)[el[:, 0]], "target": np.array(names, dtype=object)[el[:, 1]]})
+        edges = pd.DataFrame(
+            {
+                "source": np.array(names, dtype=object)[el[:, 0]],
+                "target": np.array(names, dtype=object)[el[:, 1]],
+            }
+        )
         edges["weight"] = graph.es[weight] if weight in graph.es.attributes() else 1
         for a in graph.es.attributes():
             if a != weight:
                 edges[a] = graph.es[a]
-        return cls._assemble(nodes, edges, graph.is_directed(), {"source": "igraph", "multi": bool(graph.has_multiple())})
+        return cls._assemble(
+            nodes,
+            edges,
+            graph.is_directed(),
+            {"source": "igraph", "multi": bool(graph.has_multiple())},
+        )
 
     @classmethod
-    def _assemble(cls, nodes: pd.DataFrame, edges: pd.DataFrame, directed: bool, meta: dict) -> Network:
+    def _assemble(
+        cls, nodes: pd.DataFrame, edges: pd.DataFrame, directed: bool, meta: dict
+    ) -> Network:
         if "kind" not in nodes.columns:
             nodes.insert(0, "kind", "person")
         if ROLE not in nodes.columns:
@@ -284,8 +312,14 @@ def aggregate_ties(inter: pd.DataFrame, *, directed: bool, multi: bool) -> pd.Da
         }
         for t in tie_types:
             agg[f"n_{_col(t)}"] = (f"n_{_col(t)}", "sum")
-        edges = g.agg(**agg).reset_index() if len(work) else pd.DataFrame(columns=list(agg) + ["source", "target"])
-    edges = edges.reindex(columns=EDGE_COLUMNS + [c for c in edges.columns if c not in EDGE_COLUMNS])
+        edges = (
+            g.agg(**agg).reset_index()
+            if len(work)
+            else pd.DataFrame(columns=list(agg) + ["source", "target"])
+        )
+    edges = edges.reindex(
+        columns=EDGE_COLUMNS + [c for c in edges.columns if c not in EDGE_COLUMNS]
+    )
     for c in edges.columns:
         if c == "weight" or c.startswith("n_"):
             edges[c] = edges[c].astype(np.int64)
@@ -429,7 +463,13 @@ def build_network(
     return Network(nodes=nodes, edges=edges, directed=directed, meta=meta)
 
 
-def _nodes(ev: pd.DataFrame, inter: pd.DataFrame, people: pd.DataFrame | None, excluded: list[str], ties: str) -> pd.DataFrame:
+def _nodes(
+    ev: pd.DataFrame,
+    inter: pd.DataFrame,
+    people: pd.DataFrame | None,
+    excluded: list[str],
+    ties: str,
+) -> pd.DataFrame:
     seen = pd.concat(
         [ev[ACTOR], inter["source"], inter["target"]] if ties != "bipartite" else [ev[ACTOR]],
         ignore_index=True,
@@ -452,7 +492,9 @@ def _nodes(ev: pd.DataFrame, inter: pd.DataFrame, people: pd.DataFrame | None, e
     nodes["kind"] = pd.array(["person"] * len(index), dtype=STRING)
     roles = pd.Series(pd.NA, index=index, dtype=STRING)
     if ROLE in ev.columns:
-        src_roles = ev.dropna(subset=[ROLE]).drop_duplicates(ACTOR, keep="last").set_index(ACTOR)[ROLE]
+        src_roles = (
+            ev.dropna(subset=[ROLE]).drop_duplicates(ACTOR, keep="last").set_index(ACTOR)[ROLE]
+        )
         src_roles = src_roles.map(normalize_role)
         common = src_roles.index.intersection(index)
         roles[common] = src_roles[common].to_numpy()
@@ -509,9 +551,13 @@ def project(network: Network, *, onto: str = "person") -> Network:
     keep_kind = network.nodes["kind"] == onto
     ids = network.nodes.index[keep_kind.to_numpy()]
     if onto == "person":
-        links = e[["source", "target", "first", "last"]].rename(columns={"source": "a", "target": "o"})
+        links = e[["source", "target", "first", "last"]].rename(
+            columns={"source": "a", "target": "o"}
+        )
     else:
-        links = e[["target", "source", "first", "last"]].rename(columns={"target": "a", "source": "o"})
+        links = e[["target", "source", "first", "last"]].rename(
+            columns={"target": "a", "source": "o"}
+        )
     pairs = links.merge(links, on="o", suffixes=("_1", "_2"))
     pairs = pairs[pairs["a_1"].astype(str).to_numpy() < pairs["a_2"].astype(str).to_numpy()]
     pairs = pairs.assign(time=np.maximum(pairs["first_1"].to_numpy(), pairs["first_2"].to_numpy()))

@@ -117,11 +117,7 @@ def _reply(events: pd.DataFrame, fallback: str | None, stats: dict) -> pd.DataFr
     answers = events[events[ACTION].isin(REPLY_ACTIONS)]
     has = answers[TARGET].notna().to_numpy()
     ok = answers[has]
-    out = [
-        _frame(
-            ok[ACTOR], ok[TARGET], ok[TIMESTAMP], "reply", True, ok[THREAD_ID], ok[EVENT_ID]
-        )
-    ]
+    out = [_frame(ok[ACTOR], ok[TARGET], ok[TIMESTAMP], "reply", True, ok[THREAD_ID], ok[EVENT_ID])]
     missing = answers[~has]
     stats["unresolved_replies"] = int(len(missing))
     if len(missing) and fallback is not None:
@@ -129,12 +125,16 @@ def _reply(events: pd.DataFrame, fallback: str | None, stats: dict) -> pd.DataFr
             starters = _starters(_contributions(events))
             m = missing[missing[THREAD_ID].isin(starters.index)]
             st = starters.loc[m[THREAD_ID], ACTOR].to_numpy()
-            out.append(_frame(m[ACTOR], st, m[TIMESTAMP], "reply", False, m[THREAD_ID], m[EVENT_ID]))
+            out.append(
+                _frame(m[ACTOR], st, m[TIMESTAMP], "reply", False, m[THREAD_ID], m[EVENT_ID])
+            )
             stats["fallback_ties"] = int(len(m))
         elif fallback == "previous":
             prev = _previous(events, 1)
             m = prev[prev[EVENT_ID].isin(missing[EVENT_ID])]
-            out.append(_frame(m[ACTOR], m["prev"], m[TIMESTAMP], "reply", False, m[THREAD_ID], m[EVENT_ID]))
+            out.append(
+                _frame(m[ACTOR], m["prev"], m[TIMESTAMP], "reply", False, m[THREAD_ID], m[EVENT_ID])
+            )
             stats["fallback_ties"] = int(len(m))
         else:
             raise ValueError(f"fallback must be None, 'star' or 'previous', not {fallback!r}")
@@ -149,7 +149,9 @@ def _star(events: pd.DataFrame) -> pd.DataFrame:
     rest = contrib[~contrib[EVENT_ID].isin(starters[EVENT_ID])]
     st = starters.loc[rest[THREAD_ID], ACTOR].to_numpy()
     explicit = (rest[TARGET].to_numpy(dtype=object) == st) & rest[TARGET].notna().to_numpy()
-    return _frame(rest[ACTOR], st, rest[TIMESTAMP], "star", explicit, rest[THREAD_ID], rest[EVENT_ID])
+    return _frame(
+        rest[ACTOR], st, rest[TIMESTAMP], "star", explicit, rest[THREAD_ID], rest[EVENT_ID]
+    )
 
 
 def _previous(events: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -174,12 +176,16 @@ def _limited_copresence(events: pd.DataFrame, k: int) -> pd.DataFrame:
     if k < 1:
         raise ValueError("k must be at least 1")
     p = _previous(events, k)
-    return _frame(p[ACTOR], p["prev"], p[TIMESTAMP], "limited_copresence", False, p[THREAD_ID], p[EVENT_ID])
+    return _frame(
+        p[ACTOR], p["prev"], p[TIMESTAMP], "limited_copresence", False, p[THREAD_ID], p[EVENT_ID]
+    )
 
 
 def _copresence(events: pd.DataFrame) -> pd.DataFrame:
     contrib = _contributions(events)
-    first = contrib.drop_duplicates([THREAD_ID, ACTOR], keep="first")[[THREAD_ID, ACTOR, TIMESTAMP, EVENT_ID]]
+    first = contrib.drop_duplicates([THREAD_ID, ACTOR], keep="first")[
+        [THREAD_ID, ACTOR, TIMESTAMP, EVENT_ID]
+    ]
     pairs = first.merge(first, on=THREAD_ID, suffixes=("_a", "_b"))
     a = pairs[f"{ACTOR}_a"].to_numpy(dtype=object)
     b = pairs[f"{ACTOR}_b"].to_numpy(dtype=object)
@@ -188,8 +194,14 @@ def _copresence(events: pd.DataFrame) -> pd.DataFrame:
     tb = pairs[f"{TIMESTAMP}_b"]
     later_is_b = (tb >= ta).to_numpy()
     time = np.where(later_is_b, tb.to_numpy(), ta.to_numpy())
-    event = np.where(later_is_b, pairs[f"{EVENT_ID}_b"].to_numpy(dtype=object), pairs[f"{EVENT_ID}_a"].to_numpy(dtype=object))
-    return _frame(pairs[f"{ACTOR}_a"], pairs[f"{ACTOR}_b"], time, "copresence", False, pairs[THREAD_ID], event)
+    event = np.where(
+        later_is_b,
+        pairs[f"{EVENT_ID}_b"].to_numpy(dtype=object),
+        pairs[f"{EVENT_ID}_a"].to_numpy(dtype=object),
+    )
+    return _frame(
+        pairs[f"{ACTOR}_a"], pairs[f"{ACTOR}_b"], time, "copresence", False, pairs[THREAD_ID], event
+    )
 
 
 def _mention(events: pd.DataFrame) -> pd.DataFrame:
@@ -204,7 +216,9 @@ def _bipartite(events: pd.DataFrame, object: str) -> pd.DataFrame:
     try:
         col = OBJECT_COLUMNS[object]
     except KeyError:
-        raise ValueError(f"object must be one of {sorted(OBJECT_COLUMNS)}, not {object!r}") from None
+        raise ValueError(
+            f"object must be one of {sorted(OBJECT_COLUMNS)}, not {object!r}"
+        ) from None
     m = events[events[col].notna()]
     objs = (object + ":") + m[col].astype(str)
     return _frame(m[ACTOR], objs, m[TIMESTAMP], "bipartite", True, m[THREAD_ID], m[EVENT_ID])

@@ -148,7 +148,9 @@ def read_tabular_file(
     except (InputError, FileNotFoundError):
         raise
     except pd.errors.EmptyDataError as exc:
-        raise InputError("file has no data", file=path, expected="a header row and data rows") from exc
+        raise InputError(
+            "file has no data", file=path, expected="a header row and data rows"
+        ) from exc
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError, OSError) as exc:
         raise FormatError(f"cannot read as a table: {exc}", file=path) from exc
     df = _drop_index_column(df)
@@ -194,7 +196,9 @@ def _read_csv(path: Path, *, sep: str | None, encoding: str | None) -> pd.DataFr
         # CR-only line endings (classic Mac / Excel re-saves): the C parser
         # handles them, but normalise to be safe with every engine.
         text = path.read_bytes().decode(encoding).replace("\r", "\n")
-        return pd.read_csv(io.StringIO(text), **{k: v for k, v in kwargs.items() if k != "encoding"})
+        return pd.read_csv(
+            io.StringIO(text), **{k: v for k, v in kwargs.items() if k != "encoding"}
+        )
     return pd.read_csv(path, **kwargs)
 
 
@@ -209,9 +213,7 @@ def _drop_index_column(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _map_columns(
-    df: pd.DataFrame, columns: Mapping[str, str] | None, path: Any
-) -> dict[str, str]:
+def _map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None, path: Any) -> dict[str, str]:
     """schema column -> file column."""
     mapping: dict[str, str] = {}
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
@@ -342,7 +344,11 @@ def read_table(
         if on_error == "raise":
             i = int(np.flatnonzero(no_actor)[0])
             raise InputError(
-                "row has no actor", file=path, row=i + 1, field=mapping[ACTOR], found=raw.iloc[i, :].get(mapping[ACTOR])
+                "row has no actor",
+                file=path,
+                row=i + 1,
+                field=mapping[ACTOR],
+                found=raw.iloc[i, :].get(mapping[ACTOR]),
             )
         report.set_aside_record("missing actor", n=int(no_actor.sum()))
         for i in np.flatnonzero(no_actor)[:100]:

@@ -20,8 +20,10 @@ from ..errors import TimestampError
 
 __all__ = ["parse_timestamps"]
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
-_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_ISO = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _NUMERIC = re.compile(r"^-?\d+(\.\d+)?$")
 _LOCAL = re.compile(
     r"^(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{2}|\d{4})"
@@ -195,6 +197,9 @@ def _localize(naive: pd.Series, tz, ctx, values, info):
 
 
 def _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info):
+    # Values that are not ISO 8601 at all are unparseable (checked below), not "naive".
+    given = present
+    present = present & as_str.str.match(_ISO.pattern).fillna(False).to_numpy()
     has_offset = as_str[present].str.contains(_OFFSET.pattern, regex=True).fillna(False)
     info["kind"] = "iso8601"
     if has_offset.all():
@@ -225,7 +230,7 @@ def _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info):
         naive = pd.to_datetime(as_str[without], format="ISO8601", errors="coerce")
         parsed[without] = _localize(naive, tz, ctx, values, info)
     parsed = parsed.astype("datetime64[ns, UTC]")
-    _check_bad(parsed, present, values, ctx, row_offset, on_error, "an ISO 8601 timestamp")
+    _check_bad(parsed, given, values, ctx, row_offset, on_error, "an ISO 8601 timestamp")
     return parsed
 
 
@@ -283,4 +288,6 @@ def _check_bad(parsed, present, values, ctx, row_offset, on_error, expected):
     bad = present & parsed.isna().to_numpy()
     if bad.any() and on_error == "raise":
         i, v = _fail_row(values, bad)
-        raise TimestampError("unparseable timestamp", row=i + row_offset, found=v, expected=expected, **ctx)
+        raise TimestampError(
+            "unparseable timestamp", row=i + row_offset, found=v, expected=expected, **ctx
+        )

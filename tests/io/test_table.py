@@ -1,0 +1,170 @@
+"""The generic tabular reader and timestamp parsing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import connectana as ca
+from connectana.io.timestamps import parse_timestamps
+
+
+def test_post_table_with_bom_crlf_and_offsets(data_dir):
+    ev = ca.read_events(data_dir / "table" / "posts_bom.csv")
+    assert ev["actor"].tolist() == ["ann", "bob", "ann"]
+    assert ev["action"].tolist() == ["post", "reply", "reply"]
+    # targets resolved from the parents' authors
+    assert ev["target"].tolist()[1:] == ["ann", "bob"]
+    assert ev["timestamp"].tolist() == [
+        pd.Timestamp("2024-01-08T09:00Z"),
+        pd.Timestamp("2024-01-08T09:30Z"),
+        pd.Timestamp("2024-01-09T09:00Z"),
+    ]
+    report = ev.attrs["ingest"]
+    assert (report.read, report.kept, report.set_aside_total) == (3, 3, 0)
+    assert report.options["columns"]["actor"] == "author"
+    assert report.notes["target from parent"] == 2
+
+
+def test_edge_list_with_cr_only_line_endings_and_month_first_dates(data_dir):
+    # 4/4/13 and 4/5/13 are ambiguous: the day/month order must be given
+    with pytest.raises(ca.TimestampError, match="dayfirst"):
+        ca.read_events(data_dir / "table" / "edges_cr.csv", tz="UTC")
+    ev = ca.read_events(data_dir / "table" / "edges_cr.csv", dayfirst=False, tz="America/New_York")
+    assert ev[["actor", "target"]].values.tolist() == [["1", "2"], ["2", "1"]]
+    # 16:32 EDT is 20:32 UTC; April 5th (month first)
+    assert ev["timestamp"].iloc[0] == pd.Timestamp("2013-04-04T20:32Z")
+    assert ev["timestamp"].iloc[1] == pd.Timestamp("2013-04-05T12:00Z")
+
+
+def test_lms_log_with_index_column_and_epoch_seconds(data_dir):
+    ev = ca.read_events(data_dir / "table" / "lms_index.csv", action="view")
+    assert list(ev["actor"]) == ["u1", "u2", "u1"]
+    assert list(ev["object_id"]) == ["r1", "r1", "r2"]
+    assert set(ev["action"]) == {"view"}
+    assert ev["timestamp"].iloc[1] == pd.Timestamp(1700000060, unit="s", tz="UTC")
+    assert ev.attrs["ingest"].options["timestamp"]["unit"] == "s"
+
+
+def test_explicit_column_mapping_and_extra_columns(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("who;whom;when;topic\nA;B;2024-03-01 10:00;t\n", encoding="utf-8")
+    ev = ca.read_events(
+        p,
+        columns={"actor": "who", "target": "whom", "timestamp": "when"},
+        tz="UTC",
+        extra=["topic"],
+    )
+    assert ev.loc[0, "topic"] == "t"
+    assert ev.loc[0, "timestamp"] == pd.Timestamp("2024-03-01T10:00Z")
+
+
+def test_excel_parquet_and_jsonl(tmp_path):
+    df = pd.DataFrame(
+        {
+            "actor": ["a", "b"],
+            "target": ["b", "a"],
+            "timestamp": ["2024-01-01T00:00Z", "2024-01-02T00:00Z"],
+        }
+    )
+    df.to_excel(tmp_path / "t.xlsx", index=False)
+    df.to_parquet(tmp_path / "t.parquet")
+    df.to_json(tmp_path / "t.jsonl", orient="records", lines=True)
+    for name in ("t.xlsx", "t.parquet", "t.jsonl"):
+        ev = ca.read_events(tmp_path / name)
+        assert ev[["actor", "target"]].values.tolist() == [["a", "b"], ["b", "a"]], name
+
+
+@pytest.mark.parametrize(
+    "values, options, expected",
+    [
+        (["2024-01-01T10:00:00+02:00"], {}, "2024-01-01T08:00Z"),
+        (["2024-01-01 10:00"], {"tz": "Europe/Madrid"}, "2024-01-01T09:00Z"),
+        ([1704103200000], {}, "2024-01-01T10:00Z"),
+        (["1704103200"], {}, "2024-01-01T10:00Z"),
+        (["23/01/23, 12:09"], {"tz": "UTC"}, "2023-01-23T12:09Z"),
+        (["01/02/23, 12:09"], {"tz": "UTC", "dayfirst": True}, "2023-02-01T12:09Z"),
+        (["01/02/23, 12:09"], {"tz": "UTC", "dayfirst": False}, "2023-01-02T12:09Z"),
+        (["3 Dec 2024 17:09"], {"tz": "UTC", "time_format": "%d %b %Y %H:%M"}, "2024-12-03T17:09Z"),
+        ([100], {"unit": "s"}, "1970-01-01T00:01:40Z"),
+    ],
+)
+def test_parse_timestamps(values, options, expected):
+    out = parse_timestamps(pd.Series(values), **options)
+    assert out.iloc[0] == pd.Timestamp(expected)
+    assert str(out.dtype) == "datetime64[ns, UTC]"
+
+
+def test_naive_timestamps_need_a_zone():
+    with pytest.raises(ca.TimestampError, match="tz="):
+        parse_timestamps(pd.Series(["2024-01-01 10:00"]), file="f.csv", field="created")
+
+
+def test_epoch_of_unknown_unit_is_an_error():
+    with pytest.raises(ca.TimestampError, match="unit="):
+        parse_timestamps(pd.Series([5, 6]))
+
+
+def test_missing_column_names_file_and_column(tmp_path):
+    p = tmp_path / "bad.csv"
+    p.write_text("author,created\nann,2024-01-01T00:00Z\n")
+    with pytest.raises(ca.SchemaError) as err:
+        ca.read_events(p, columns={"target": "receiver"})
+    msg = str(err.value)
+    assert "bad.csv" in msg and "receiver" in msg
+
+
+def test_no_actor_column_names_what_to_give(tmp_path):
+    p = tmp_path / "noactor.csv"
+    p.write_text("x,created\nann,2024-01-01T00:00Z\n")
+    with pytest.raises(ca.SchemaError, match=r"noactor\.csv.*'actor'.*columns="):
+        ca.read_events(p)
+
+
+def test_unparseable_timestamp_names_file_row_and_column(tmp_path):
+    p = tmp_path / "ts.csv"
+    p.write_text("author,created\nann,2024-01-01T00:00Z\nbob,2024-13-45T00:00Z\n")
+    with pytest.raises(ca.ConnectanaError) as err:
+        ca.read_events(p)
+    msg = str(err.value)
+    assert "ts.csv" in msg and "row 2" in msg and "'created'" in msg and "2024-13-45" in msg
+
+
+def test_skip_sets_bad_rows_aside_and_counts_them(tmp_path):
+    p = tmp_path / "ts.csv"
+    p.write_text(
+        "author,target,created\nann,bob,2024-01-01T00:00Z\nbob,ann,not a date\n,ann,2024-01-02T00:00Z\n"
+    )
+    # a broken first value is not a format we recognise: skip applies to later rows
+    ev = ca.read_events(p, on_error="skip")
+    report = ev.attrs["ingest"]
+    assert len(ev) == 1
+    assert report.read == 3 and report.kept == 1
+    assert report.set_aside == {"unparseable timestamp": 1, "missing actor": 1}
+    assert report.balanced
+
+
+def test_empty_file_is_an_error_naming_the_file(tmp_path):
+    p = tmp_path / "empty.csv"
+    p.write_text("")
+    with pytest.raises(ca.InputError, match=r"empty\.csv.*empty"):
+        ca.read_events(p)
+    p.write_text("author,created\n")
+    with pytest.raises(ca.InputError, match="no data rows"):
+        ca.read_events(p)
+
+
+def test_unknown_format_lists_the_known_ones(tmp_path):
+    with pytest.raises(ValueError, match="moodle_forum"):
+        ca.read_events(tmp_path / "x", format="nope")
+
+
+def test_snap_collegemsg(real_data):
+    path = real_data / "snap_collegemsg" / "CollegeMsg.txt"
+    ev = ca.read_events(
+        path, columns={"actor": "source", "target": "target", "timestamp": "weight"}, unit="s"
+    )
+    assert len(ev) == 59_835
+    assert ev["actor"].nunique() <= 1_899
+    assert len(set(ev["actor"]) | set(ev["target"])) == 1_899
+    assert ev["timestamp"].min() == pd.Timestamp(1082040961, unit="s", tz="UTC")
