@@ -34,7 +34,14 @@ _LAZY = {
     "staff_dependence": "connectana.metrics.roles",
     "engagement": "connectana.metrics.engagement",
     "compare_ties": "connectana.metrics.sensitivity",
+    "apply_aliases": "connectana.people",
+    "read_aliases": "connectana.people",
     "pseudonymize": "connectana.privacy",
+    "pseudonym_map": "connectana.privacy",
+    "load_or_create_key": "connectana.privacy",
+    "exclude_people": "connectana.privacy",
+    "suppress_small_cells": "connectana.privacy",
+    "scrub_text": "connectana.privacy",
 }
 
 __all__ = [

@@ -85,7 +85,9 @@ def _frame(source, target, time, tie, explicit, thread, event) -> pd.DataFrame:
             "time": pd.Series(np.asarray(time)).astype("datetime64[ns, UTC]").to_numpy()
             if n
             else pd.Series([], dtype="datetime64[ns, UTC]"),
-            "tie": tie if isinstance(tie, str) and n else pd.array(tie, dtype=object),
+            "tie": np.full(n, tie, dtype=object)
+            if isinstance(tie, str)
+            else pd.array(tie, dtype=object),
             "explicit": np.broadcast_to(np.asarray(explicit, dtype=bool), (n,)).copy(),
             "thread_id": pd.array(np.asarray(thread, dtype=object), dtype="string[pyarrow]"),
             "event_id": pd.array(np.asarray(event, dtype=object), dtype="string[pyarrow]"),

@@ -278,3 +278,20 @@ def test_dlt2(real_data):
         (str(s), str(t)) for s, t in zip(raw.Sender, raw.Reciever, strict=True) if s != t
     )
     assert g.number_of_edges() == net.n_ties
+
+
+@pytest.mark.parametrize("ties", ["reply", "star", "limited_copresence", "copresence", "mention"])
+def test_posts_without_answers_give_nodes_and_no_ties(ties):
+    ev = ca.make_events(
+        pd.DataFrame(
+            {
+                "actor": ["a", "b"],
+                "thread_id": ["t", "u"],
+                "action": ["post", "post"],
+                "timestamp": [T0, T0],
+            }
+        )
+    )
+    net = ca.build_network(ev, ties)
+    assert (net.n_nodes, net.n_ties, net.n_interactions) == (2, 0, 0)
+    assert net.to_igraph().ecount() == 0

@@ -1,0 +1,626 @@
+"""Privacy by default: pseudonyms, opt-outs, small-cell suppression, scrubbing.
+
+* :func:`pseudonymize` replaces person ids by keyed-hash pseudonyms
+  (HMAC-SHA256, ``P-7F3A9C21``) in Events, People tables, Networks and
+  node-indexed results, and drops the columns that identify people (display
+  names, e-mail and IP columns, message text).
+* :func:`load_or_create_key` keeps the secret key in a file (created once,
+  permissions ``0o600``).
+* :func:`exclude_people` applies opt-outs before a network is built.
+* :func:`suppress_small_cells` blanks counts below ``k`` in aggregated tables.
+* :func:`scrub_text` drops message text and e-mail/IP columns from Events.
+
+See ``docs/privacy.md`` for what is pseudonymised where and what is never kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import stat
+import warnings
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .events import (
+    ACTOR,
+    PERSON,
+    REQUIRED_COLUMNS,
+    TARGET,
+    TEXT,
+    IngestReport,
+)
+from .network import Network
+
+__all__ = [
+    "pseudonymize",
+    "pseudonym_map",
+    "load_or_create_key",
+    "exclude_people",
+    "suppress_small_cells",
+    "scrub_text",
+    "IDENTIFYING_COLUMNS",
+    "TEXT_COLUMNS",
+]
+
+STRING = pd.StringDtype("pyarrow")
+T = TypeVar("T", pd.DataFrame, Network)
+
+#: Column names (compared lower-case, spaces and dashes read as ``_``) that
+#: identify a person and are dropped by :func:`pseudonymize`. Any name
+#: containing ``email`` or ``mail`` or ending in ``_ip`` is dropped too.
+IDENTIFYING_COLUMNS: frozenset[str] = frozenset(
+    {
+        "display_name",
+        "name",
+        "full_name",
+        "fullname",
+        "userfullname",
+        "user_full_name",
+        "relatedfullnameuser",
+        "fullnameuser",
+        "real_name",
+        "first_name",
+        "firstname",
+        "last_name",
+        "lastname",
+        "username",
+        "user_name",
+        "login",
+        "author_name",
+        "author_login",
+        "author_display_name",
+        "comment_author",
+        "comment_author_url",
+        "mbox",
+        "mbox_sha1sum",
+        "ip",
+        "ip_address",
+        "ipaddress",
+        "phone",
+        "avatar_image_url",
+    }
+)
+
+#: Free-text column names dropped by :func:`scrub_text` and :func:`pseudonymize`.
+TEXT_COLUMNS: frozenset[str] = frozenset(
+    {TEXT, "message", "body", "content", "subject", "title", "description", "raw", "cooked"}
+)
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+_IPV6 = re.compile(
+    r"\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b|\b[0-9A-Fa-f]{1,4}::[0-9A-Fa-f:]+\b"
+)
+
+
+def _norm(name: Any) -> str:
+    return str(name).strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _identifying_name(name: Any) -> bool:
+    n = _norm(name)
+    return n in IDENTIFYING_COLUMNS or "email" in n or "mail" in n or n.endswith("_ip")
+
+
+def _personal_values(values: pd.Series) -> bool:
+    """True when some value of a text column holds an e-mail or IP address."""
+    if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
+        return False
+    text = values.dropna()
+    if text.empty:
+        return False
+    text = text.astype(str)
+    return bool(
+        text.str.contains(_EMAIL).any()
+        or text.str.contains(_IPV4).any()
+        or text.str.contains(_IPV6).any()
+    )
+
+
+# -- keys ---------------------------------------------------------------------------
+def load_or_create_key(path: str | os.PathLike) -> bytes:
+    """Read the secret pseudonymisation key from ``path``, creating it if absent.
+
+    A new key is 32 random bytes (:func:`secrets.token_bytes`) written as 64
+    hexadecimal characters and a newline, in a file readable by its owner only
+    (permissions ``0o600``). An existing file is read, never rewritten.
+
+    Raises
+    ------
+    InputError
+        When the file does not hold at least 32 hexadecimal characters (16 bytes).
+
+    Warns
+    -----
+    UserWarning
+        When an existing key file can be read by other users.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from connectana.privacy import load_or_create_key
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "course.key"
+    >>> key = load_or_create_key(p)
+    >>> len(key), load_or_create_key(p) == key, oct(p.stat().st_mode & 0o777)
+    (32, True, '0o600')
+    """
+    path = Path(path)
+    if not path.exists():
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, (key.hex() + "\n").encode("ascii"))
+        finally:
+            os.close(fd)
+        os.chmod(path, 0o600)
+        return key
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        warnings.warn(
+            f"key file {path} can be read by other users; run chmod 600 on it",
+            UserWarning,
+            stacklevel=2,
+        )
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) < 16:
+        raise InputError(
+            "not a connectana key file",
+            file=path,
+            expected="at least 32 hexadecimal characters (the file load_or_create_key writes)",
+        )
+    return key
+
+
+def _key(key: bytes | str | None, key_file: str | os.PathLike | None) -> bytes:
+    if key is not None and key_file is not None:
+        raise ValueError("give key= or key_file=, not both")
+    if key_file is not None:
+        return load_or_create_key(key_file)
+    if key is None:
+        raise ValueError(
+            "pseudonymisation needs a secret key: give key_file='course.key' (created if absent) "
+            "or key=..."
+        )
+    if isinstance(key, str):
+        key = key.encode("utf-8")
+    if not isinstance(key, bytes) or not key:
+        raise ValueError("key must be non-empty bytes or str")
+    return key
+
+
+def _digest(key: bytes, value: str) -> str:
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest().upper()
+
+
+def _isna(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def pseudonym_map(
+    ids: Iterable[Any],
+    *,
+    key: bytes | str | None = None,
+    key_file: str | os.PathLike | None = None,
+    prefix: str = "P-",
+    length: int = 8,
+) -> dict[str, str]:
+    """Pseudonyms of ``ids``: ``{id: pseudonym}`` (missing ids are skipped).
+
+    The pseudonym of an id is ``prefix`` + the first ``length`` characters of
+    the uppercase hexadecimal HMAC-SHA256 of the id (as UTF-8 text) under
+    ``key``. When two distinct ids share a pseudonym, every pseudonym is
+    lengthened by one character until all are distinct (the length used is the
+    same for all ids given).
+
+    Examples
+    --------
+    >>> from connectana.privacy import pseudonym_map
+    >>> pseudonym_map(["ann", "bob"], key=b"secret")
+    {'ann': 'P-AAD4E619', 'bob': 'P-9C90819F'}
+    """
+    if not 1 <= length <= 64:
+        raise ValueError("length must be between 1 and 64")
+    k = _key(key, key_file)
+    distinct = list(dict.fromkeys(str(x) for x in ids if not _isna(x)))
+    digests = {x: _digest(k, x) for x in distinct}
+    n = length
+    while n < 64 and len({d[:n] for d in digests.values()}) < len(digests):
+        n += 1
+    return {x: prefix + d[:n] for x, d in digests.items()}
+
+
+# -- pseudonymize --------------------------------------------------------------------
+def _droppable(table: pd.DataFrame, protected: Collection[str], keep: Collection[str]) -> list[str]:
+    out = []
+    for c in table.columns:
+        if c in keep or c in protected:
+            continue
+        if _identifying_name(c) or _norm(c) in TEXT_COLUMNS or _personal_values(table[c]):
+            out.append(c)
+    return out
+
+
+def _clean_attrs(attrs: dict) -> dict:
+    """attrs without anything that could name a person (records set aside, sources)."""
+    out: dict = {}
+    for name, value in attrs.items():
+        if isinstance(value, IngestReport):
+            value = dataclasses.replace(
+                value,
+                set_aside=Counter(value.set_aside),
+                notes=Counter(value.notes),
+                messages=list(value.messages),
+                records=[],
+                options=dict(value.options),
+            )
+            out[name] = value
+        elif name in ("dropped_columns", "source", "people_excluded", "events_excluded"):
+            out[name] = value
+    return out
+
+
+def _map_values(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    arr = [pd.NA if _isna(v) else mapping[str(v)] for v in values.to_numpy(dtype=object)]
+    return pd.Series(pd.array(arr, dtype=STRING), index=values.index, name=values.name)
+
+
+def _map_index(index: pd.Index, mapping: dict[str, str]) -> pd.Index:
+    return pd.Index([mapping.get(str(v), v) for v in index], name=index.name, dtype=STRING)
+
+
+def pseudonymize(
+    events_or_table: T,
+    *,
+    key: bytes | str | None = None,
+    key_file: str | os.PathLike | None = None,
+    columns: Sequence[str] = (ACTOR, TARGET),
+    prefix: str = "P-",
+    length: int = 8,
+    keep: Collection[str] = (),
+) -> T:
+    """Replace person ids by keyed-hash pseudonyms and drop identifying columns.
+
+    Parameters
+    ----------
+    events_or_table : DataFrame or Network
+        An Events table (ids in ``columns``), a People table or any table
+        indexed by ``person`` or ``node`` (the index is pseudonymised, together
+        with ``columns`` present), or a :class:`~connectana.network.Network`
+        (person nodes and the edges' ``source``/``target``). The same type is
+        returned.
+    key : bytes or str, optional
+        The secret key (a str is used as its UTF-8 bytes).
+    key_file : path, optional
+        File holding the key, created by :func:`load_or_create_key` if absent.
+        Exactly one of ``key`` and ``key_file`` is required.
+    columns : sequence of str
+        Columns holding person ids (default ``actor`` and ``target``).
+    prefix : str
+        Put before each pseudonym.
+    length : int
+        Hexadecimal characters kept (lengthened for all when two ids present
+        would collide, see :func:`pseudonym_map`).
+    keep : collection of str
+        Columns to keep although they look identifying.
+
+    Returns
+    -------
+    Same type as the input
+        A copy. Dropped: columns named like :data:`IDENTIFYING_COLUMNS`
+        (``display_name``, ``email``, ``ip``...), free-text columns
+        (:data:`TEXT_COLUMNS`) and any other text column with a value holding
+        an e-mail or IP address — unless listed in ``keep``. The ingest report
+        is kept without its set-aside records (raw data). ``attrs["pseudonymized"]``
+        (``meta`` for a Network) records the method, prefix, length and the
+        dropped columns; the key is never stored.
+
+    Notes
+    -----
+    ``pseudonym = prefix + upper(hex(HMAC-SHA256(key, utf8(str(id)))))[:length]``.
+    The same id gets the same pseudonym in every table and every run with the
+    same key (unless a collision lengthened the pseudonyms of one table: the
+    length used is in the output's attrs). Without the key, pseudonyms cannot
+    be linked back to ids; with it, anyone can test a guessed id, so keep the
+    key file private, and delete it to make the pseudonyms permanent.
+    Required Events columns are never dropped: an e-mail in ``event_id`` or
+    ``object_id`` gives a warning.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["ann", "bob"], "target": ["bob", "ann"],
+    ...     "email": ["ann@uni.edu", "bob@uni.edu"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02"], utc=True)}))
+    >>> out = ca.pseudonymize(ev, key=b"secret")
+    >>> out[["actor", "target"]].values.tolist()
+    [['P-AAD4E619', 'P-9C90819F'], ['P-9C90819F', 'P-AAD4E619']]
+    >>> "email" in out.columns
+    False
+    """
+    k = _key(key, key_file)
+    keep = set(keep)
+    if isinstance(events_or_table, Network):
+        return _pseudonymize_network(events_or_table, k, prefix, length, keep)
+    if not isinstance(events_or_table, pd.DataFrame):
+        raise TypeError(
+            f"pseudonymize takes a DataFrame or a Network, not {type(events_or_table).__name__}"
+        )
+    table = events_or_table
+    cols = [c for c in columns if c in table.columns]
+    index_ids = table.index.name in (PERSON, "node")
+    if not cols and not index_ids:
+        raise InputError(
+            "no column of person ids to pseudonymise",
+            found=list(map(str, table.columns)),
+            expected=f"columns {list(columns)} or an index named 'person' or 'node'",
+        )
+    ids: list[Any] = []
+    for c in cols:
+        ids.extend(table[c].dropna().astype(str))
+    if index_ids:
+        ids.extend(str(x) for x in table.index)
+    mapping = pseudonym_map(ids, key=k, prefix=prefix, length=length)
+    out = table.copy()
+    for c in cols:
+        out[c] = _map_values(out[c], mapping)
+    if index_ids:
+        out.index = _map_index(out.index, mapping)
+    protected = set(cols) | set(REQUIRED_COLUMNS)
+    dropped = _droppable(out, protected, keep)
+    out = out.drop(columns=dropped)
+    leaks = [
+        c
+        for c in REQUIRED_COLUMNS
+        if c in out.columns and c not in cols and c not in keep and _personal_values(out[c])
+    ]
+    if leaks:
+        warnings.warn(
+            f"column(s) {leaks} hold e-mail or IP addresses and were not pseudonymised; "
+            f"add them to columns= if they name people",
+            UserWarning,
+            stacklevel=2,
+        )
+    out.attrs = _clean_attrs(dict(table.attrs))
+    out.attrs["pseudonymized"] = {
+        "method": "HMAC-SHA256",
+        "prefix": prefix,
+        "length": _used_length(mapping, prefix, length),
+        "columns": cols + (["index"] if index_ids else []),
+        "dropped": dropped,
+    }
+    return out
+
+
+def _used_length(mapping: dict[str, str], prefix: str, length: int) -> int:
+    return len(next(iter(mapping.values()))) - len(prefix) if mapping else length
+
+
+def _pseudonymize_network(
+    net: Network, key: bytes, prefix: str, length: int, keep: set[str]
+) -> Network:
+    nodes = net.nodes
+    is_person = (
+        (nodes["kind"] == "person").fillna(False).to_numpy(dtype=bool)
+        if "kind" in nodes.columns
+        else np.ones(len(nodes), dtype=bool)
+    )
+    people = [str(x) for x in nodes.index[is_person]]
+    mapping = pseudonym_map(people, key=key, prefix=prefix, length=length)
+    new_nodes = nodes.copy()
+    new_nodes.index = _map_index(nodes.index, mapping)
+    dropped = _droppable(new_nodes, {"kind", "role", "group"}, keep)
+    new_nodes = new_nodes.drop(columns=dropped)
+    edges = net.edges.copy()
+    for c in ("source", "target"):
+        edges[c] = pd.array(
+            [mapping.get(str(v), v) for v in edges[c].to_numpy(dtype=object)], dtype=STRING
+        )
+    meta = dict(net.meta)
+    meta["pseudonymized"] = {
+        "method": "HMAC-SHA256",
+        "prefix": prefix,
+        "length": _used_length(mapping, prefix, length),
+        "dropped": dropped,
+    }
+    return Network(nodes=new_nodes, edges=edges, directed=net.directed, meta=meta)
+
+
+# -- opt-outs ------------------------------------------------------------------------
+def exclude_people(events: pd.DataFrame, people_to_exclude: Iterable[Any]) -> pd.DataFrame:
+    """Remove the events of people who opted out, and every event addressing them.
+
+    An event is removed when its ``actor`` or its ``target`` is one of
+    ``people_to_exclude`` (compared as text) — the same rule as
+    ``build_network(..., exclude=...)``. Apply it to the ids as they are in
+    ``events`` (after :func:`connectana.concat_events`, before
+    :func:`pseudonymize`).
+
+    Returns
+    -------
+    DataFrame
+        The remaining events. ``attrs["people_excluded"]`` is the number of
+        distinct ids given (as ``Network.meta["people_excluded"]``),
+        ``attrs["events_excluded"]`` the number of events removed; the ingest
+        report (a copy) counts them as set aside ``opted out`` (no record of
+        them is kept), so ``read == kept + set aside`` still holds. The ids
+        themselves are not stored.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.privacy import exclude_people
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "c"], "target": ["b", "c", "a"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 3, utc=True)}))
+    >>> out = exclude_people(ev, ["a"])
+    >>> out[["actor", "target"]].values.tolist(), out.attrs["events_excluded"]
+    ([['b', 'c']], 2)
+    """
+    excluded = sorted({str(x) for x in people_to_exclude})
+    gone = events[ACTOR].isin(excluded).fillna(False).to_numpy(dtype=bool, copy=True)
+    if TARGET in events.columns:
+        gone = gone | events[TARGET].isin(excluded).fillna(False).to_numpy(dtype=bool)
+    out = events[~gone].reset_index(drop=True)
+    attrs = dict(events.attrs)
+    report = attrs.get("ingest")
+    if isinstance(report, IngestReport):
+        report = dataclasses.replace(
+            report,
+            set_aside=Counter(report.set_aside),
+            notes=Counter(report.notes),
+            messages=list(report.messages),
+            records=list(report.records),
+            options=dict(report.options),
+        )
+        if gone.any():
+            report.set_aside["opted out"] += int(gone.sum())
+        report.kept -= int(gone.sum())
+        attrs["ingest"] = report
+    attrs["people_excluded"] = len(excluded) + int(attrs.get("people_excluded", 0))
+    attrs["events_excluded"] = int(gone.sum()) + int(attrs.get("events_excluded", 0))
+    out.attrs = attrs
+    return out
+
+
+# -- small cells ---------------------------------------------------------------------
+def suppress_small_cells(
+    table: pd.DataFrame,
+    *,
+    k: int = 5,
+    columns: Sequence[str] | None = None,
+    marker: Any = pd.NA,
+) -> pd.DataFrame:
+    """Blank the counts below ``k`` in an aggregated table (small-cell suppression).
+
+    Parameters
+    ----------
+    table : DataFrame
+        An aggregated table (counts per week, per group, per role...).
+    k : int
+        Threshold: cells with ``0 < value < k`` are replaced.
+    columns : sequence of str, optional
+        The count columns to check. Default: every integer column (numpy or
+        nullable integers; booleans and floats are not counts and are left).
+    marker : scalar
+        The replacement (default ``pd.NA``; e.g. ``"<5"`` for a printed table).
+
+    Returns
+    -------
+    DataFrame
+        A copy; checked integer columns become nullable ``Int64`` when the
+        marker is NA, ``object`` for any other marker. Zeros and values ``>= k``
+        are kept. ``attrs["suppressed_cells"]`` counts the cells replaced.
+
+    Notes
+    -----
+    Only primary suppression: a blanked cell can still be recovered from a
+    total printed beside it, so do not publish totals of suppressed columns.
+    On a row-level table (one row per person), give the count columns
+    (``columns=["posts", "replies"]``): suppression blanks small counts, it
+    does not hide that the person is in the table — pseudonymise as well.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.privacy import suppress_small_cells
+    >>> t = pd.DataFrame({"week": ["w1", "w2"], "posts": [12, 3], "people": [0, 7]})
+    >>> suppress_small_cells(t, k=5).values.tolist()
+    [['w1', 12, 0], ['w2', <NA>, 7]]
+    """
+    if columns is None:
+        columns = [
+            c
+            for c in table.columns
+            if pd.api.types.is_integer_dtype(table[c].dtype)
+            and not pd.api.types.is_bool_dtype(table[c].dtype)
+        ]
+    else:
+        missing = [c for c in columns if c not in table.columns]
+        if missing:
+            raise KeyError(f"columns not in the table: {missing}")
+    out = table.copy()
+    n = 0
+    for c in columns:
+        values = pd.to_numeric(out[c], errors="coerce")
+        small = ((values > 0) & (values < k)).fillna(False).to_numpy(dtype=bool)
+        n += int(small.sum())
+        if _isna(marker):
+            col = out[c].astype("Int64") if pd.api.types.is_integer_dtype(out[c].dtype) else out[c]
+            if pd.api.types.is_float_dtype(col.dtype):
+                col = col.copy()
+                col[small] = np.nan
+            else:
+                col = col.copy()
+                col[small] = pd.NA
+        else:
+            col = out[c].astype(object).copy()
+            col[small] = marker
+        out[c] = col
+    out.attrs = dict(table.attrs)
+    out.attrs["suppressed_cells"] = n
+    return out
+
+
+# -- text ----------------------------------------------------------------------------
+def scrub_text(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Drop message text and every column holding e-mail or IP addresses.
+
+    Dropped: the ``text`` column and other free-text columns
+    (:data:`TEXT_COLUMNS`: ``message``, ``body``, ``subject``, ``title``...),
+    columns named like an e-mail or IP column, and any other text column in
+    which some value contains an e-mail address (``x@y.z``) or an IPv4/IPv6
+    address. The required Events columns are never dropped; if one of them
+    holds such a value a warning says so (pseudonymise it instead).
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        The scrubbed copy (``attrs["dropped_columns"]`` lists what went) and
+        the names of the dropped columns, in table order.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.privacy import scrub_text
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a"], "text": ["hi"], "host": ["10.0.0.1"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"], utc=True)}), keep_text=True)
+    >>> scrub_text(ev)[1]
+    ['text', 'host']
+    """
+    dropped = []
+    for c in events.columns:
+        if c in REQUIRED_COLUMNS:
+            continue
+        n = _norm(c)
+        if n in TEXT_COLUMNS or "email" in n or n in ("ip", "ip_address", "ipaddress"):
+            dropped.append(c)
+        elif n.endswith("_ip") or _personal_values(events[c]):
+            dropped.append(c)
+    leaks = [c for c in REQUIRED_COLUMNS if c in events.columns and _personal_values(events[c])]
+    if leaks:
+        warnings.warn(
+            f"column(s) {leaks} hold e-mail or IP addresses; pseudonymize() them",
+            UserWarning,
+            stacklevel=2,
+        )
+    out = events.drop(columns=dropped)
+    out.attrs = dict(events.attrs)
+    out.attrs["dropped_columns"] = dropped
+    return out, dropped
