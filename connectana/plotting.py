@@ -1,0 +1,587 @@
+"""Figures from results (matplotlib). Every function takes results, accepts ``ax=``
+and returns the Axes it drew on; none recomputes a metric it is not given.
+
+Person labels are pseudonyms unless ``labels="names"`` is asked for: the ids
+are hashed with the key of :func:`connectana.privacy.pseudonym_map` (pass
+``key=`` or ``key_file=``; by default the local key file
+``~/.connectana/key``, or ``$CONNECTANA_KEY_FILE``, is used and created once).
+A network that was pseudonymised already (``meta["pseudonymized"]``) is
+labelled with its ids as they are.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .network import Network
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "sociogram",
+    "network_layout",
+    "plot_growth",
+    "plot_centrality_distribution",
+    "plot_engagement_heatmap",
+    "plot_community_evolution",
+    "plot_staff_removal",
+    "ROLE_MARKERS",
+    "ROLE_COLORS",
+]
+
+#: Marker per role: instructors squares, TAs triangles, students circles.
+ROLE_MARKERS = {"instructor": "s", "ta": "^", "student": "o", "other": "D", "unknown": "o"}
+ROLE_COLORS = {
+    "instructor": "#d62728",
+    "ta": "#ff7f0e",
+    "student": "#1f77b4",
+    "other": "#7f7f7f",
+    "unknown": "#9edae5",
+}
+_PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#17becf",
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+]
+
+
+def _plt():
+    import matplotlib
+
+    if not os.environ.get("MPLBACKEND") and not _in_notebook():
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+
+        return get_ipython() is not None
+    except ImportError:
+        return False
+
+
+def _axes(ax, figsize=(7, 6)):
+    if ax is not None:
+        return ax
+    plt = _plt()
+    _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def default_key_file() -> Path:
+    """The local key file used when no key is given."""
+    return Path(os.environ.get("CONNECTANA_KEY_FILE", "~/.connectana/key")).expanduser()
+
+
+def person_labels(
+    ids: Sequence[Any],
+    *,
+    labels: str | Mapping[Any, str] | None = "pseudonyms",
+    names: Mapping[Any, str] | None = None,
+    key: bytes | str | None = None,
+    key_file: str | os.PathLike | None = None,
+    pseudonymized: bool = False,
+) -> dict[str, str]:
+    """Labels for person ids: pseudonyms (default), ``"names"`` or a mapping."""
+    ids = [str(i) for i in ids]
+    if labels is None:
+        return {}
+    if isinstance(labels, Mapping):
+        return {i: str(labels.get(i, "")) for i in ids}
+    if labels == "names":
+        names = names or {}
+        return {i: str(names.get(i)) if names.get(i) is not None else i for i in ids}
+    if labels == "pseudonyms":
+        if pseudonymized:
+            return {i: i for i in ids}
+        from .privacy import pseudonym_map
+
+        if key is None and key_file is None:
+            key_file = default_key_file()
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+        return pseudonym_map(ids, key=key, key_file=key_file, prefix="S-", length=4)
+    raise ValueError("labels must be 'pseudonyms', 'names', None or a mapping")
+
+
+def network_layout(net: Network, *, layout: str = "auto", seed: int = 0) -> np.ndarray:
+    """Node positions (n × 2), deterministic for a seed.
+
+    ``auto`` picks Fruchterman–Reingold up to 1,000 nodes and DrL above (fast
+    and readable up to tens of thousands of nodes); isolates are placed on a
+    ring around the drawing so they stay visible without crowding it.
+    ``kk`` (Kamada–Kawai) and ``circle`` are also available.
+    """
+    import random
+
+    import igraph as ig
+
+    g = net.to_igraph().as_undirected(mode="collapse", combine_edges="sum")
+    n = g.vcount()
+    if n == 0:
+        return np.zeros((0, 2))
+    rng = random.Random(seed)
+    init = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(n)]
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        if layout == "auto":
+            layout = "fr" if n <= 1000 else "drl"
+        deg = np.array(g.degree())
+        connected = np.flatnonzero(deg > 0)
+        pos = np.zeros((n, 2))
+        if len(connected):
+            sub = g.induced_subgraph(connected.tolist())
+            sub_init = [init[i] for i in connected]
+            if layout == "fr":
+                lay = sub.layout_fruchterman_reingold(seed=sub_init, niter=500)
+            elif layout == "drl":
+                lay = sub.layout_drl(seed=sub_init)
+            elif layout == "kk":
+                lay = sub.layout_kamada_kawai(seed=sub_init)
+            elif layout == "circle":
+                lay = sub.layout_circle()
+            else:
+                raise ValueError("layout must be 'auto', 'fr', 'drl', 'kk' or 'circle'")
+            xy = np.asarray(lay.coords, dtype=float)
+            xy -= np.median(xy, axis=0)
+            # Robust scale: the central 90% fills the unit disc; outliers are pulled in
+            # radially (smoothly) so a few far nodes do not crush the core.
+            r = np.hypot(xy[:, 0], xy[:, 1])
+            scale = np.quantile(r, 0.9) if len(r) > 1 else 1.0
+            scale = scale or 1.0
+            r_scaled = r / scale
+            squashed = np.where(r_scaled <= 1, r_scaled, 1 + 0.15 * (1 - np.exp(-(r_scaled - 1))))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                factor = np.where(r > 0, squashed / np.where(r > 0, r, 1), 0)
+            pos[connected] = xy * factor[:, None]
+        iso = np.flatnonzero(deg == 0)
+        if len(iso):
+            angles = np.linspace(0, 2 * np.pi, len(iso), endpoint=False)
+            r = 1.25 if len(connected) else 1.0
+            pos[iso] = np.column_stack([r * np.cos(angles), r * np.sin(angles)])
+        return pos
+    finally:
+        ig.set_random_number_generator(random)
+
+
+def sociogram(
+    net: Network,
+    *,
+    size: pd.Series | None = None,
+    color: str | pd.Series | None = "role",
+    membership: pd.Series | None = None,
+    layout: str | np.ndarray = "auto",
+    seed: int = 0,
+    labels: str | Mapping[Any, str] | None = "pseudonyms",
+    top_labels: int = 8,
+    key: bytes | str | None = None,
+    key_file: str | os.PathLike | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw the network: colours by community or role, shapes by role, size by a measure.
+
+    Parameters
+    ----------
+    net : Network
+    size : Series, optional
+        A node measure (e.g. a column of :func:`connectana.centrality`), indexed
+        by node; marker area grows linearly with it. Default: degree.
+    color : {"role", "community"} or Series
+        ``"community"`` needs ``membership`` (from :func:`connectana.communities`).
+    membership : Series, optional
+        Community label per node.
+    layout : str or array
+        See :func:`network_layout`, or precomputed positions (n × 2).
+    labels : {"pseudonyms", "names", None} or mapping
+        Labels of the ``top_labels`` largest nodes. Names only when asked for.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+    """
+    ax = _axes(ax, (8, 8))
+    n = net.n_nodes
+    pos = (
+        network_layout(net, layout=layout, seed=seed)
+        if isinstance(layout, str)
+        else np.asarray(layout)
+    )
+    ids = net.nodes.index.astype(str)
+    if size is None:
+        g = net.to_igraph()
+        size_vals = np.asarray(g.degree(), dtype=float)
+        size_name = "degree"
+    else:
+        size_vals = pd.Series(size).reindex(net.nodes.index).fillna(0).to_numpy(dtype=float)
+        size_name = getattr(size, "name", None) or "size"
+    smax = size_vals.max() if n and size_vals.max() > 0 else 1.0
+    base = 600.0 / max(np.sqrt(n), 1.0)
+    areas = 8 + base * 6 * size_vals / smax
+
+    # edges
+    if len(net.edges):
+        from matplotlib.collections import LineCollection
+
+        src, dst = net.edge_codes()
+        segs = np.stack([pos[src], pos[dst]], axis=1)
+        w = net.edges["weight"].to_numpy(dtype=float)
+        alpha = 0.5 if len(w) < 500 else max(0.04, 0.5 * np.sqrt(500 / len(w)))
+        lw = 0.4 + 1.6 * np.log1p(w) / np.log1p(w.max())
+        ax.add_collection(
+            LineCollection(segs, colors="#555555", linewidths=lw, alpha=alpha, zorder=1)
+        )
+
+    roles = (
+        net.nodes["role"].fillna("unknown").astype(str).to_numpy()
+        if "role" in net.nodes.columns
+        else np.array(["unknown"] * n)
+    )
+    if isinstance(color, pd.Series):
+        membership, color = color, "community"
+    if color == "community":
+        if membership is None:
+            raise ValueError("color='community' needs membership= (from connectana.communities)")
+        comm = pd.Series(membership).reindex(net.nodes.index)
+        codes = comm.fillna(-1).astype(int).to_numpy()
+        # singletons (isolates, mostly) in grey: colour is for groups
+        counts = pd.Series(codes).value_counts()
+        codes = np.where(pd.Series(codes).map(counts).to_numpy() > 1, codes, -1)
+        colors = np.array(
+            [_PALETTE[c % len(_PALETTE)] if c >= 0 else "#cccccc" for c in codes], dtype=object
+        )
+    elif color == "role":
+        colors = np.array([ROLE_COLORS.get(r, "#7f7f7f") for r in roles], dtype=object)
+    else:
+        colors = np.array(["#1f77b4"] * n, dtype=object)
+
+    from matplotlib.lines import Line2D
+
+    for role in sorted(set(roles)):
+        m = roles == role
+        ax.scatter(
+            pos[m, 0],
+            pos[m, 1],
+            s=areas[m],
+            c=list(colors[m]),
+            marker=ROLE_MARKERS.get(role, "o"),
+            edgecolors="white",
+            linewidths=0.5,
+            zorder=2,
+        )
+    if labels is not None and top_labels and n:
+        order = np.argsort(-size_vals, kind="stable")[: min(top_labels, n)]
+        names = net.nodes["display_name"].to_dict() if "display_name" in net.nodes.columns else {}
+        lab = person_labels(
+            [ids[i] for i in order],
+            labels=labels,
+            names={str(k): v for k, v in names.items() if not pd.isna(v)},
+            key=key,
+            key_file=key_file,
+            pseudonymized=bool(net.meta.get("pseudonymized")),
+        )
+        for i in order:
+            ax.annotate(
+                lab.get(ids[i], ""),
+                pos[i],
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=7,
+                zorder=3,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+            )
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker=ROLE_MARKERS.get(r, "o"),
+            ls="",
+            color="#444444" if color != "role" else ROLE_COLORS.get(r, "#7f7f7f"),
+            label=r,
+        )
+        for r in sorted(set(roles))
+    ]
+    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False, title="role")
+    ax.set_aspect("equal")
+    ax.set_xlim(-1.4, 1.4)
+    ax.set_ylim(-1.4, 1.4)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    excluded = net.meta.get("people_excluded", 0)
+    default_title = (
+        f"{net.meta.get('ties', '')} network: {n} nodes, {net.n_ties} ties (size: {size_name})"
+    )
+    if excluded:
+        default_title += f"; {excluded} opted out"
+    ax.set_title(title or default_title, fontsize=10)
+    return ax
+
+
+def plot_growth(
+    growth: pd.DataFrame,
+    columns: Sequence[str] | None = None,
+    *,
+    axes: Sequence[Axes] | None = None,
+    ncols: int = 3,
+) -> np.ndarray:
+    """Small multiples: one panel per growth column, periods on the x axis.
+
+    Parameters
+    ----------
+    growth : DataFrame
+        From :func:`connectana.growth` (one row per period).
+    columns : sequence of str, optional
+        Default: nodes, ties, density, reciprocity, transitivity and
+        largest-component share when present.
+
+    Returns
+    -------
+    ndarray of Axes
+    """
+    if columns is None:
+        wanted = [
+            "nodes",
+            "ties",
+            "density",
+            "reciprocity",
+            "transitivity",
+            "largest_component_share",
+            "modularity",
+            "active",
+            "newcomers",
+        ]
+        columns = [c for c in wanted if c in growth.columns][:9]
+    columns = list(columns)
+    if axes is None:
+        plt = _plt()
+        nrows = int(np.ceil(len(columns) / ncols))
+        fig, axs = plt.subplots(nrows, ncols, figsize=(3.3 * ncols, 2.5 * nrows), squeeze=False)
+        axes = axs.ravel()
+        for extra in axes[len(columns) :]:
+            extra.set_visible(False)
+    axes = np.asarray(axes, dtype=object).ravel()
+    x = np.arange(len(growth))
+    ticks = [str(p) for p in growth.index]
+    for ax, col in zip(axes, columns, strict=False):
+        ax.plot(x, growth[col].to_numpy(dtype=float), marker="o", ms=3, color="#1f77b4")
+        ax.set_title(col.replace("_", " "), fontsize=9)
+        step = max(1, len(x) // 6)
+        ax.set_xticks(x[::step])
+        ax.set_xticklabels(ticks[::step], fontsize=7, rotation=30, ha="right")
+        ax.tick_params(axis="y", labelsize=7)
+        ax.grid(alpha=0.3)
+    axes[0].figure.tight_layout()
+    return axes[: len(columns)]
+
+
+def plot_centrality_distribution(
+    centrality: pd.DataFrame,
+    measure: str,
+    *,
+    by: pd.Series | None = None,
+    bins: int = 30,
+    log: bool = False,
+    ax: Axes | None = None,
+) -> Axes:
+    """Histogram of one measure, optionally split by a grouping (e.g. role)."""
+    ax = _axes(ax, (6, 4))
+    values = centrality[measure].astype(float)
+    if by is None:
+        ax.hist(values.dropna(), bins=bins, color="#1f77b4", alpha=0.8)
+    else:
+        groups = pd.Series(by).reindex(values.index).fillna("unknown")
+        edges = np.histogram_bin_edges(values.dropna(), bins=bins)
+        for name, part in values.groupby(groups):
+            ax.hist(
+                part.dropna(),
+                bins=edges,
+                alpha=0.6,
+                label=f"{name} (n={len(part)})",
+                color=ROLE_COLORS.get(str(name)),
+            )
+        ax.legend(fontsize=8, frameon=False)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(measure)
+    ax.set_ylabel("people")
+    ax.set_title(f"Distribution of {measure}", fontsize=10)
+    return ax
+
+
+def plot_engagement_heatmap(
+    table: pd.DataFrame,
+    value: str,
+    *,
+    person: str = "person",
+    period: str = "period",
+    labels: str | Mapping[Any, str] | None = "pseudonyms",
+    key: bytes | str | None = None,
+    key_file: str | os.PathLike | None = None,
+    pseudonymized: bool = False,
+    max_people: int = 60,
+    ax: Axes | None = None,
+) -> Axes:
+    """Student × period heatmap of one engagement indicator.
+
+    ``table`` is long (one row per person and period, as
+    :func:`connectana.engagement` returns); the ``max_people`` most engaged
+    people (by the indicator's total) are shown, rows sorted by total.
+    """
+    wide = table.pivot_table(
+        index=person, columns=period, values=value, aggfunc="sum", fill_value=0
+    )
+    wide = wide.loc[wide.sum(axis=1).sort_values(ascending=False, kind="stable").index[:max_people]]
+    ax = _axes(ax, (min(12, 2 + 0.5 * wide.shape[1]), min(14, 1.5 + 0.22 * len(wide))))
+    im = ax.imshow(
+        wide.to_numpy(dtype=float), aspect="auto", cmap="viridis", interpolation="nearest"
+    )
+    lab = person_labels(
+        wide.index, labels=labels, key=key, key_file=key_file, pseudonymized=pseudonymized
+    )
+    ax.set_yticks(range(len(wide)))
+    ax.set_yticklabels([lab.get(str(i), "") for i in wide.index], fontsize=6)
+    ax.set_xticks(range(wide.shape[1]))
+    ax.set_xticklabels([str(c) for c in wide.columns], fontsize=7, rotation=45, ha="right")
+    ax.set_title(value.replace("_", " "), fontsize=10)
+    ax.figure.colorbar(im, ax=ax, fraction=0.03)
+    return ax
+
+
+def plot_community_evolution(
+    membership: pd.DataFrame,
+    *,
+    period: str = "period",
+    node: str = "node",
+    community: str = "community",
+    min_size: int = 2,
+    ax: Axes | None = None,
+) -> Axes:
+    """Alluvial diagram: communities per period as stacked blocks, flows of members.
+
+    ``membership`` is long: one row per (period, node, community), e.g. from
+    :func:`connectana.metrics.growth.community_evolution`. Communities smaller
+    than ``min_size`` are pooled as "small".
+    """
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path as MPath
+
+    ax = _axes(ax, (9, 5))
+    m = membership[[period, node, community]].copy()
+    m[community] = m[community].astype(str)
+    sizes = m.groupby([period, community]).size()
+    small = sizes[sizes < min_size].index
+    if len(small):
+        key_idx = pd.MultiIndex.from_frame(m[[period, community]])
+        m.loc[key_idx.isin(small), community] = "small"
+    periods = list(dict.fromkeys(m[period]))
+    blocks: dict[tuple, tuple[float, float]] = {}
+    total = max(m.groupby(period).size().max(), 1)
+    gap = 0.02 * total
+    width = 0.25
+    for x, p in enumerate(periods):
+        counts = m[m[period] == p][community].value_counts()
+        order = sorted(counts.index, key=lambda c: (c == "small", -counts[c], c))
+        y = 0.0
+        for c in order:
+            h = counts[c]
+            blocks[(p, c)] = (y, h)
+            color = "#cccccc" if c == "small" else _PALETTE[hash_label(c) % len(_PALETTE)]
+            ax.add_patch(Rectangle((x - width / 2, y), width, h, color=color, zorder=2))
+            if h >= 0.06 * total:
+                ax.text(x, y + h / 2, c, ha="center", va="center", fontsize=7, zorder=3)
+            y += h + gap
+    for x in range(len(periods) - 1):
+        a, b = periods[x], periods[x + 1]
+        ma = m[m[period] == a].set_index(node)[community]
+        mb = m[m[period] == b].set_index(node)[community]
+        both = pd.concat([ma.rename("a"), mb.rename("b")], axis=1, join="inner")
+        flows = both.groupby(["a", "b"]).size()
+        out_off = {k: 0.0 for k in ma.unique()}
+        in_off = {k: 0.0 for k in mb.unique()}
+        for (ca_, cb), f in flows.items():
+            y0 = blocks[(a, ca_)][0] + out_off[ca_]
+            y1 = blocks[(b, cb)][0] + in_off[cb]
+            out_off[ca_] += f
+            in_off[cb] += f
+            x0, x1 = x + width / 2, x + 1 - width / 2
+            xm = (x0 + x1) / 2
+            verts = [
+                (x0, y0),
+                (xm, y0),
+                (xm, y1),
+                (x1, y1),
+                (x1, y1 + f),
+                (xm, y1 + f),
+                (xm, y0 + f),
+                (x0, y0 + f),
+                (x0, y0),
+            ]
+            codes = [MPath.MOVETO] + [MPath.CURVE4] * 3 + [MPath.LINETO] + [MPath.CURVE4] * 3
+            codes += [MPath.CLOSEPOLY]
+            color = "#cccccc" if ca_ == "small" else _PALETTE[hash_label(ca_) % len(_PALETTE)]
+            ax.add_patch(PathPatch(MPath(verts, codes), color=color, alpha=0.35, lw=0, zorder=1))
+    ax.set_xlim(-0.6, len(periods) - 0.4)
+    ymax = max((y + h for y, h in blocks.values()), default=1)
+    ax.set_ylim(0, ymax * 1.02)
+    ax.set_xticks(range(len(periods)))
+    ax.set_xticklabels([str(p) for p in periods], fontsize=8, rotation=30, ha="right")
+    ax.set_ylabel("members")
+    ax.set_title("Community evolution", fontsize=10)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    return ax
+
+
+def hash_label(label: str) -> int:
+    """A stable small integer for a label (colours that do not change between runs)."""
+    import zlib
+
+    return zlib.crc32(str(label).encode("utf-8"))
+
+
+def plot_staff_removal(
+    full: Network,
+    without_staff: Network,
+    *,
+    seed: int = 0,
+    labels: str | Mapping[Any, str] | None = None,
+    axes: Sequence[Axes] | None = None,
+) -> np.ndarray:
+    """The network before and after removing staff, side by side, same positions."""
+    if axes is None:
+        plt = _plt()
+        _, axs = plt.subplots(1, 2, figsize=(12, 6))
+        axes = axs
+    pos = network_layout(full, seed=seed)
+    keep = full.nodes.index.get_indexer(without_staff.nodes.index)
+    sociogram(full, layout=pos, labels=labels, ax=axes[0], title=f"With staff: {full.n_ties} ties")
+    sociogram(
+        without_staff,
+        layout=pos[keep],
+        labels=labels,
+        ax=axes[1],
+        title=f"Without staff: {without_staff.n_ties} ties",
+    )
+    return np.asarray(axes)
