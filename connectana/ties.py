@@ -150,7 +150,7 @@ def _star(events: pd.DataFrame) -> pd.DataFrame:
     starters = _starters(contrib)
     rest = contrib[~contrib[EVENT_ID].isin(starters[EVENT_ID])]
     st = starters.loc[rest[THREAD_ID], ACTOR].to_numpy()
-    explicit = (rest[TARGET].to_numpy(dtype=object) == st) & rest[TARGET].notna().to_numpy()
+    explicit = (rest[TARGET] == pd.Series(st, index=rest.index)).fillna(False).to_numpy(dtype=bool)
     return _frame(
         rest[ACTOR], st, rest[TIMESTAMP], "star", explicit, rest[THREAD_ID], rest[EVENT_ID]
     )

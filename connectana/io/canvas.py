@@ -1,0 +1,678 @@
+"""Canvas LMS readers: the discussion topic "full view" and Live Events.
+
+* :func:`read_canvas_discussion` — the JSON of
+  ``GET /api/v1/courses/:course_id/discussion_topics/:topic_id/view``
+  (entries nested in ``replies``), one file or a folder of them.
+* :func:`read_canvas_events` — Live Events ``discussion_entry_created`` and
+  ``discussion_topic_created``, in the Canvas format (``metadata`` +
+  ``body``) or the IMS Caliper form, as one JSON object, an array or JSON
+  lines.
+
+People are keyed on Canvas user ids, normalised to local ids (see
+:func:`local_id`). Display names and message text are dropped unless
+``keep_text=True``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FormatError, InputError
+from ..events import (
+    ACTION,
+    ACTOR,
+    CONTEXT,
+    DISPLAY_NAME,
+    EVENT_ID,
+    OBJECT_ID,
+    PARENT_ID,
+    PLATFORM,
+    ROLE,
+    TARGET,
+    TEXT,
+    THREAD_ID,
+    TIMESTAMP,
+    IngestReport,
+    make_events,
+    normalize_role,
+)
+from .timestamps import parse_timestamps
+
+__all__ = ["read_canvas_discussion", "read_canvas_events", "local_id", "SHARD_FACTOR"]
+
+PLATFORM_NAME = "canvas"
+
+#: Canvas global ids are ``shard_id * SHARD_FACTOR + local_id``.
+SHARD_FACTOR = 10**13
+
+_FLAT_MESSAGE = (
+    "no entry answers another entry (a flat discussion): the reply rule gives no ties; "
+    "pick a tie rule that infers them, e.g. build_network(ev, ties='star') or "
+    "ties='copresence'"
+)
+
+
+def _check_on_error(on_error: str) -> None:
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+
+
+def local_id(value: Any) -> str | None:
+    """A Canvas id as a local id string (``None`` when missing).
+
+    Global (shard-prefixed) ids ``shard * 10**13 + local`` lose their shard;
+    URNs (``urn:instructure:canvas:user:21070000000098765``) lose their
+    prefix.
+
+    Examples
+    --------
+    >>> from connectana.io.canvas import local_id
+    >>> local_id("21070000000098765"), local_id(98765), local_id("urn:instructure:canvas:user:5")
+    ('98765', '98765', '5')
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    s = str(value).strip()
+    if s.startswith("urn:"):
+        s = s.rsplit(":", 1)[-1]
+    if s == "":
+        return None
+    if s.isdigit():
+        return str(int(s) % SHARD_FACTOR)
+    return s
+
+
+def _is_global(value: Any) -> bool:
+    s = "" if value is None else str(value).strip().rsplit(":", 1)[-1]
+    return s.isdigit() and int(s) >= SHARD_FACTOR
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"not valid JSON ({exc.msg})",
+            file=path,
+            row=f"line {exc.lineno}, column {exc.colno}",
+            expected="a JSON document",
+        ) from exc
+
+
+def _json_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl"))
+        if not files:
+            raise InputError("folder has no .json file", file=path)
+        return files
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    return [path]
+
+
+def _iso_times(values: pd.Series, path: Path, info: dict) -> pd.Series:
+    """ISO 8601 times; anything else is NaT (the caller sets the record aside).
+
+    Canvas writes UTC times (``2019-07-03T23:12:34Z``); a time without an
+    offset is read as UTC, as the Canvas API documents.
+    """
+    iso = values.map(lambda v: v if isinstance(v, str) and _ISO_START.match(v) else None)
+    return parse_timestamps(
+        iso.astype(object), file=path, field="created_at", tz="UTC", on_error="skip", info=info
+    )
+
+
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+# ---------------------------------------------------------------------------
+# discussion topic full view
+
+
+def _topic_views(data: Any, path: Path, thread: str) -> Iterator[tuple[str, dict]]:
+    """(thread id, view object) pairs of one file."""
+    if isinstance(data, dict) and "view" in data:
+        yield str(data.get("topic_id", thread)), data
+    elif isinstance(data, dict) and isinstance(data.get("child_topics"), dict):
+        for tid, view in data["child_topics"].items():
+            yield from _topic_views(view, path, str(tid))
+    elif isinstance(data, list):
+        for i, view in enumerate(data):
+            if not isinstance(view, dict) or "view" not in view:
+                raise FormatError(
+                    "list item is not a topic view",
+                    file=path,
+                    row=i + 1,
+                    found=type(view).__name__,
+                    expected="objects with a 'view' key",
+                )
+            yield str(view.get("topic_id", f"{thread}.{i + 1}")), view
+    else:
+        raise FormatError(
+            "not a Canvas discussion view",
+            file=path,
+            found=sorted(data)[:8] if isinstance(data, dict) else type(data).__name__,
+            expected="the JSON of /discussion_topics/:id/view (an object with 'view'), a list "
+            "of them, or {'child_topics': {topic_id: view}}",
+        )
+
+
+def _walk(entries: Any, parent: Any, path: Path, where: str) -> Iterator[tuple[dict, Any]]:
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise FormatError(
+            "'replies' is not a list", file=path, row=where, found=type(entries).__name__
+        )
+    for e in entries:
+        if not isinstance(e, dict) or "id" not in e:
+            raise FormatError(
+                "entry is not an object with an 'id'", file=path, row=where, found=str(e)[:60]
+            )
+        yield e, parent
+        yield from _walk(e.get("replies"), e["id"], path, f"entry {e['id']}")
+
+
+def read_canvas_discussion(
+    path: str | os.PathLike,
+    *,
+    topic_id: str | int | None = None,
+    topic_author: str | int | None = None,
+    context: str | None = None,
+    on_error: str = "raise",
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Read Canvas discussion topic views (``/discussion_topics/:id/view``) into Events.
+
+    Parameters
+    ----------
+    path : path-like
+        One JSON file, or a folder of them (one topic each).
+    topic_id : str or int, optional
+        The topic's id (``thread_id``). Default: the first number in the file
+        name (``topic_123.json`` → ``123``), else ``"topic"`` (the file name
+        for a folder's files).
+    topic_author : str or int, optional
+        User id of the topic's author: entries answering the topic itself
+        (``parent_id`` null) then have this target.
+    context : str, optional
+        Value of the ``context`` column (e.g. the course id).
+    on_error : {"raise", "skip"}
+        ``"skip"`` sets aside entries without a user or a valid
+        ``created_at`` (instead of raising).
+    keep_text : bool
+        Keep ``message`` (HTML) as ``text`` and the participants' names in a
+        ``display_name`` column.
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the :class:`IngestReport`.
+
+    Notes
+    -----
+    The ``view`` tree is walked depth first; an entry nested in ``replies``
+    without a ``parent_id`` gets its container's id. ``new_entries`` not
+    already in the view are appended (the view is a cache and can lag).
+    Every entry is a ``reply`` (``event_id`` = ``object_id`` = its id,
+    ``actor`` = ``user_id``); its ``target`` is the author of its parent
+    entry, or ``topic_author`` for entries answering the topic. Deleted
+    entries (``deleted: true``, no user) are set aside as ``deleted``; their
+    replies keep their ``parent_id`` and their target stays unknown (counted
+    in the report's notes). Supported layouts: one view object; a list of
+    view objects (e.g. the child topics of a group discussion, thread ids
+    ``<topic>.1``, ``<topic>.2``... unless an object has ``topic_id``); or
+    ``{"child_topics": {topic_id: view, ...}}``. Ids are normalised with
+    :func:`local_id`. Times are ISO 8601; one without an offset is read as
+    UTC, as the Canvas API documents.
+
+    Examples
+    --------
+    >>> import connectana as ca, json, pathlib, tempfile
+    >>> view = {"participants": [], "view": [{"id": 1, "user_id": 10, "parent_id": None,
+    ...     "created_at": "2024-01-01T10:00:00Z", "replies": [{"id": 2, "user_id": 11,
+    ...     "parent_id": 1, "created_at": "2024-01-01T11:00:00Z"}]}]}
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "topic_55.json"
+    >>> _ = p.write_text(json.dumps(view))
+    >>> ev = ca.read_events(p, format="canvas_discussion")
+    >>> ev[["actor", "target", "thread_id"]].values.tolist()
+    [['10', <NA>, '55'], ['11', '10', '55']]
+    """
+    _check_on_error(on_error)
+    path = Path(path)
+    files = _json_files(path)
+    report = IngestReport(source=str(path), format="canvas_discussion")
+    author = local_id(topic_author)
+    records: list[dict] = []
+    names: dict[str, str] = {}
+    for f in files:
+        if topic_id is not None and len(files) == 1:
+            thread = str(topic_id)
+        else:
+            m = re.search(r"\d+", f.stem)
+            thread = m.group(0) if m else ("topic" if len(files) == 1 else f.stem)
+        for tid, view in _topic_views(_load_json(f), f, thread):
+            for p in view.get("participants") or []:
+                if isinstance(p, dict) and p.get("id") is not None:
+                    names[local_id(p["id"])] = p.get("display_name")
+            seen: set[str] = set()
+            entries = list(_walk(view.get("view"), None, f, "view"))
+            new = view.get("new_entries") or []
+            if not isinstance(new, list):
+                raise FormatError("'new_entries' is not a list", file=f, found=type(new).__name__)
+            for e, container in entries + [(e, None) for e in new if isinstance(e, dict)]:
+                eid = local_id(e.get("id"))
+                if eid in seen:
+                    continue
+                seen.add(eid)
+                parent = e.get("parent_id", container)
+                if parent is None:
+                    parent = container
+                records.append(
+                    {
+                        EVENT_ID: f"entry:{eid}",
+                        OBJECT_ID: eid,
+                        "user": local_id(e.get("user_id")),
+                        PARENT_ID: local_id(parent),
+                        THREAD_ID: local_id(tid),
+                        "created": e.get("created_at"),
+                        "deleted": bool(e.get("deleted")),
+                        TEXT: e.get("message"),
+                        "where": f"{f.name}: entry {eid}",
+                    }
+                )
+    report.read = len(records)
+    df = pd.DataFrame(
+        records,
+        columns=[
+            EVENT_ID,
+            OBJECT_ID,
+            "user",
+            PARENT_ID,
+            THREAD_ID,
+            "created",
+            "deleted",
+            TEXT,
+            "where",
+        ],
+    )
+    deleted = df["deleted"].to_numpy(dtype=bool)
+    for w in df.loc[deleted, "where"]:
+        report.set_aside_record("deleted", w)
+    keep = ~deleted
+    no_user = keep & df["user"].isna().to_numpy()
+    if no_user.any() and on_error == "raise":
+        i = int(np.flatnonzero(no_user)[0])
+        raise InputError(
+            "entry has no user_id",
+            file=path,
+            row=df["where"].iloc[i],
+            field="user_id",
+            expected="a user id",
+        )
+    for w in df.loc[no_user, "where"]:
+        report.set_aside_record("no user", w)
+    keep &= ~no_user
+    info: dict = {}
+    ts = _iso_times(df["created"], path, info)
+    bad = keep & ts.isna().to_numpy()
+    if bad.any() and on_error == "raise":
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            "entry has no valid created_at",
+            file=path,
+            row=df["where"].iloc[i],
+            field="created_at",
+            found=df["created"].iloc[i],
+            expected="an ISO 8601 time",
+        )
+    for w in df.loc[bad, "where"]:
+        report.set_aside_record("unparseable timestamp", w)
+    keep &= ~bad
+
+    deleted_ids = set(df.loc[deleted, OBJECT_ID])
+    to_topic = df[PARENT_ID].isna()
+    rec = pd.DataFrame(
+        {
+            EVENT_ID: df[EVENT_ID],
+            TIMESTAMP: ts,
+            ACTOR: df["user"],
+            ACTION: "reply",
+            OBJECT_ID: df[OBJECT_ID],
+            PARENT_ID: df[PARENT_ID],
+            THREAD_ID: df[THREAD_ID],
+            TARGET: np.where(to_topic, author, None) if author is not None else None,
+            CONTEXT: context,
+            PLATFORM: PLATFORM_NAME,
+        }
+    )
+    if keep_text:
+        rec[TEXT] = df[TEXT]
+        rec[DISPLAY_NAME] = [names.get(u) for u in df["user"]]
+    rec = rec[keep]
+    n_deleted_parent = int(rec[PARENT_ID].isin(deleted_ids).sum())
+    if n_deleted_parent:
+        report.notes["reply to a deleted entry (target unknown)"] += n_deleted_parent
+    n_topic = int(rec[PARENT_ID].isna().sum())
+    if n_topic:
+        if author is None:
+            report.notes["reply to the topic (author unknown)"] += n_topic
+            report.messages.append(
+                f"{n_topic} entries answer the topic itself, whose author is not in the view: "
+                "give topic_author= (the topic's user id) to tie them to the author"
+            )
+        else:
+            report.notes["reply to the topic (topic_author)"] += n_topic
+    if len(rec) and rec[PARENT_ID].isna().all():
+        report.messages.append(_FLAT_MESSAGE)
+    return make_events(rec, platform=PLATFORM_NAME, report=report, keep_text=keep_text)
+
+
+# ---------------------------------------------------------------------------
+# Live Events
+
+
+def _event_records(path: Path) -> list[tuple[Any, str]]:
+    """(event dict, where) pairs: JSON object, array, JSON lines or doc examples."""
+    text = path.read_text(encoding="utf-8-sig")
+    docs: list[tuple[Any, int]] = []
+    try:
+        docs = [(json.loads(text), 0)]
+    except json.JSONDecodeError as exc:
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        try:
+            json.loads(lines[0][1]) if lines else None
+        except json.JSONDecodeError:
+            lines = []
+        if len(lines) < 2:  # not JSON lines: report the document's error
+            raise FormatError(
+                f"not valid JSON ({exc.msg})",
+                file=path,
+                row=f"line {exc.lineno}, column {exc.colno}",
+                expected="a JSON object, a JSON array or JSON lines",
+            ) from exc
+        for n, line in lines:
+            try:
+                docs.append((json.loads(line), n))
+            except json.JSONDecodeError as exc2:
+                raise FormatError(
+                    f"not valid JSON ({exc2.msg})",
+                    file=path,
+                    row=f"line {n}, column {exc2.colno}",
+                    expected="one JSON object per line",
+                ) from exc2
+    out: list[tuple[Any, str]] = []
+
+    def add(obj: Any, where: str) -> None:
+        if isinstance(obj, list):
+            for i, o in enumerate(obj):
+                add(o, f"{where}[{i}]")
+        elif isinstance(obj, dict) and "examples" in obj and "payload" not in obj:
+            for i, ex in enumerate(obj["examples"] or []):
+                add(ex.get("payload") if isinstance(ex, dict) else ex, f"{where} example {i + 1}")
+        elif isinstance(obj, dict) and isinstance(obj.get("data"), list) and "sensor" in obj:
+            for i, o in enumerate(obj["data"]):
+                add(o, f"{where} data[{i}]")
+        else:
+            out.append((obj, where))
+
+    for obj, n in docs:
+        add(obj, f"line {n}" if n else "record")
+    return out
+
+
+_CALIPER_PARENT = re.compile(r"/entries/(\d+)/replies")
+
+
+def _from_canvas(ev: dict) -> dict | None:
+    meta = ev.get("metadata") or {}
+    body = ev.get("body") or {}
+    name = meta.get("event_name")
+    user = body.get("user_id") or meta.get("user_id")
+    role = meta.get("context_role")
+    ctx = meta.get("context_id")
+    if name == "discussion_entry_created":
+        eid = body.get("discussion_entry_id")
+        return {
+            "kind": "entry",
+            EVENT_ID: f"entry:{local_id(eid)}",
+            OBJECT_ID: eid,
+            PARENT_ID: body.get("parent_discussion_entry_id"),
+            THREAD_ID: body.get("discussion_topic_id"),
+            "user": user,
+            "time": body.get("created_at") or meta.get("event_time"),
+            "role": role,
+            CONTEXT: ctx,
+            TEXT: body.get("text"),
+            "parent_from_url": False,
+        }
+    if name == "discussion_topic_created":
+        tid = body.get("discussion_topic_id")
+        return {
+            "kind": "topic",
+            EVENT_ID: f"topic:{local_id(tid)}",
+            OBJECT_ID: None,
+            PARENT_ID: None,
+            THREAD_ID: tid,
+            "user": user,
+            "time": body.get("created_at") or meta.get("event_time") or body.get("updated_at"),
+            "role": role,
+            CONTEXT: body.get("context_id") or ctx,
+            TEXT: body.get("body"),
+            "parent_from_url": False,
+        }
+    return None
+
+
+def _from_caliper(ev: dict) -> dict | None:
+    obj = ev.get("object") or {}
+    oid = str(obj.get("id", ""))
+    ext = (ev.get("extensions") or {}).get("com.instructure.canvas") or {}
+    actor = (ev.get("actor") or {}).get("id")
+    roles = (ev.get("membership") or {}).get("roles") or []
+    role = roles[0] if roles else None
+    ctx = (ev.get("group") or {}).get("id")
+    if ":discussionEntry:" in oid:
+        m = _CALIPER_PARENT.search(str(ext.get("request_url", "")))
+        return {
+            "kind": "entry",
+            EVENT_ID: f"entry:{local_id(oid)}",
+            OBJECT_ID: oid,
+            PARENT_ID: m.group(1) if m else None,
+            THREAD_ID: (obj.get("isPartOf") or {}).get("id"),
+            "user": actor,
+            "time": ev.get("eventTime"),
+            "role": role,
+            CONTEXT: ctx,
+            TEXT: obj.get("body"),
+            "parent_from_url": m is not None,
+        }
+    if ":discussion:" in oid and ev.get("action") in ("Created", "Posted"):
+        return {
+            "kind": "topic",
+            EVENT_ID: f"topic:{local_id(oid)}",
+            OBJECT_ID: None,
+            PARENT_ID: None,
+            THREAD_ID: oid,
+            "user": actor,
+            "time": ev.get("eventTime"),
+            "role": role,
+            CONTEXT: ctx,
+            TEXT: obj.get("body"),
+            "parent_from_url": False,
+        }
+    return None
+
+
+def read_canvas_events(
+    path: str | os.PathLike,
+    *,
+    on_error: str = "raise",
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Read Canvas Live Events about discussions into Events.
+
+    Parameters
+    ----------
+    path : path-like
+        A JSON file (one event, an array of events, a Caliper envelope with
+        ``data``, or Instructure's documentation file with ``examples``), a
+        JSON-lines file, or a folder of such files.
+    on_error : {"raise", "skip"}
+        ``"skip"`` sets aside discussion events without a user or a valid
+        time (instead of raising).
+    keep_text : bool
+        Keep the entry's HTML (``body.text``, truncated by Canvas to 8192
+        characters) as ``text``.
+
+    Returns
+    -------
+    DataFrame
+        Events with a ``role`` column; ``attrs["ingest"]`` holds the report.
+
+    Notes
+    -----
+    ``discussion_entry_created`` gives a ``reply``: ``object_id`` = the
+    entry id, ``parent_id`` = ``body.parent_discussion_entry_id``,
+    ``thread_id`` = the topic id, ``actor`` = the user; an entry with no
+    parent answers the topic and targets the topic's author when a
+    ``discussion_topic_created`` event for that topic is in the data (a
+    ``post`` by ``metadata.user_id``). The Caliper form (``MessageEvent``,
+    object ``urn:instructure:canvas:discussionEntry:<id>``) has no
+    ``replyTo``: the parent id is taken from
+    ``extensions["com.instructure.canvas"].request_url``
+    (``.../entries/62152/replies``) when present (counted in the notes).
+    Global, shard-prefixed ids (``shard * 10**13 + local``) are normalised
+    to local ids (:func:`local_id`). ``role`` is
+    ``metadata.context_role`` (Caliper: the first membership role)
+    normalised by :func:`connectana.events.normalize_role`. The time is
+    ``body.created_at``, else the event time (ISO 8601, UTC). Other event
+    types are set aside as ``not a discussion event``; an event seen twice
+    (e.g. in both formats) as ``duplicate``.
+
+    Examples
+    --------
+    >>> import connectana as ca, json, pathlib, tempfile
+    >>> e = {"metadata": {"event_name": "discussion_entry_created",
+    ...      "user_id": "21070000000000007", "context_role": "StudentEnrollment"},
+    ...      "body": {"discussion_entry_id": "5", "discussion_topic_id": "9",
+    ...      "parent_discussion_entry_id": None, "user_id": "7",
+    ...      "created_at": "2024-01-01T10:00:00Z"}}
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "events.jsonl"
+    >>> _ = p.write_text(json.dumps(e) + "\\n")
+    >>> ev = ca.read_events(p, format="canvas_events")
+    >>> ev[["actor", "action", "thread_id", "role"]].values.tolist()
+    [['7', 'reply', '9', 'student']]
+    """
+    _check_on_error(on_error)
+    path = Path(path)
+    report = IngestReport(source=str(path), format="canvas_events")
+    rows: list[dict] = []
+    n_global = 0
+    for f in _json_files(path):
+        for ev, where in _event_records(f):
+            report.read += 1
+            where = f"{f.name}: {where}"
+            rec = None
+            if isinstance(ev, dict):
+                rec = _from_canvas(ev) if "metadata" in ev or "body" in ev else _from_caliper(ev)
+            if rec is None:
+                report.set_aside_record("not a discussion event", where)
+                continue
+            n_global += int(_is_global(rec["user"]))
+            for c in (OBJECT_ID, PARENT_ID, THREAD_ID, "user", CONTEXT):
+                rec[c] = local_id(rec[c])
+            rec["where"] = where
+            rows.append(rec)
+    cols = [
+        "kind",
+        EVENT_ID,
+        OBJECT_ID,
+        PARENT_ID,
+        THREAD_ID,
+        "user",
+        "time",
+        "role",
+        CONTEXT,
+        TEXT,
+        "parent_from_url",
+        "where",
+    ]
+    df = pd.DataFrame(rows, columns=cols)
+    if n_global:
+        report.notes["global user id made local"] += n_global
+    keep = np.ones(len(df), dtype=bool)
+    no_user = df["user"].isna().to_numpy()
+    if no_user.any() and on_error == "raise":
+        i = int(np.flatnonzero(no_user)[0])
+        raise InputError(
+            "discussion event has no user", file=path, row=df["where"].iloc[i], field="user_id"
+        )
+    for w in df.loc[no_user, "where"]:
+        report.set_aside_record("no user", w)
+    keep &= ~no_user
+    info: dict = {}
+    ts = _iso_times(df["time"], path, info)
+    bad = keep & ts.isna().to_numpy()
+    if bad.any() and on_error == "raise":
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            "discussion event has no valid time",
+            file=path,
+            row=df["where"].iloc[i],
+            field="created_at",
+            found=df["time"].iloc[i],
+            expected="an ISO 8601 time",
+        )
+    for w in df.loc[bad, "where"]:
+        report.set_aside_record("unparseable timestamp", w)
+    keep &= ~bad
+    dup = keep & df[EVENT_ID].duplicated(keep="first").to_numpy()
+    for w in df.loc[dup, "where"]:
+        report.set_aside_record("duplicate", w)
+    keep &= ~dup
+
+    is_topic = (df["kind"] == "topic").to_numpy()
+    rec = pd.DataFrame(
+        {
+            EVENT_ID: df[EVENT_ID],
+            TIMESTAMP: ts,
+            ACTOR: df["user"],
+            ACTION: np.where(is_topic, "post", "reply"),
+            OBJECT_ID: df[OBJECT_ID],
+            PARENT_ID: df[PARENT_ID],
+            THREAD_ID: df[THREAD_ID],
+            TARGET: None,
+            CONTEXT: df[CONTEXT],
+            PLATFORM: PLATFORM_NAME,
+            ROLE: [None if r is None else normalize_role(r) for r in df["role"]],
+        }
+    )
+    if keep_text:
+        rec[TEXT] = df[TEXT]
+    rec = rec[keep]
+    df = df[keep]
+    n_url = int((df["parent_from_url"] & df[PARENT_ID].notna()).sum())
+    if n_url:
+        report.notes["parent id from the Caliper request_url"] += n_url
+    # entries answering the topic: target = the topic's author when known
+    topics = rec[rec[ACTION] == "post"].drop_duplicates(THREAD_ID).set_index(THREAD_ID)[ACTOR]
+    entries = (rec[ACTION] == "reply").to_numpy()
+    to_topic = entries & rec[PARENT_ID].isna().to_numpy()
+    authors = rec[THREAD_ID].map(topics)
+    known = to_topic & authors.notna().to_numpy()
+    rec.loc[known, TARGET] = authors[known]
+    if to_topic.sum() - known.sum():
+        report.notes["reply to the topic (author unknown)"] += int(to_topic.sum() - known.sum())
+    if known.any():
+        report.notes["reply to the topic (topic_created event)"] += int(known.sum())
+    if entries.any() and not (entries & rec[PARENT_ID].notna().to_numpy()).any():
+        report.messages.append(_FLAT_MESSAGE)
+    return make_events(rec, platform=PLATFORM_NAME, report=report, keep_text=keep_text)

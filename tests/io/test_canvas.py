@@ -1,0 +1,242 @@
+"""Canvas readers: discussion topic views and Live Events."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import connectana as ca
+from connectana.errors import ConnectanaError, FormatError
+from connectana.io.canvas import local_id, read_canvas_discussion, read_canvas_events
+
+
+def edge_list(ev: pd.DataFrame, **kw) -> list[tuple[str, str, int]]:
+    """Sorted (source, target, weight) of build_network(ev, **kw)."""
+    net = ca.build_network(ev, **kw)
+    return sorted(
+        (str(s), str(t), int(w)) for s, t, w in net.edges[["source", "target", "weight"]].values
+    )
+
+
+# ---------------------------------------------------------------- real fixtures
+
+
+def test_real_canvas_live_event(real_data):
+    ev = read_canvas_events(
+        real_data / "canvas_live_events" / "canvas_discussion_entry_created.json"
+    )
+    ca.validate_events(ev)
+    row = ev.iloc[0]
+    assert len(ev) == 1
+    assert row["event_id"] == "entry:2134567"
+    assert (row["actor"], row["object_id"], row["parent_id"], row["thread_id"]) == (
+        "98765",
+        "2134567",
+        "62152",
+        "123456",
+    )
+    assert row["timestamp"] == pd.Timestamp("2019-07-03 23:12:34", tz="UTC")
+    assert (row["action"], row["role"], row["context"]) == ("reply", "student", "565")
+    # the parent entry is not in the file: its author is unknown
+    assert pd.isna(row["target"])
+    assert ev.attrs["ingest"].notes["parent missing"] == 1
+    assert "text" not in ev.columns
+
+
+def test_real_caliper_event(real_data):
+    ev = read_canvas_events(
+        real_data / "canvas_live_events" / "caliper_discussion_entry_created.json",
+        keep_text=True,
+    )
+    row = ev.iloc[0]
+    # global actor id 21070000000098765 -> local 98765
+    assert row["actor"] == "98765"
+    assert (row["object_id"], row["parent_id"], row["thread_id"]) == ("2134567", "62152", "123456")
+    assert row["timestamp"] == pd.Timestamp("2019-11-01 19:11:03.933", tz="UTC")
+    assert row["role"] == "student"  # Caliper "Learner"
+    assert row["text"] == "<p>test this discussion</p>"
+    notes = ev.attrs["ingest"].notes
+    assert notes["parent id from the Caliper request_url"] == 1
+    assert notes["global user id made local"] == 1
+
+
+def test_real_both_forms_are_one_event(real_data):
+    ev = read_canvas_events(real_data / "canvas_live_events")
+    rep = ev.attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (2, 1, {"duplicate": 1})
+
+
+# ---------------------------------------------------------------- discussion view
+
+
+def test_view_nested_deleted_new_entries(data_dir):
+    ev = read_canvas_discussion(data_dir / "canvas" / "topic_1234.json")
+    ca.validate_events(ev)
+    rep = ev.attrs["ingest"]
+    # 6 entries in the view + 1 new entry (entry 3 is listed again in new_entries)
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (7, 6, {"deleted": 1})
+    assert set(ev["thread_id"]) == {"1234"}
+    assert ev["event_id"].tolist() == [f"entry:{i}" for i in (1, 2, 3, 5, 6, 7)]
+    child = ev.set_index("object_id").loc["5"]
+    assert child["parent_id"] == "4" and pd.isna(child["target"])
+    assert rep.notes["reply to a deleted entry (target unknown)"] == 1
+    assert rep.notes["reply to the topic (author unknown)"] == 2
+    assert any("topic_author=" in m for m in rep.messages)
+    assert set(ev["action"]) == {"reply"}
+    assert "display_name" not in ev.columns and "text" not in ev.columns
+    assert edge_list(ev) == [("10", "11", 1), ("11", "10", 1), ("11", "12", 1)]
+
+
+def test_view_topic_author_and_names(data_dir):
+    ev = read_canvas_discussion(
+        data_dir / "canvas" / "topic_1234.json", topic_author=99, topic_id="T9", keep_text=True
+    )
+    assert set(ev["thread_id"]) == {"T9"}
+    assert ev.attrs["ingest"].notes["reply to the topic (topic_author)"] == 2
+    assert edge_list(ev) == [
+        ("10", "11", 1),
+        ("10", "99", 1),
+        ("11", "10", 1),
+        ("11", "12", 1),
+        ("12", "99", 1),
+    ]
+    names = ev.set_index("object_id")["display_name"].to_dict()
+    assert names["1"] == "Ann T" and names["7"] == "Ben S"
+    assert ev.set_index("object_id").loc["2", "text"] == "<p>entry 2</p>"
+
+
+def test_view_group_child_topics(data_dir):
+    ev = read_canvas_discussion(data_dir / "canvas" / "group_topics.json")
+    assert ev.groupby("thread_id")["object_id"].apply(list).to_dict() == {
+        "501": ["20", "21"],
+        "502": ["30", "31"],
+    }
+    assert edge_list(ev) == [("1", "3", 1), ("2", "1", 1)]
+
+
+def test_view_list_and_folder(tmp_path, data_dir):
+    groups = json.loads((data_dir / "canvas" / "group_topics.json").read_text())
+    views = [dict(v, topic_id=k) for k, v in groups["child_topics"].items()]
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "groups.json").write_text(json.dumps(views))
+    (tmp_path / "course" / "topic_1234.json").write_text(
+        (data_dir / "canvas" / "topic_1234.json").read_text()
+    )
+    ev = read_canvas_discussion(tmp_path / "course")
+    assert sorted(ev["thread_id"].unique()) == ["1234", "501", "502"]
+    assert len(edge_list(ev)) == 5
+
+
+def test_view_flat_discussion_message(tmp_path):
+    view = {
+        "participants": [],
+        "view": [
+            {"id": i, "user_id": u, "parent_id": None, "created_at": f"2024-01-0{i}T00:00:00Z"}
+            for i, u in ((1, 5), (2, 6), (3, 7))
+        ],
+    }
+    path = tmp_path / "flat.json"
+    path.write_text(json.dumps(view))
+    ev = read_canvas_discussion(path)
+    assert set(ev["thread_id"]) == {"topic"}
+    assert any("ties='star'" in m for m in ev.attrs["ingest"].messages)
+    assert edge_list(ev, ties="star") == [("6", "5", 1), ("7", "5", 1)]
+
+
+def test_view_bad_input(tmp_path):
+    path = tmp_path / "topic_1.json"
+    path.write_text('{"view": [ {"id": 1,, } ]}')
+    with pytest.raises(FormatError) as err:
+        read_canvas_discussion(path)
+    assert err.value.file == str(path) and err.value.row == "line 1, column 21"
+    path.write_text(json.dumps({"entries": []}))
+    with pytest.raises(FormatError, match="not a Canvas discussion view"):
+        read_canvas_discussion(path)
+    path.write_text(
+        json.dumps({"view": [{"id": 1, "user_id": 5, "parent_id": None, "created_at": "later"}]})
+    )
+    with pytest.raises(ConnectanaError) as err:
+        read_canvas_discussion(path)
+    assert (err.value.row, err.value.field) == ("topic_1.json: entry 1", "created_at")
+    ev = read_canvas_discussion(path, on_error="skip")
+    assert dict(ev.attrs["ingest"].set_aside) == {"unparseable timestamp": 1}
+    assert len(ev) == 0
+
+
+# ---------------------------------------------------------------- live events
+
+
+def test_events_jsonl_global_ids_caliper_topic(data_dir):
+    ev = read_canvas_events(data_dir / "canvas" / "events.jsonl")
+    ca.validate_events(ev)
+    rep = ev.attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (5, 4, {"not a discussion event": 1})
+    # global topic id 21070000000000777 and user ids are made local
+    assert set(ev["thread_id"]) == {"777"}
+    assert set(ev["context"]) == {"565"}
+    assert ev["actor"].tolist() == ["10", "20", "21", "22"]
+    assert ev["action"].tolist() == ["post", "reply", "reply", "reply"]
+    assert ev["role"].tolist() == ["instructor", "student", "student", "student"]
+    assert rep.notes["parent id from the Caliper request_url"] == 1
+    assert rep.notes["reply to the topic (topic_created event)"] == 1
+    # 101 is stored before its parent 100; 102 (Caliper) answers 101
+    assert edge_list(ev) == [("20", "10", 1), ("21", "20", 1), ("22", "21", 1)]
+
+
+def test_events_array_and_flat_message(tmp_path):
+    events = [
+        {
+            "metadata": {"event_name": "discussion_entry_created"},
+            "body": {
+                "discussion_entry_id": str(i),
+                "discussion_topic_id": "9",
+                "parent_discussion_entry_id": None,
+                "user_id": u,
+                "created_at": f"2024-01-0{i}T00:00:00Z",
+            },
+        }
+        for i, u in ((1, "5"), (2, "6"))
+    ]
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(events))
+    ev = read_canvas_events(path)
+    assert ev["actor"].tolist() == ["5", "6"]
+    assert ev.attrs["ingest"].notes["reply to the topic (author unknown)"] == 2
+    assert any("ties='star'" in m for m in ev.attrs["ingest"].messages)
+
+
+def test_events_bad_input(tmp_path):
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"metadata": {}, "body": {}}\n{"metadata": \n')
+    with pytest.raises(FormatError) as err:
+        read_canvas_events(path)
+    assert err.value.file == str(path) and err.value.row.startswith("line 2")
+    path.write_text(
+        json.dumps(
+            {
+                "metadata": {"event_name": "discussion_entry_created"},
+                "body": {"discussion_entry_id": "1", "discussion_topic_id": "2"},
+            }
+        )
+    )
+    with pytest.raises(ConnectanaError) as err:
+        read_canvas_events(path)
+    assert err.value.field == "user_id" and "e.jsonl" in err.value.row
+    ev = read_canvas_events(path, on_error="skip")
+    assert dict(ev.attrs["ingest"].set_aside) == {"no user": 1}
+
+
+def test_local_id():
+    assert local_id("21070000000098765") == "98765"
+    assert local_id(12 * 10**13 + 1234567) == "1234567"
+    assert local_id("urn:instructure:canvas:course:21070000000000565") == "565"
+    assert local_id(None) is None
+
+
+def test_read_events_dispatch(data_dir):
+    ev = ca.read_events(data_dir / "canvas" / "events.jsonl", format="canvas_events")
+    assert ev.attrs["ingest"].format == "canvas_events"
+    ev = ca.read_events(data_dir / "canvas" / "topic_1234.json", format="canvas_discussion")
+    assert ev.attrs["ingest"].format == "canvas_discussion"
