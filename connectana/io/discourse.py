@@ -1,0 +1,327 @@
+"""Discourse forum JSON (topic pages, posts lists) into Events.
+
+Reads the JSON the Discourse API returns: a topic (``GET /t/{id}.json``, posts
+under ``post_stream.posts``), a topic's posts (``GET /t/{id}/posts.json``), the
+latest posts (``GET /posts.json``, under ``latest_posts``) or a single post
+(``GET /posts/{id}.json``) — one file, or a folder of such files read together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import FormatError, InputError
+from ..events import (
+    ACTION,
+    ACTOR,
+    CONTEXT,
+    EVENT_ID,
+    OBJECT_ID,
+    PARENT_ID,
+    ROLE,
+    TARGET,
+    TEXT,
+    THREAD_ID,
+    TIMESTAMP,
+    IngestReport,
+    make_events,
+)
+from .timestamps import parse_timestamps
+
+__all__ = ["read_discourse"]
+
+#: post_type values: 1 regular, 2 moderator action, 3 small action, 4 whisper.
+SYSTEM_POST_TYPES = (2, 3)
+WHISPER_POST_TYPE = 4
+BOT_USERNAMES = ("system", "discobot")
+
+
+def _load(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            file=path,
+            row=exc.lineno,
+            expected="a Discourse API JSON response",
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise FormatError("file is not UTF-8 text", file=path) from exc
+
+
+def _posts_of(doc: Any, path: Path) -> tuple[list, Any]:
+    """The posts of one API response and the topic's category (if stated)."""
+    if isinstance(doc, dict):
+        if isinstance(doc.get("post_stream"), dict):
+            return list(doc["post_stream"].get("posts") or []), doc.get("category_id")
+        if isinstance(doc.get("latest_posts"), list):
+            return doc["latest_posts"], None
+        if "post_number" in doc and "topic_id" in doc:
+            return [doc], None
+    elif isinstance(doc, list) and all(isinstance(p, dict) and "post_number" in p for p in doc):
+        return doc, None
+    keys = sorted(doc)[:8] if isinstance(doc, dict) else type(doc).__name__
+    raise FormatError(
+        "not a Discourse topic, posts list or post",
+        file=path,
+        found=keys,
+        expected="'post_stream.posts', 'latest_posts' or a post with 'post_number'",
+    )
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".json")
+        if not files:
+            raise InputError("folder holds no .json files", file=path)
+        return files
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    return [path]
+
+
+def _is_int(value: Any) -> bool:
+    try:
+        return int(value) == float(value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_stream(doc: Any, items: list, path: Path, report: IngestReport) -> None:
+    """Discourse sends only the first ~20 posts of a topic: say when some are missing."""
+    stream = doc.get("post_stream", {}).get("stream") if isinstance(doc, dict) else None
+    if not isinstance(stream, list):
+        return
+    have = {p.get("id") for p in items if isinstance(p, dict)}
+    missing = [i for i in stream if i not in have]
+    if missing:
+        report.notes["posts in stream but not in file"] += len(missing)
+        report.messages.append(
+            f"{path.name}: topic {doc.get('id')} lists {len(stream)} posts but the file holds "
+            f"{len(stream) - len(missing)}; fetch the others with "
+            f"/t/{doc.get('id')}/posts.json?post_ids[]=... and read them together"
+        )
+
+
+def _role(post: dict) -> str:
+    if post.get("admin"):
+        return "instructor"
+    if post.get("moderator") or post.get("staff"):
+        return "ta"
+    return "student"
+
+
+def _is_bot(post: dict) -> bool:
+    uid = post.get("user_id")
+    if isinstance(uid, int) and uid < 0:
+        return True
+    return str(post.get("username") or "").lower() in BOT_USERNAMES
+
+
+def read_discourse(
+    path: str | os.PathLike,
+    *,
+    whispers: bool = False,
+    on_error: str = "raise",
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Read Discourse API JSON (topics, posts lists, posts) into Events.
+
+    Parameters
+    ----------
+    path : path-like
+        A JSON file (``/t/{id}.json``, ``/t/{id}/posts.json``,
+        ``/posts.json`` or ``/posts/{id}.json``) or a folder of such files,
+        read together (a post seen twice is kept once).
+    whispers : bool
+        Keep whispers (``post_type`` 4, visible only to staff). Default: set
+        aside as ``"whisper"``.
+    on_error : {"raise", "skip"}
+        ``"skip"`` sets aside posts without an id, a post number, a topic, an
+        author or a readable ``created_at`` (reason ``"invalid record"``).
+    keep_text : bool
+        Keep the post text (``raw`` when present, else the ``cooked`` HTML).
+
+    Returns
+    -------
+    DataFrame
+        Events (platform ``discourse``); ``attrs["ingest"]`` is the report.
+
+    Notes
+    -----
+    - ``post_number`` 1 is the topic's opening ``post``; every other post is a
+      ``reply``. ``object_id`` = ``event_id`` = the post id, ``thread_id`` =
+      the topic id, ``context`` = ``category:<id>`` when the response states
+      the category.
+    - ``reply_to_post_number`` is a post *number* within the topic: it is
+      mapped through (topic id, post number) → post id to give ``parent_id``;
+      ``target`` is that post's author (also when the parent post is set
+      aside, as long as its author is a person). A reply without
+      ``reply_to_post_number`` answers the topic in general: ``parent_id``
+      stays empty (the tie rule decides; counted in notes as ``"reply without
+      reply_to_post_number"``). A number not found among the posts read
+      (Discourse truncates ``post_stream``) is noted ``"reply_to_post_number
+      not in data"``; the target then comes from ``reply_to_user.username``
+      when that user's id is known from another post. Posts listed in a
+      topic's ``stream`` but absent from the file are counted in notes (and
+      a message says how to fetch them).
+    - Actor = ``user_id`` as a string (``username`` only when the id is
+      absent, noted).
+    - Set aside, in this order of checks: ``"deleted"`` (``deleted_at`` or
+      ``user_deleted``), ``"system post"`` (``post_type`` 2 or 3),
+      ``"bot"`` (negative user ids — ``system`` -1, ``discobot`` -2 — or those
+      usernames), ``"whisper"`` (``post_type`` 4, unless ``whispers=True``),
+      ``"duplicate"`` (a post id seen before).
+    - ``role``: ``admin`` → instructor, ``moderator`` or ``staff`` → ta,
+      anyone else → student.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, connectana as ca
+    >>> posts = [{"id": 10, "topic_id": 5, "post_number": 1, "user_id": 1,
+    ...           "created_at": "2024-01-01T10:00:00Z"},
+    ...          {"id": 11, "topic_id": 5, "post_number": 2, "user_id": 2,
+    ...           "reply_to_post_number": 1, "created_at": "2024-01-01T11:00:00Z"}]
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.json"
+    >>> _ = p.write_text(json.dumps({"id": 5, "post_stream": {"posts": posts}}))
+    >>> ev = ca.read_events(p, format="discourse")
+    >>> ev[["actor", "action", "parent_id", "target"]].values.tolist()
+    [['1', 'post', <NA>, <NA>], ['2', 'reply', '10', '1']]
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError("on_error must be 'raise' or 'skip'")
+    path = Path(path)
+    files = _files(path)
+    report = IngestReport(source=str(path), format="discourse")
+    report.options["whispers"] = whispers
+
+    # 1. every post of every file, checked
+    posts: list[dict] = []
+    for f in files:
+        doc = _load(f)
+        items, category = _posts_of(doc, f)
+        _check_stream(doc, items, f, report)
+        report.read += len(items)
+        rows = []
+        for i, p in enumerate(items, start=1):
+            problem = None
+            if not isinstance(p, dict):
+                problem = ("post is not a JSON object", None, type(p).__name__)
+            else:
+                for key in ("id", "topic_id", "post_number", "created_at"):
+                    if p.get(key) is None:
+                        problem = ("post lacks a required field", key, None)
+                        break
+                if problem is None and p.get("user_id") is None and not p.get("username"):
+                    problem = ("post has no author", "user_id", None)
+                for key in ("post_number", "reply_to_post_number"):
+                    if problem is None and p.get(key) is not None and not _is_int(p[key]):
+                        problem = ("post number is not an integer", key, p[key])
+            if problem:
+                reason, field, found = problem
+                if on_error == "raise":
+                    raise InputError(reason, file=f, row=i, field=field, found=found)
+                report.set_aside_record("invalid record", {"file": f.name, "record": i})
+                continue
+            rows.append(dict(p, _file=f.name, _record=i, _category=category))
+        if rows:
+            stamps = parse_timestamps(
+                pd.Series([r["created_at"] for r in rows], dtype=object),
+                file=f,
+                field="created_at",
+                on_error=on_error,
+            )
+            for r, t in zip(rows, stamps, strict=True):
+                if pd.isna(t):
+                    report.set_aside_record(
+                        "invalid record", {"file": f.name, "record": r["_record"]}
+                    )
+                    continue
+                r["_time"] = t
+                posts.append(r)
+
+    # 2. (topic, post_number) -> post, over everything read
+    by_number: dict[tuple[str, int], dict] = {}
+    user_by_name: dict[str, str] = {}
+    for p in posts:
+        by_number.setdefault((str(p["topic_id"]), int(p["post_number"])), p)
+        if p.get("user_id") is not None and p.get("username"):
+            user_by_name.setdefault(str(p["username"]), str(p["user_id"]))
+
+    # 3. classify and build the rows
+    seen: set[str] = set()
+    out = []
+    for p in posts:
+        pid = str(p["id"])
+        where = {"file": p["_file"], "record": p["_record"], "id": pid}
+        ptype = p.get("post_type", 1)
+        if p.get("deleted_at") or p.get("user_deleted"):
+            reason = "deleted"
+        elif ptype in SYSTEM_POST_TYPES:
+            reason = "system post"
+        elif _is_bot(p):
+            reason = "bot"
+        elif ptype == WHISPER_POST_TYPE and not whispers:
+            reason = "whisper"
+        elif pid in seen:
+            reason = "duplicate"
+        else:
+            reason = None
+        if reason:
+            report.set_aside_record(reason, where)
+            continue
+        seen.add(pid)
+        if p.get("user_id") is not None:
+            actor = str(p["user_id"])
+        else:
+            actor = str(p["username"])
+            report.notes["actor from username"] += 1
+        topic = str(p["topic_id"])
+        number = int(p["post_number"])
+        parent = target = None
+        if number == 1:
+            action = "post"
+        else:
+            action = "reply"
+            to = p.get("reply_to_post_number")
+            if to is None:
+                report.notes["reply without reply_to_post_number"] += 1
+            else:
+                parent_post = by_number.get((topic, int(to)))
+                if parent_post is not None:
+                    parent = str(parent_post["id"])
+                    if parent_post.get("user_id") is not None and not _is_bot(parent_post):
+                        target = str(parent_post["user_id"])
+                else:
+                    report.notes["reply_to_post_number not in data"] += 1
+                    name = (p.get("reply_to_user") or {}).get("username")
+                    target = user_by_name.get(name) if name else None
+        if p.get("hidden"):
+            report.notes["hidden post kept"] += 1
+        category = p.get("category_id", p["_category"])
+        out.append(
+            {
+                EVENT_ID: pid,
+                TIMESTAMP: p["_time"],
+                ACTOR: actor,
+                ACTION: action,
+                OBJECT_ID: pid,
+                PARENT_ID: parent,
+                THREAD_ID: topic,
+                TARGET: target,
+                CONTEXT: None if category is None else f"category:{category}",
+                ROLE: _role(p),
+                TEXT: p.get("raw") if isinstance(p.get("raw"), str) else p.get("cooked"),
+            }
+        )
+    columns = [EVENT_ID, TIMESTAMP, ACTOR, ACTION, OBJECT_ID, PARENT_ID, THREAD_ID, TARGET]
+    columns += [CONTEXT, ROLE, TEXT]
+    df = pd.DataFrame(out, columns=columns)
+    df[TIMESTAMP] = pd.to_datetime(df[TIMESTAMP], utc=True)
+    return make_events(df, platform="discourse", report=report, keep_text=keep_text)

@@ -1,0 +1,265 @@
+"""Mastodon statuses (API ``Status`` entities saved as JSON) into Events."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from ..errors import FormatError, InputError
+from ..events import (
+    ACTION,
+    ACTOR,
+    CONTEXT,
+    EVENT_ID,
+    OBJECT_ID,
+    PARENT_ID,
+    TARGET,
+    TEXT,
+    THREAD_ID,
+    TIMESTAMP,
+    IngestReport,
+    make_events,
+)
+from .timestamps import parse_timestamps
+
+__all__ = ["read_mastodon"]
+
+#: Keys under which a saved file may hold its array of statuses.
+LIST_KEYS: tuple[str, ...] = ("statuses", "items", "data", "orderedItems", "descendants")
+
+
+def _id(value: Any) -> str | None:
+    """Mastodon ids are strings (64-bit); tolerate ints written by other tools."""
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def _statuses(doc: Any, path: Path) -> list:
+    if isinstance(doc, list):
+        return doc
+    if isinstance(doc, dict):
+        if "ancestors" in doc and "descendants" in doc:  # GET /statuses/:id/context
+            return list(doc["ancestors"]) + list(doc["descendants"])
+        for key in LIST_KEYS:
+            if isinstance(doc.get(key), list):
+                return doc[key]
+    found = sorted(doc)[:8] if isinstance(doc, dict) else type(doc).__name__
+    raise FormatError(
+        "no array of statuses found",
+        file=path,
+        found=found,
+        expected=f"a JSON array of Status entities, or one under a key among {list(LIST_KEYS)}",
+    )
+
+
+def read_mastodon(
+    path: str | os.PathLike,
+    *,
+    mentions: bool = True,
+    reblogs: bool = True,
+    on_error: str = "raise",
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Read saved Mastodon statuses (API ``Status`` entities) into Events.
+
+    Parameters
+    ----------
+    path : path-like
+        A JSON file: an array of statuses (a timeline, an account's statuses,
+        search results), or an object holding the array under one of
+        :data:`LIST_KEYS` (or a ``/context`` response: ``ancestors`` +
+        ``descendants``).
+    mentions : bool
+        Add a ``mention`` event for each account a status mentions.
+    reblogs : bool
+        Read reblogs (boosts) as ``share`` events; ``False`` sets them aside
+        as ``"reblog"``.
+    on_error : {"raise", "skip"}
+        ``"skip"`` sets aside statuses without an id, an account id or a
+        readable ``created_at`` (``"invalid record"``).
+    keep_text : bool
+        Keep ``content`` (HTML) and add an ``acct`` column (the account's
+        ``user@domain`` handle) as display information.
+
+    Returns
+    -------
+    DataFrame
+        Events (platform ``mastodon``); ``attrs["ingest"]`` is the report.
+
+    Notes
+    -----
+    - Actor = ``account.id`` (a string). ``object_id`` = ``event_id`` = the
+      status id; ``context`` = the host of the status ``url`` (the instance).
+    - A status with ``in_reply_to_id`` is a ``reply``: ``parent_id`` = that id,
+      ``target`` = ``in_reply_to_account_id`` (stated by the source, so known
+      even when the parent is not in the file). Others are ``post``.
+    - ``thread_id`` = the root reached by following ``in_reply_to_id`` through
+      the statuses read (the last id known when the chain leaves the file).
+    - A reblog is a ``share`` by the booster targeting the reblogged status's
+      author, ``parent_id`` = the reblogged status's id. The embedded original
+      is not read as an event of its own.
+    - Mentions give ``mention`` events (``<status id>:mention:<account id>``);
+      Mastodon mentions the person answered in every reply, so a reply also
+      yields a mention of its target. Derived events are produced, not read:
+      ``report.read`` = statuses read + mention events (notes give both).
+    - Statuses by accounts flagged ``bot`` are set aside as ``"bot"``;
+      duplicates (same id) as ``"duplicate"``.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, connectana as ca
+    >>> st = [{"id": "1", "created_at": "2024-01-01T10:00:00Z", "account": {"id": "7"}},
+    ...       {"id": "2", "created_at": "2024-01-01T11:00:00Z", "account": {"id": "8"},
+    ...        "in_reply_to_id": "1", "in_reply_to_account_id": "7"}]
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "statuses.json"
+    >>> _ = p.write_text(json.dumps(st))
+    >>> ev = ca.read_events(p, format="mastodon")
+    >>> ev[["actor", "action", "target", "thread_id"]].values.tolist()
+    [['7', 'post', <NA>, '1'], ['8', 'reply', '7', '1']]
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError("on_error must be 'raise' or 'skip'")
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            file=path,
+            row=exc.lineno,
+            expected="a JSON array of Mastodon statuses",
+        ) from exc
+    statuses = _statuses(doc, path)
+    report = IngestReport(source=str(path), format="mastodon")
+    report.options.update(mentions=mentions, reblogs=reblogs)
+
+    valid = []
+    for i, s in enumerate(statuses, start=1):
+        account = s.get("account") if isinstance(s, dict) else None
+        sid = _id(s.get("id")) if isinstance(s, dict) else None
+        aid = _id(account.get("id")) if isinstance(account, dict) else None
+        field = "id" if sid is None else ("account.id" if aid is None else None)
+        if field is None and not s.get("created_at"):
+            field = "created_at"
+        if field is not None:
+            if on_error == "raise":
+                raise InputError(
+                    "status lacks a required field",
+                    file=path,
+                    row=i,
+                    field=field,
+                    expected="a Mastodon Status entity",
+                )
+            report.set_aside_record("invalid record", {"record": i})
+            continue
+        valid.append((i, s, sid, aid))
+    times = parse_timestamps(
+        pd.Series([s["created_at"] for _, s, _, _ in valid], dtype=object),
+        file=path,
+        field="created_at",
+        on_error=on_error,
+    )
+    parent_of = {sid: _id(s.get("in_reply_to_id")) for _, s, sid, _ in valid}
+
+    def root(sid: str) -> str:
+        seen = set()
+        while parent_of.get(sid) and sid not in seen:
+            seen.add(sid)
+            sid = parent_of[sid]
+        return sid
+
+    rows = []
+    seen: set[str] = set()
+    derived: Counter = Counter()
+    for (i, s, sid, aid), t in zip(valid, times, strict=True):
+        where = {"record": i, "id": sid}
+        reblog = s.get("reblog")
+        if pd.isna(t):
+            reason = "invalid record"
+        elif s["account"].get("bot"):
+            reason = "bot"
+        elif sid in seen:
+            reason = "duplicate"
+        elif reblog and not reblogs:
+            reason = "reblog"
+        else:
+            reason = None
+        if reason:
+            report.set_aside_record(reason, where)
+            continue
+        seen.add(sid)
+        url = s.get("url") or s.get("uri") or ""
+        base = {
+            TIMESTAMP: t,
+            ACTOR: aid,
+            CONTEXT: urlsplit(url).hostname,
+            "acct": s["account"].get("acct"),
+        }
+        if isinstance(reblog, dict):
+            original = _id(reblog.get("id"))
+            rows.append(
+                {
+                    **base,
+                    EVENT_ID: sid,
+                    ACTION: "share",
+                    OBJECT_ID: sid,
+                    PARENT_ID: original,
+                    THREAD_ID: root(original) if original else sid,
+                    TARGET: _id((reblog.get("account") or {}).get("id")),
+                    TEXT: None,
+                }
+            )
+            continue
+        parent = _id(s.get("in_reply_to_id"))
+        thread = root(sid)
+        rows.append(
+            {
+                **base,
+                EVENT_ID: sid,
+                ACTION: "reply" if parent else "post",
+                OBJECT_ID: sid,
+                PARENT_ID: parent,
+                THREAD_ID: thread,
+                TARGET: _id(s.get("in_reply_to_account_id")) if parent else None,
+                TEXT: s.get("content"),
+            }
+        )
+        if mentions:
+            for m in s.get("mentions") or []:
+                mid = _id(m.get("id")) if isinstance(m, dict) else None
+                if mid is None or f"{sid}:mention:{mid}" in seen:
+                    continue
+                seen.add(f"{sid}:mention:{mid}")
+                derived["mention"] += 1
+                rows.append(
+                    {
+                        **base,
+                        EVENT_ID: f"{sid}:mention:{mid}",
+                        ACTION: "mention",
+                        OBJECT_ID: None,
+                        PARENT_ID: sid,
+                        THREAD_ID: thread,
+                        TARGET: mid,
+                        TEXT: None,
+                    }
+                )
+    report.read = len(statuses) + derived["mention"]
+    report.notes["statuses read"] = len(statuses)
+    if derived["mention"]:
+        report.notes["derived mention events"] = derived["mention"]
+    columns = [EVENT_ID, TIMESTAMP, ACTOR, ACTION, OBJECT_ID, PARENT_ID, THREAD_ID, TARGET]
+    columns += [CONTEXT, TEXT, "acct"]
+    df = pd.DataFrame(rows, columns=columns)
+    if not keep_text:
+        df = df.drop(columns="acct")
+    df[TIMESTAMP] = pd.to_datetime(df[TIMESTAMP], utc=True)
+    return make_events(df, platform="mastodon", report=report, keep_text=keep_text)

@@ -1,0 +1,347 @@
+"""Slack workspace exports (standard export, a .zip or its unpacked folder) into Events.
+
+Layout: ``users.json``, ``channels.json`` (and ``groups.json``, ``dms.json``,
+``mpims.json`` in some export types) and one folder per channel holding one
+``YYYY-MM-DD.json`` array of messages per day.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from ..errors import FormatError, InputError
+from ..events import (
+    ACTION,
+    ACTOR,
+    CONTEXT,
+    EVENT_ID,
+    OBJECT_ID,
+    PARENT_ID,
+    ROLE,
+    TARGET,
+    TEXT,
+    THREAD_ID,
+    TIMESTAMP,
+    IngestReport,
+    make_events,
+)
+
+__all__ = ["read_slack", "CONTENT_SUBTYPES"]
+
+#: Message subtypes written by people (everything else is a system message,
+#: except ``bot_message`` and ``tombstone``/``message_deleted``).
+CONTENT_SUBTYPES: tuple[str, ...] = (
+    "",
+    "thread_broadcast",
+    "file_share",
+    "file_comment",
+    "me_message",
+    "message_replied",
+)
+_DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+_TS = re.compile(r"^(\d+)(?:\.(\d{1,9}))?$")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+class _Export:
+    """Uniform access to the files of an export, zipped or not."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if path.is_dir():
+            self.zip = None
+            names = [p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()]
+        elif zipfile.is_zipfile(path):
+            self.zip = zipfile.ZipFile(path)
+            names = [n for n in self.zip.namelist() if not n.endswith("/")]
+        elif path.exists():
+            raise FormatError(
+                "not a Slack export", file=path, expected="a .zip export or its unpacked folder"
+            )
+        else:
+            raise InputError("file not found", file=path)
+        users = sorted((n for n in names if PurePosixPath(n).name == "users.json"), key=len)
+        if not users:
+            raise FormatError("no users.json in the export", file=path, expected="a Slack export")
+        root = PurePosixPath(users[0]).parent
+        self.root = "" if str(root) == "." else f"{root}/"
+        self.names = [n[len(self.root) :] for n in names if n.startswith(self.root)]
+
+    def load(self, name: str) -> Any:
+        where = f"{self.path}/{name}" if self.zip is None else f"{self.path}!{name}"
+        try:
+            if self.zip is None:
+                raw = (self.path / self.root / name).read_bytes()
+            else:
+                raw = self.zip.read(self.root + name)
+            return json.loads(raw.decode("utf-8-sig"))
+        except json.JSONDecodeError as exc:
+            raise FormatError(
+                f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+                file=where,
+                row=exc.lineno,
+                expected="a JSON array",
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise FormatError("file is not UTF-8 text", file=where) from exc
+
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+    def channels(self) -> dict[str, list[str]]:
+        """Folder -> its day files, in date order."""
+        out: dict[str, list[str]] = {}
+        for n in self.names:
+            parts = n.split("/")
+            if len(parts) == 2 and _DAY_FILE.match(parts[1]):
+                out.setdefault(parts[0], []).append(n)
+        return {k: sorted(v) for k, v in sorted(out.items())}
+
+
+def _ts_time(ts: str) -> pd.Timestamp | None:
+    m = _TS.match(ts)
+    if not m:
+        return None
+    ns = int(m.group(1)) * 1_000_000_000 + int((m.group(2) or "0").ljust(9, "0"))
+    return pd.Timestamp(ns, unit="ns", tz="UTC")
+
+
+def read_slack(
+    path: str | os.PathLike,
+    *,
+    mentions: bool = True,
+    reactions: bool = True,
+    on_error: str = "raise",
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Read a Slack export (.zip or folder) into Events.
+
+    Parameters
+    ----------
+    path : path-like
+        The export's ``.zip`` or the folder it unpacks to (``users.json`` may
+        sit in a sub-folder of the archive).
+    mentions : bool
+        Add a ``mention`` event for each distinct person ``<@U…>``-mentioned
+        in a kept message.
+    reactions : bool
+        Add a ``react`` event for each person reacting to a kept message.
+    on_error : {"raise", "skip"}
+        ``"skip"`` sets aside messages without a valid ``ts`` or without an
+        author (reason ``"invalid record"``).
+    keep_text : bool
+        Keep the message text (Slack mrkdwn).
+
+    Returns
+    -------
+    DataFrame
+        Events (platform ``slack``); ``attrs["ingest"]`` is the report.
+
+    Notes
+    -----
+    - A whole channel is loaded before threading: replies sit in the day file
+      of their own date, not their parent's.
+    - A message with no ``thread_ts`` or with ``thread_ts == ts`` is a
+      ``post``; one with ``thread_ts != ts`` is a ``reply`` whose
+      ``parent_id`` is ``<channel>:<thread_ts>`` and whose ``target`` is
+      ``parent_user_id`` when present, else the author of the parent (found
+      among *all* messages, set aside ones included: a deleted ``tombstone``
+      parent still gives its author; a bot parent gives no target). In a
+      one-to-one direct-message folder (in ``dms.json`` with two members) a
+      top-level message is a ``message`` to the other member.
+      ``object_id`` = ``event_id`` =
+      ``<channel>:<ts>`` with ``ts`` kept as the exact string; ``thread_id``
+      = ``<channel>:<thread_ts or ts>``; ``context`` = the channel (folder)
+      name; timestamps are the ``ts`` epoch (UTC) to the microsecond.
+    - Set aside: ``"system"`` (joins, leaves, topic changes and every subtype
+      not in :data:`CONTENT_SUBTYPES`), ``"bot"`` (``bot_message``, a
+      ``bot_id`` without a user, or a user flagged ``is_bot``), ``"deleted"``
+      (``tombstone``, ``message_deleted``), ``"duplicate"`` (same channel and
+      ``ts`` seen before).
+    - Derived events (produced, not read): mentions give ``mention`` events
+      (``event_id`` ``<message id>:mention:<user>``, ``target`` the person
+      mentioned, ``parent_id`` the message), reactions give ``react`` events
+      (``<message id>:react:<emoji>:<user>``, ``target`` the message's
+      author, at the message's time since exports do not date reactions).
+      Mentions of and reactions by bots are not produced (noted). Convention:
+      ``report.read`` = messages read + derived events, so that read == kept
+      + set aside holds; ``report.notes`` gives ``"messages read"``,
+      ``"derived mention events"`` and ``"derived react events"``.
+    - ``role``: ``instructor`` for workspace admins and owners (``is_admin``,
+      ``is_owner``, ``is_primary_owner``), empty for everyone else (Slack
+      does not say who is a student).
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, connectana as ca
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "users.json").write_text(json.dumps([{"id": "U1"}, {"id": "U2"}]))
+    >>> (d / "general").mkdir()
+    >>> msgs = [{"ts": "1700000000.000100", "user": "U1", "thread_ts": "1700000000.000100"},
+    ...         {"ts": "1700000060.000200", "user": "U2", "thread_ts": "1700000000.000100"}]
+    >>> _ = (d / "general" / "2023-11-14.json").write_text(json.dumps(msgs))
+    >>> ev = ca.read_events(d, format="slack")
+    >>> ev[["actor", "action", "target"]].values.tolist()
+    [['U1', 'post', <NA>], ['U2', 'reply', 'U1']]
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError("on_error must be 'raise' or 'skip'")
+    path = Path(path)
+    export = _Export(path)
+    try:
+        return _read(export, path, mentions, reactions, on_error, keep_text)
+    finally:
+        export.close()
+
+
+def _read(
+    export: _Export, path: Path, mentions: bool, reactions: bool, on_error: str, keep_text: bool
+) -> pd.DataFrame:
+    report = IngestReport(source=str(path), format="slack")
+    report.options.update(mentions=mentions, reactions=reactions)
+
+    users = export.load("users.json")
+    if not isinstance(users, list):
+        raise FormatError("users.json is not a list of users", file=f"{path}/users.json")
+    bots = {u.get("id") for u in users if isinstance(u, dict) and u.get("is_bot")}
+    staff = {
+        u.get("id")
+        for u in users
+        if isinstance(u, dict)
+        and (u.get("is_admin") or u.get("is_owner") or u.get("is_primary_owner"))
+    }
+    listed: set[str] = set()
+    dm_members: dict[str, list] = {}  # 1:1 direct-message folder -> its two members
+    for meta in ("channels.json", "groups.json", "dms.json", "mpims.json"):
+        if meta in export.names:
+            for c in export.load(meta) or []:
+                if isinstance(c, dict):
+                    listed.update(str(c[k]) for k in ("name", "id") if c.get(k))
+                    members = c.get("members") or []
+                    if meta == "dms.json" and len(members) == 2:
+                        dm_members.update({str(c[k]): members for k in ("name", "id") if c.get(k)})
+
+    rows: list[dict] = []
+    derived: Counter = Counter()
+    n_messages = 0
+    for channel, days in export.channels().items():
+        if listed and channel not in listed:
+            report.notes["channel folder not in channels.json"] += 1
+        messages = []
+        for day in days:
+            arr = export.load(day)
+            if not isinstance(arr, list):
+                raise FormatError("day file is not a JSON array", file=f"{path}/{day}")
+            for i, m in enumerate(arr, start=1):
+                messages.append((day, i, m))
+        n_messages += len(messages)
+        # the author of every message with a ts, kept or not (parents may be deleted)
+        author = {
+            str(m["ts"]): m.get("user")
+            for _, _, m in messages
+            if isinstance(m, dict) and m.get("ts") is not None
+        }
+        seen: set[str] = set()
+        for day, i, m in messages:
+            where = {"file": day, "record": i}
+            ts = str(m.get("ts", "")) if isinstance(m, dict) else ""
+            time = _ts_time(ts)
+            user = m.get("user") if isinstance(m, dict) else None
+            subtype = (m.get("subtype") or "") if isinstance(m, dict) else ""
+            if time is None or (not user and not m.get("bot_id")):
+                if on_error == "raise":
+                    field = "ts" if time is None else "user"
+                    found = m.get(field) if isinstance(m, dict) else m
+                    raise InputError(
+                        "message without a valid ts or author",
+                        file=f"{path}/{day}",
+                        row=i,
+                        field=field,
+                        found=found,
+                        expected="ts like '1736478514.897649' and a user id",
+                    )
+                report.set_aside_record("invalid record", where)
+                continue
+            where["ts"] = ts
+            if subtype in ("tombstone", "message_deleted"):
+                reason = "deleted"
+            elif subtype == "bot_message" or not user or user in bots:
+                reason = "bot"
+            elif subtype not in CONTENT_SUBTYPES:
+                reason = "system"
+            elif ts in seen:
+                reason = "duplicate"
+            else:
+                reason = None
+            if reason:
+                report.set_aside_record(reason, where)
+                continue
+            seen.add(ts)
+            mid = f"{channel}:{ts}"
+            thread_ts = str(m.get("thread_ts") or ts)
+            thread = f"{channel}:{thread_ts}"
+            role = "instructor" if user in staff else None
+            base = {TIMESTAMP: time, ACTOR: user, THREAD_ID: thread, CONTEXT: channel, ROLE: role}
+            if thread_ts != ts:
+                target = m.get("parent_user_id") or author.get(thread_ts)
+                if thread_ts not in author:
+                    report.notes["parent not in export"] += 1
+                if target in bots:
+                    report.notes["reply to a bot: no target"] += 1
+                    target = None
+                row = {EVENT_ID: mid, ACTION: "reply", PARENT_ID: f"{channel}:{thread_ts}"}
+                row[TARGET] = target
+            elif channel in dm_members:
+                other = [u for u in dm_members[channel] if u != user]
+                row = {EVENT_ID: mid, ACTION: "message", PARENT_ID: None}
+                row[TARGET] = other[0] if other else user
+            else:
+                row = {EVENT_ID: mid, ACTION: "post", PARENT_ID: None, TARGET: None}
+            rows.append({**base, **row, OBJECT_ID: mid, TEXT: m.get("text")})
+            if mentions:
+                for uid in dict.fromkeys(_MENTION.findall(m.get("text") or "")):
+                    if uid in bots:
+                        report.notes["mention of a bot not produced"] += 1
+                        continue
+                    derived["mention"] += 1
+                    rows.append(
+                        {**base, EVENT_ID: f"{mid}:mention:{uid}", ACTION: "mention"}
+                        | {OBJECT_ID: None, PARENT_ID: mid, TARGET: uid}
+                    )
+            if reactions:
+                for r in m.get("reactions") or []:
+                    for uid in dict.fromkeys(r.get("users") or []):
+                        if uid in bots:
+                            report.notes["reaction by a bot not produced"] += 1
+                            continue
+                        derived["react"] += 1
+                        rows.append(
+                            {
+                                **base,
+                                EVENT_ID: f"{mid}:react:{r.get('name')}:{uid}",
+                                ACTOR: uid,
+                                ACTION: "react",
+                                OBJECT_ID: None,
+                                PARENT_ID: mid,
+                                TARGET: user,
+                                ROLE: "instructor" if uid in staff else None,
+                            }
+                        )
+    report.read = n_messages + sum(derived.values())
+    report.notes["messages read"] = n_messages
+    for kind, n in derived.items():
+        report.notes[f"derived {kind} events"] = n
+    columns = [EVENT_ID, TIMESTAMP, ACTOR, ACTION, OBJECT_ID, PARENT_ID, THREAD_ID, TARGET]
+    columns += [CONTEXT, ROLE, TEXT]
+    df = pd.DataFrame(rows, columns=columns)
+    df[TIMESTAMP] = pd.to_datetime(df[TIMESTAMP], utc=True)
+    return make_events(df, platform="slack", report=report, keep_text=keep_text)
