@@ -1,0 +1,573 @@
+"""xAPI statements (from an LRS export or an emitter's output) as Events.
+
+Accepted inputs: a JSON array of statements, JSON lines (one statement, array
+or LRS response per line), a single statement, an LRS response
+``{"statements": [...], "more": "..."}``, a ``.gz`` of any of these, a folder
+of such files, or a list of files.
+
+People are identified by their inverse functional identifier, normalised into
+one key; e-mail addresses are never kept (``mbox`` is hashed the way xAPI
+defines ``mbox_sha1sum``), and display names (``actor.name``) are never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..events import (
+    ACTION,
+    ACTIONS,
+    ACTOR,
+    CONTEXT,
+    EVENT_ID,
+    OBJECT_ID,
+    PARENT_ID,
+    ROLE,
+    TARGET,
+    TEXT,
+    THREAD_ID,
+    TIMESTAMP,
+    IngestReport,
+    make_events,
+)
+from .edx import (
+    _Bad,
+    _check_on_error,
+    _file_labels,
+    _input_files,
+    _iter_json,
+    _parse_times,
+    _raise_or_skip,
+    _source,
+    _text,
+)
+
+__all__ = ["read_xapi", "actor_key", "VERB_ACTIONS"]
+
+PLATFORM = "xapi"
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+
+#: Last segment of a verb IRI (lower case) → action. ``answered`` on an
+#: assessment interaction is not a reply (see :func:`read_xapi`).
+VERB_ACTIONS: dict[str, str] = {
+    "replied": "reply",
+    "responded": "reply",
+    "answered": "reply",
+    "reply": "reply",
+    "commented": "comment",
+    "posted": "post",
+    "post": "post",
+    "create": "post",
+    "created": "post",
+    "asked": "post",
+    "authored": "post",
+    "shared": "share",
+    "share": "share",
+    "viewed": "view",
+    "experienced": "view",
+    "accessed": "view",
+    "read": "view",
+    "liked": "react",
+    "like": "react",
+    "voted": "react",
+    "upvoted": "react",
+    "downvoted": "react",
+    "disliked": "react",
+    "favorited": "react",
+    "edited": "edit",
+    "updated": "edit",
+    "modified": "edit",
+    "deleted": "delete",
+    "removed": "delete",
+}
+_THREAD_TYPES = ("/discussion", "/forum-topic", "/thread")
+_INTERACTION_TYPES = ("/cmi.interaction", "/question", "/assessment")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def actor_key(agent: Any) -> str | None:
+    """One key for an xAPI Agent/Group, whatever identifier it carries.
+
+    ``mbox`` → ``mbox_sha1sum:<sha1 of the mailto IRI>`` (the same key as
+    the agent's ``mbox_sha1sum``, so no address is kept); ``mbox_sha1sum``
+    → ``mbox_sha1sum:<hex>``; ``openid`` → ``openid:<uri>``; ``account`` →
+    ``<homePage>|<name>`` (an account name that is an e-mail address is
+    replaced by ``sha1:<hex>``). ``name`` is never used. None when the
+    agent has no identifier (an anonymous group).
+
+    Examples
+    --------
+    >>> from connectana.io.xapi import actor_key
+    >>> actor_key({"mbox": "mailto:ann@example.org", "name": "Ann"})
+    'mbox_sha1sum:6168d27d1f76f1fd61099f4e24f911dbae8314dc'
+    >>> actor_key({"account": {"homePage": "https://lms.example", "name": "42"}})
+    'https://lms.example|42'
+    """
+    if not isinstance(agent, dict):
+        return None
+    mbox = _text(agent.get("mbox"))
+    if mbox is not None:
+        if not mbox.lower().startswith("mailto:"):
+            mbox = "mailto:" + mbox
+        return "mbox_sha1sum:" + _sha1(mbox)
+    sha = _text(agent.get("mbox_sha1sum"))
+    if sha is not None:
+        return "mbox_sha1sum:" + sha.lower()
+    openid = _text(agent.get("openid"))
+    if openid is not None:
+        return "openid:" + openid
+    account = agent.get("account")
+    if isinstance(account, dict):
+        home = _text(account.get("homePage")) or ""
+        name = _text(account.get("name"))
+        if name is not None:
+            if _EMAIL.fullmatch(name):
+                name = "sha1:" + _sha1(name)
+            return f"{home}|{name}"
+    return None
+
+
+def _activities(context: dict, kind: str) -> list[dict]:
+    acts = context.get("contextActivities")
+    value = acts.get(kind) if isinstance(acts, dict) else None
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [a for a in value if isinstance(a, dict) and _text(a.get("id"))]
+
+
+def _atype(activity: dict) -> str:
+    t = (
+        activity.get("definition", {}).get("type")
+        if isinstance(activity.get("definition"), dict)
+        else None
+    )
+    return t if isinstance(t, str) else ""
+
+
+def _first_lang(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for v in value.values():
+            if isinstance(v, str):
+                return v
+    return None
+
+
+def _verb_action(verb_id: str, obj: dict, verbs: Mapping[str, str] | None) -> str:
+    if verbs and verb_id in verbs:
+        return verbs[verb_id]
+    word = re.split(r"[/#]", verb_id.rstrip("/"))[-1].lower()
+    action = VERB_ACTIONS.get(word, "other")
+    if word == "answered" and _atype(obj).endswith(_INTERACTION_TYPES):
+        action = "other"  # a quiz answer, not a forum answer
+    return action
+
+
+def _statement(stmt: Any, verbs: Mapping[str, str] | None) -> dict:
+    """The fields of one statement (raises _Bad)."""
+    if not isinstance(stmt, dict) or "verb" not in stmt or "actor" not in stmt:
+        raise _Bad(
+            "record is not an xAPI statement",
+            field="verb" if isinstance(stmt, dict) and "actor" in stmt else "actor",
+            found=sorted(stmt)[:6] if isinstance(stmt, dict) else type(stmt).__name__,
+            expected="a statement with actor, verb and object",
+            aside="not a statement",
+        )
+    verb_id = _text(stmt["verb"].get("id")) if isinstance(stmt["verb"], dict) else None
+    if verb_id is None:
+        raise _Bad(
+            "statement has no verb id",
+            field="verb.id",
+            found=stmt["verb"],
+            expected="a verb IRI",
+            aside="not a statement",
+        )
+    obj = stmt.get("object") if isinstance(stmt.get("object"), dict) else {}
+    otype = obj.get("objectType") or "Activity"
+    oid = _text(obj.get("id"))
+    sid = _text(stmt.get("id"))
+    if verb_id == VOIDED:
+        if otype != "StatementRef" or oid is None:
+            raise _Bad(
+                "voiding statement does not reference a statement",
+                field="object",
+                found=obj,
+                expected='{"objectType": "StatementRef", "id": ...}',
+                aside="not a statement",
+            )
+        return {"_void": oid, "_id": sid}
+    actor = actor_key(stmt["actor"])
+    if actor is None:
+        raise _Bad(
+            "statement actor has no identifier",
+            field="actor",
+            found=sorted(stmt["actor"]) if isinstance(stmt["actor"], dict) else None,
+            expected="mbox, mbox_sha1sum, openid or account",
+            aside="missing actor",
+        )
+    context = stmt.get("context") if isinstance(stmt.get("context"), dict) else {}
+    time, stored = stmt.get("timestamp"), False
+    if _text(time) is None and _text(stmt.get("stored")) is not None:
+        time, stored = stmt.get("stored"), True
+    parent = _activities(context, "parent")
+    grouping = _activities(context, "grouping")
+    category = _activities(context, "category")
+    thread = next((a["id"] for a in grouping + parent if _atype(a).endswith(_THREAD_TYPES)), None)
+    course = next(
+        (a["id"] for a in parent + grouping + category if _atype(a).endswith("/course")), None
+    )
+    ctx_ref = context.get("statement")
+    ctx_ref = _text(ctx_ref.get("id")) if isinstance(ctx_ref, dict) else None
+    result = stmt.get("result") if isinstance(stmt.get("result"), dict) else {}
+    text = result.get("response") if isinstance(result.get("response"), str) else None
+    if text is None and isinstance(obj.get("definition"), dict):
+        text = _first_lang(obj["definition"].get("description"))
+    instructor = actor_key(context.get("instructor"))
+    return {
+        "_id": sid,
+        "_void": None,
+        ACTOR: actor,
+        "_verb": verb_id,
+        ACTION: _verb_action(verb_id, obj, verbs),
+        "_otype": otype,
+        "_oid": oid,
+        "_oagent": actor_key(obj) if otype in ("Agent", "Group") else None,
+        "_thread": thread,
+        "_parents": [a["id"] for a in parent + grouping if not _atype(a).endswith("/course")],
+        "_ctxref": ctx_ref,
+        CONTEXT: course or _text(context.get("platform")),
+        ROLE: "instructor" if instructor is not None and instructor == actor else None,
+        TEXT: text,
+        "_time": time,
+        "_stored": stored,
+    }
+
+
+def read_xapi(
+    path: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    on_error: str = "raise",
+    keep_text: bool = False,
+    verbs: Mapping[str, str] | None = None,
+    tz: str | None = None,
+    default_timestamp: Any = None,
+) -> pd.DataFrame:
+    """Read xAPI statements into Events.
+
+    Parameters
+    ----------
+    path : path-like or list of path-likes
+        A statements file (JSON array, JSON lines, one statement, or an LRS
+        response ``{"statements": [...], "more": ...}``; ``.gz`` read
+        transparently), a folder of ``.json``/``.jsonl``/``.ndjson`` files or
+        a list of files.
+    on_error : {"raise", "skip"}
+        ``"raise"``: a broken JSON line or a record that is not a usable
+        statement is an :class:`~connectana.errors.InputError` naming the
+        file, the line (JSON lines) or record number (documents) and the
+        field. ``"skip"``: set aside and counted by reason.
+    keep_text : bool
+        Keep ``result.response`` (else the object's description) as ``text``.
+    verbs : mapping, optional
+        Verb IRI → action, checked before :data:`VERB_ACTIONS`.
+    tz : str, optional
+        Zone of timestamps written without an offset (else an error).
+    default_timestamp : timestamp-like, optional
+        Time given to statements with neither ``timestamp`` nor ``stored``
+        (emitter test fixtures); counted as ``timestamp defaulted``. Without
+        it such statements are an error (``on_error="skip"``: set aside as
+        ``missing timestamp``).
+
+    Returns
+    -------
+    DataFrame
+        Events (platform ``xapi``; ``event_id`` = the statement id, else
+        ``<file>:<line or record>``); ``attrs["ingest"]`` holds the report.
+
+    Notes
+    -----
+    **Actors.** :func:`actor_key` normalises mbox / mbox_sha1sum / openid /
+    account into one key; ``name`` is never read and ``mbox`` is hashed.
+
+    **Verbs.** The last segment of the verb IRI is looked up in
+    :data:`VERB_ACTIONS` (replied/responded/answered → ``reply``, commented →
+    ``comment``, posted/create/asked/authored → ``post``, shared → ``share``,
+    viewed/experienced → ``view``, liked/voted → ``react``, ...; anything else
+    → ``other``). A ``post`` whose context names a thread (a grouping or
+    parent activity of type ``.../discussion``, ``.../forum-topic`` or
+    ``.../thread``) other than its object is a contribution to that thread
+    and is read as ``reply`` (Open edX posts threads, responses and comments
+    with the same verb).
+
+    **Voiding.** A statement with verb ``.../voided`` removes the statement it
+    references: both are set aside (``voiding statement``, ``voided``); a
+    reference to a statement not read is counted as ``voided statement not
+    found``.
+
+    **Reply targets**, in this order, for ``reply``/``comment`` events (in
+    time order): (1) ``context.statement`` references the answered statement:
+    target = its actor; (2) the object is a StatementRef: target = the
+    referenced statement's actor; (3) the object is an activity that an
+    earlier ``post``, reply or comment created (the emitter's object is the
+    *parent*, e.g. ADL ``commented`` on a post): ``parent_id`` = that activity
+    and target = its author; (4) otherwise the object is the *new* post and
+    the parent is only in ``contextActivities`` (Moodle logstore_xapi
+    ``replied``: object ``discuss.php?d=1#p1``, parent ``discuss.php?d=1``;
+    Open edX ``posted``: object ``.../comments/<id>``, grouping
+    ``.../threads/<id>``): the target stays empty and is counted as ``no
+    reply target`` — build the network with a fallback (``fallback="star"``)
+    or another tie definition. Referenced statements that were not read are
+    counted as ``parent missing``. ``react``/``share``/``view``/``edit``/
+    ``delete`` events address their object (``object_id``); their target is
+    the object's author when known. Whatever the verb, an object that is an
+    Agent or Group is the target.
+
+    ``thread_id``: the thread-typed context activity; else, for a ``post``,
+    the object, for a reply or comment the first parent/grouping activity
+    that is not a course (or the referenced statement's thread). ``context``: the
+    course-typed context activity, else ``context.platform``. ``role`` is
+    ``instructor`` when ``context.instructor`` is the actor, else empty.
+    Statements without ``timestamp`` use ``stored`` (counted as ``timestamp
+    from stored``). An LRS response with a non-empty ``more`` link is a
+    partial export: counted as ``more pages not read`` and warned about.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, connectana as ca
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "lrs.json"
+    >>> ann = {"account": {"homePage": "https://lms", "name": "ann"}}
+    >>> bob = {"mbox": "mailto:bob@example.org", "name": "Bob"}
+    >>> post = {"id": "s1", "actor": ann, "verb": {"id": "http://activitystrea.ms/create"},
+    ...         "object": {"id": "https://lms/post/1"}, "timestamp": "2024-01-01T10:00:00Z"}
+    >>> reply = {"id": "s2", "actor": bob,
+    ...          "verb": {"id": "http://adlnet.gov/expapi/verbs/commented"},
+    ...          "object": {"objectType": "StatementRef", "id": "s1"},
+    ...          "timestamp": "2024-01-01T12:00:00+02:00"}
+    >>> _ = p.write_text(json.dumps({"statements": [post, reply], "more": ""}))
+    >>> ev = ca.read_events(p, format="xapi")
+    >>> ev[["action", "target"]].values.tolist()
+    [['post', <NA>], ['comment', 'https://lms|ann']]
+    >>> ev["actor"].str.startswith("mbox_sha1sum:").tolist()
+    [False, True]
+    """
+    _check_on_error(on_error)
+    if verbs:
+        wrong = {k: v for k, v in verbs.items() if v not in ACTIONS}
+        if wrong:
+            raise ValueError(f"verbs maps to action(s) outside {list(ACTIONS)}: {wrong}")
+    files = _input_files(path, suffixes=(".json", ".jsonl", ".ndjson"))
+    labels = _file_labels(files)
+    report = IngestReport(
+        source=_source(path),
+        format="xapi",
+        options={"tz": tz, "default_timestamp": default_timestamp},
+    )
+    rows: list[dict] = []
+    voids: list[tuple[str, str]] = []  # (voided id, voiding event id)
+    for f, label in zip(files, labels, strict=True):
+        k = 0
+        for lineno, value in _iter_json(f, report, on_error):
+            for stmt in _statements(value, report):
+                k += 1
+                row_no = k if _is_document(value) else lineno
+                report.read += 1
+                try:
+                    row = _statement(stmt, verbs)
+                except _Bad as bad:
+                    _raise_or_skip(bad, on_error=on_error, report=report, file=f, row=row_no)
+                    continue
+                eid = row["_id"] or f"{label}:{row_no}"
+                if row["_void"] is not None:
+                    report.set_aside_record("voiding statement", eid)
+                    voids.append((row["_void"], eid))
+                    continue
+                row[EVENT_ID] = eid
+                row["_where"] = (f, row_no)
+                rows.append(row)
+    rows = _drop_duplicates(rows, report)
+    rows = _apply_voids(rows, voids, report)
+    times = _times(rows, report, on_error=on_error, tz=tz, default=default_timestamp)
+    keep = times.notna().to_numpy()
+    rows = [r for r, ok in zip(rows, keep, strict=True) if ok]
+    times = times[keep].reset_index(drop=True)
+    order = np.argsort(times.to_numpy(), kind="stable")
+    rows = [rows[i] for i in order]
+    times = times.iloc[order].reset_index(drop=True)
+    _resolve_xapi(rows, report)
+    cols = (EVENT_ID, ACTOR, ACTION, OBJECT_ID, PARENT_ID, THREAD_ID, TARGET, CONTEXT, ROLE, TEXT)
+    df = pd.DataFrame({c: pd.Series([r.get(c) for r in rows], dtype=object) for c in cols})
+    df[TIMESTAMP] = times.astype("datetime64[ns, UTC]")
+    return make_events(df, platform=PLATFORM, report=report, resolve=False, keep_text=keep_text)
+
+
+def _is_document(value: Any) -> bool:
+    return isinstance(value, list) or (isinstance(value, dict) and "statements" in value)
+
+
+def _statements(value: Any, report: IngestReport) -> list:
+    """The statements of one JSON value: a list, an LRS response or one."""
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            out.extend(_statements(v, report) if _is_document(v) else [v])
+        return out
+    if isinstance(value, dict) and "statements" in value and "verb" not in value:
+        more = _text(value.get("more"))
+        if more:
+            report.notes["more pages not read"] += 1
+            msg = (
+                f"the LRS response links more statements ({more}): this export is one "
+                "page; fetch the following pages to read them all"
+            )
+            report.messages.append(msg)
+            warnings.warn(msg, stacklevel=4)
+        stmts = value["statements"]
+        return list(stmts) if isinstance(stmts, list) else [stmts]
+    return [value]
+
+
+def _drop_duplicates(rows: list[dict], report: IngestReport) -> list[dict]:
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if r[EVENT_ID] in seen:
+            report.set_aside_record("duplicate id", r[EVENT_ID])
+            continue
+        seen.add(r[EVENT_ID])
+        out.append(r)
+    return out
+
+
+def _apply_voids(
+    rows: list[dict], voids: list[tuple[str, str]], report: IngestReport
+) -> list[dict]:
+    if not voids:
+        return rows
+    voided = {v for v, _ in voids}
+    ids = {r[EVENT_ID] for r in rows}
+    missing = len(voided - ids)
+    if missing:
+        report.notes["voided statement not found"] += missing
+    out = []
+    for r in rows:
+        if r[EVENT_ID] in voided:
+            report.set_aside_record("voided", r[EVENT_ID])
+        else:
+            out.append(r)
+    return out
+
+
+def _times(
+    rows: list[dict], report: IngestReport, *, on_error: str, tz: str | None, default: Any
+) -> pd.Series:
+    raw = [r["_time"] for r in rows]
+    times, bad, no_off = _parse_times(raw, tz=tz)
+    n_stored = sum(1 for r, b in zip(rows, bad | no_off, strict=True) if r["_stored"] and not b)
+    if n_stored:
+        report.notes["timestamp from stored"] += n_stored
+    missing = np.array([_text(v) is None for v in raw], dtype=bool)
+    if default is not None and missing.any():
+        when = pd.Timestamp(default)
+        if when.tzinfo is None:
+            raise ValueError("default_timestamp must carry a time zone (e.g. '...Z')")
+        times[missing] = when.tz_convert("UTC")
+        report.notes["timestamp defaulted"] += int(missing.sum())
+        bad = bad & ~missing
+    for i in np.flatnonzero(bad | no_off):
+        f, row_no = rows[i]["_where"]
+        if missing[i]:
+            err = _Bad(
+                "statement has neither timestamp nor stored",
+                field="timestamp",
+                expected="an ISO 8601 time (or default_timestamp=...)",
+                aside="missing timestamp",
+            )
+        elif no_off[i]:
+            err = _Bad(
+                "timestamp has no UTC offset and no tz was given",
+                field="timestamp",
+                found=raw[i],
+                expected="an offset, or tz='...'",
+                aside="bad timestamp",
+            )
+        else:
+            err = _Bad(
+                "unparseable timestamp",
+                field="timestamp",
+                found=raw[i],
+                expected="an ISO 8601 time",
+                aside="bad timestamp",
+            )
+        _raise_or_skip(err, on_error=on_error, report=report, file=f, row=row_no)
+        times[i] = pd.NaT
+    return times
+
+
+def _resolve_xapi(rows: list[dict], report: IngestReport) -> None:
+    """Fill object, parent, thread and target of each row (rows in time order)."""
+    by_id = {r[EVENT_ID]: r for r in rows}
+    author: dict[str, str] = {}
+    notes = report.notes
+    for r in rows:
+        action, oid, otype = r[ACTION], r["_oid"], r["_otype"]
+        activity = oid if otype == "Activity" else None
+        ref_id = oid if otype == "StatementRef" else None
+        thread = r["_thread"]
+        if action == "post" and thread is not None and thread != activity:
+            action = r[ACTION] = "reply"
+            notes["post in a thread read as reply"] += 1
+        r[OBJECT_ID] = activity
+        if action == "post":
+            r[THREAD_ID] = thread or activity
+            if activity is not None:
+                author.setdefault(activity, r[ACTOR])
+            continue
+        r[THREAD_ID] = thread
+        if action in ("reply", "comment"):
+            r[THREAD_ID] = thread or next(iter(r["_parents"]), None)
+            ref_id = r["_ctxref"] or ref_id
+            if r["_oagent"] is not None:  # answering a person directly
+                r[TARGET] = r["_oagent"]
+            elif ref_id is not None:
+                ref = by_id.get(ref_id)
+                if ref is None:
+                    r[PARENT_ID] = f"statement:{ref_id}"
+                    notes["parent missing"] += 1
+                else:
+                    r[TARGET] = ref[ACTOR]
+                    r[PARENT_ID] = ref.get(OBJECT_ID) or ref.get("_oid") or f"statement:{ref_id}"
+                    if r[THREAD_ID] is None:
+                        r[THREAD_ID] = ref.get(THREAD_ID)
+                    notes["target from statement reference"] += 1
+                if activity is not None:
+                    author.setdefault(activity, r[ACTOR])
+            elif activity is not None and activity in author:
+                r[OBJECT_ID] = None
+                r[PARENT_ID] = activity
+                r[TARGET] = author[activity]
+                notes["target from object author"] += 1
+            else:
+                if activity is not None:
+                    author.setdefault(activity, r[ACTOR])
+                notes["no reply target"] += 1
+            continue
+        # react, share, view, edit, delete, other: the object addressed
+        if r["_oagent"] is not None:
+            r[TARGET] = r["_oagent"]
+        elif ref_id is not None and ref_id in by_id:
+            r[TARGET] = by_id[ref_id][ACTOR]
+        elif activity is not None:
+            r[TARGET] = author.get(activity)
