@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -88,11 +87,6 @@ def _axes(ax, figsize=(7, 6)):
     return ax
 
 
-def default_key_file() -> Path:
-    """The local key file used when no key is given."""
-    return Path(os.environ.get("CONNECTANA_KEY_FILE", "~/.connectana/key")).expanduser()
-
-
 def person_labels(
     ids: Sequence[Any],
     *,
@@ -114,11 +108,10 @@ def person_labels(
     if labels == "pseudonyms":
         if pseudonymized:
             return {i: i for i in ids}
-        from .privacy import pseudonym_map
+        from .privacy import default_key_file, pseudonym_map
 
         if key is None and key_file is None:
             key_file = default_key_file()
-            key_file.parent.mkdir(parents=True, exist_ok=True)
         return pseudonym_map(ids, key=key, key_file=key_file, prefix="S-", length=4)
     raise ValueError("labels must be 'pseudonyms', 'names', None or a mapping")
 

@@ -46,6 +46,7 @@ __all__ = [
     "pseudonymize",
     "pseudonym_map",
     "load_or_create_key",
+    "default_key_file",
     "exclude_people",
     "suppress_small_cells",
     "scrub_text",
@@ -129,6 +130,22 @@ def _personal_values(values: pd.Series) -> bool:
 
 
 # -- keys ---------------------------------------------------------------------------
+def default_key_file() -> Path:
+    """The local key file used when no key is given: ``$CONNECTANA_KEY_FILE`` or
+    ``~/.connectana/key``. It stays on this machine and never appears in any output.
+
+    Examples
+    --------
+    >>> import os
+    >>> from connectana.privacy import default_key_file
+    >>> os.environ["CONNECTANA_KEY_FILE"] = "/tmp/course.key"
+    >>> str(default_key_file())
+    '/tmp/course.key'
+    >>> del os.environ["CONNECTANA_KEY_FILE"]
+    """
+    return Path(os.environ.get("CONNECTANA_KEY_FILE", "~/.connectana/key")).expanduser()
+
+
 def load_or_create_key(path: str | os.PathLike) -> bytes:
     """Read the secret pseudonymisation key from ``path``, creating it if absent.
 
@@ -157,6 +174,7 @@ def load_or_create_key(path: str | os.PathLike) -> bytes:
     """
     path = Path(path)
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_bytes(32)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:

@@ -38,3 +38,11 @@ def shared() -> Path:
 def data_dir() -> Path:
     """tests/data: small hand-made fixtures shipped with the repository."""
     return DATA
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _local_key_file(tmp_path_factory):
+    """Keep the default pseudonymisation key of test runs out of the user's home."""
+    os.environ["CONNECTANA_KEY_FILE"] = str(tmp_path_factory.mktemp("key") / "key")
+    yield
+    os.environ.pop("CONNECTANA_KEY_FILE", None)
