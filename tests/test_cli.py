@@ -1,0 +1,279 @@
+"""The connectana command: demo, ingest, export, sample; exit codes, messages and pseudonyms."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+import connectana as ca
+from connectana.cli import main, network_summary
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+ID_PATTERN = re.compile(r"\b(s\d{3}|inst\d|ta\d)\b")
+
+
+@pytest.fixture(scope="module")
+def net() -> ca.Network:
+    ev = ca.read_events(SAMPLE / "forum_posts.csv", format="table")
+    roster = pd.read_csv(SAMPLE / "roster.csv")
+    people = ca.make_people(
+        roster, person="person", role="role", group="group", display_name="display_name"
+    )
+    return ca.build_network(ev, ties="reply", people=people)
+
+
+@pytest.fixture(scope="module")
+def expected(net) -> dict:
+    """The demo's numbers, computed here with networkx and pandas."""
+    g = nx.DiGraph()
+    g.add_nodes_from(net.nodes.index)
+    g.add_weighted_edges_from(net.edges[["source", "target", "weight"]].itertuples(index=False))
+    role = net.nodes["role"]
+    e = net.edges
+    inst = e["source"].map(role).eq("instructor") | e["target"].map(role).eq("instructor")
+    return {
+        "nodes": g.number_of_nodes(),
+        "ties": g.number_of_edges(),
+        "interactions": int(g.size(weight="weight")),
+        "density": nx.density(g),
+        "reciprocity": nx.reciprocity(g),
+        "weak_components": nx.number_weakly_connected_components(g),
+        "largest": max(len(c) for c in nx.weakly_connected_components(g)),
+        "isolated": sorted(n for n in g if g.degree(n) == 0),
+        "instructor_share": float(inst.mean()),
+    }
+
+
+def _value(text: str, label: str) -> str:
+    m = re.search(rf"^\s*{re.escape(label)}\s*: (.+)$", text, flags=re.M)
+    assert m, f"{label!r} not in the summary"
+    return m.group(1)
+
+
+def test_demo_prints_the_right_numbers(tmp_path, capsys, expected):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "records read : 1062" in out
+    assert int(_value(out, "nodes")) == expected["nodes"] == 84
+    assert int(_value(out, "distinct ties")) == expected["ties"]
+    assert int(_value(out, "interactions")) == expected["interactions"] == 978
+    assert _value(out, "density") == f"{expected['density']:.4f}"
+    assert _value(out, "reciprocity") == f"{expected['reciprocity']:.3f}"
+    assert _value(out, "weak components") == (
+        f"{expected['weak_components']} (largest: {expected['largest']} nodes)"
+    )
+    assert _value(out, "isolated learners").startswith(f"{len(expected['isolated'])} ")
+    assert _value(out, "instructor share of ties") == f"{expected['instructor_share']:.3f}"
+    assert (tmp_path / "summary.txt").read_text() in out
+
+
+def test_network_summary_matches_networkx(net, expected):
+    s = network_summary(net)
+    assert s["ties"] == expected["ties"]
+    assert s["density"] == pytest.approx(expected["density"])
+    assert s["reciprocity"] == pytest.approx(expected["reciprocity"])
+    assert s["weak_components"] == expected["weak_components"]
+    assert sorted(s["isolated"]) == expected["isolated"]
+    # the 12 lurkers and the 3 isolated learners are among them
+    assert len(s["isolated"]) >= 15
+
+
+def test_demo_outputs_are_pseudonymised(tmp_path, capsys, net):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    key = (tmp_path / ".connectana_key").read_text().strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    nodes = pd.read_csv(tmp_path / "nodes.csv")
+    edges = pd.read_csv(tmp_path / "edges.csv")
+    assert len(nodes) == net.n_nodes and len(edges) == net.n_ties
+    assert nodes["node"].str.fullmatch(r"P-[0-9A-F]{8}").all()
+    assert "display_name" not in nodes.columns
+    digest = hmac.new(bytes.fromhex(key), b"s001", hashlib.sha256).hexdigest()
+    expected_pseudonym = "P-" + digest[:8].upper()
+    assert expected_pseudonym in set(nodes["node"])
+    assert int(edges["weight"].sum()) == 978
+    for f in ("nodes.csv", "edges.csv", "summary.txt"):
+        text = (tmp_path / f).read_text()
+        assert not ID_PATTERN.search(text), f
+        assert "Learner 0" not in text and "Instructor 1" not in text
+        assert key not in text
+    assert not ID_PATTERN.search(printed)
+
+
+def test_demo_pseudonyms_are_stable_with_the_same_key(tmp_path, capsys):
+    key = tmp_path / "key.txt"
+    key.write_text("00112233445566778899aabbccddeeff\n")
+    assert main(["demo", "--out", str(tmp_path / "a"), "--key-file", str(key)]) == 0
+    assert main(["demo", "--out", str(tmp_path / "b"), "--key-file", str(key)]) == 0
+    assert not (tmp_path / "a" / ".connectana_key").exists()
+    a = (tmp_path / "a" / "nodes.csv").read_bytes()
+    assert a == (tmp_path / "b" / "nodes.csv").read_bytes()
+    digest = hmac.new(bytes.fromhex("00112233445566778899aabbccddeeff"), b"inst1", hashlib.sha256)
+    assert ("P-" + digest.hexdigest()[:8].upper()).encode() in a
+
+
+def test_a_bad_key_file_exits_2(tmp_path, capsys):
+    key = tmp_path / "key.txt"
+    key.write_text("not hex\n")
+    assert main(["demo", "--out", str(tmp_path / "a"), "--key-file", str(key)]) == 2
+    assert "key.txt" in capsys.readouterr().err
+
+
+def test_demo_with_names_keeps_ids(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path), "--names"]) == 0
+    nodes = pd.read_csv(tmp_path / "nodes.csv")
+    assert nodes["node"].iloc[0] == "inst1"
+    assert "Learner 001" in set(nodes["display_name"])
+    assert not (tmp_path / ".connectana_key").exists()
+
+
+def test_demo_via_python_m(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run(
+        [sys.executable, "-m", "connectana", "demo", "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "distinct ties" in proc.stdout
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {
+        ".connectana_key", "nodes.csv", "edges.csv", "summary.txt"
+    }  # fmt: skip
+
+
+def test_bad_input_exits_2_naming_the_file(tmp_path, capsys):
+    missing = tmp_path / "nope.csv"
+    assert (
+        main(["ingest", str(missing), "--format", "table", "--out", str(tmp_path / "x.parquet")])
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert err.startswith("connectana: error: ") and "nope.csv" in err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("colour,size\nred,3\n")
+    assert (
+        main(["ingest", str(bad), "--format", "table", "--out", str(tmp_path / "x.parquet")]) == 2
+    )
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "Traceback" not in err
+    assert not (tmp_path / "x.parquet").exists()
+
+
+def test_bad_roster_in_demo_exits_2(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "forum_posts.csv").write_bytes((SAMPLE / "forum_posts.csv").read_bytes())
+    (data / "roster.csv").write_text("id,role\n1,student\n")
+    assert main(["demo", "--out", str(tmp_path / "out"), "--data", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "roster.csv" in err and "person" in err
+
+
+def test_bad_input_via_python_m_has_no_traceback(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run(
+        [sys.executable, "-m", "connectana", "ingest", str(tmp_path / "missing.json"),
+         "--format", "table", "--out", str(tmp_path / "e.parquet")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("connectana: error: ")
+    assert "missing.json" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_ingest_writes_pseudonymised_parquet(tmp_path, capsys):
+    out = tmp_path / "ev.parquet"
+    args = ["ingest", str(SAMPLE / "forum_posts.csv"), "--format", "table", "--out", str(out)]
+    assert main(args) == 0
+    assert "records read : 1062" in capsys.readouterr().out
+    ev = pd.read_parquet(out)
+    assert len(ev) == 1062
+    assert ev["actor"].str.fullmatch(r"P-[0-9A-F]{8}").all()
+    assert ev["target"].dropna().str.fullmatch(r"P-[0-9A-F]{8}").all()
+    assert int(ev["target"].notna().sum()) == 978
+    assert (tmp_path / ".connectana_key").exists()
+    assert main(args + ["--names"]) == 0
+    assert "s001" in set(pd.read_parquet(out)["actor"])
+
+
+def test_ingest_passes_reading_options(tmp_path, capsys):
+    f = tmp_path / "edges.csv"
+    f.write_text("Sender,Receiver,Timestamp\n1,2,04/05/13 10:00\n2,1,05/05/13 11:00\n")
+    out = tmp_path / "e.parquet"
+    # ambiguous day/month order and no time zone: an error naming the option
+    assert main(["ingest", str(f), "--format", "table", "--out", str(out), "--names"]) == 2
+    assert "edges.csv" in capsys.readouterr().err
+    args = ["ingest", str(f), "--format", "table", "--out", str(out), "--names", "--tz", "UTC"]
+    assert main(args + ["--dayfirst"]) == 0
+    assert str(pd.read_parquet(out)["timestamp"].iloc[0]) == "2013-05-04 10:00:00+00:00"
+    assert main(args + ["--monthfirst"]) == 0
+    assert str(pd.read_parquet(out)["timestamp"].iloc[0]) == "2013-04-05 10:00:00+00:00"
+
+
+def test_ingest_several_inputs(tmp_path, capsys):
+    out = tmp_path / "two.parquet"
+    src = str(SAMPLE / "forum_posts.csv")
+    assert main(["ingest", src, src, "--format", "table", "--out", str(out), "--names"]) == 0
+    ev = pd.read_parquet(out)
+    assert len(ev) == 2 * 1062 and ev["event_id"].is_unique
+
+
+def test_export(tmp_path, capsys):
+    args = ["export", str(SAMPLE / "forum_posts.csv"), "--format", "table", "--to", "graphml",
+            "--out", str(tmp_path / "net.graphml")]  # fmt: skip
+    if importlib.util.find_spec("connectana.export") is None:
+        assert main(args) == 2
+        assert "connectana.export" in capsys.readouterr().err
+    else:
+        assert main(args) == 0
+        text = (tmp_path / "net.graphml").read_text()
+        assert "P-" in text and not ID_PATTERN.search(text)
+
+
+def test_sample_regenerates_the_bundled_files(tmp_path, capsys):
+    assert main(["sample", "--out", str(tmp_path)]) == 0
+    for name in ("forum_posts.csv", "roster.csv", "xapi_statements.json"):
+        assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes()
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["ingest"], ["export"], ["sample"]])
+def test_help_everywhere(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([*command, "--help"])
+    assert exc.value.code == 0
+    assert "usage: connectana" in capsys.readouterr().out
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main([]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["ingest", "x.csv", "--format", "no_such_format", "--out", "x.parquet"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["report"])
+    assert exc.value.code == 2
+
+
+def test_export_tables_with_a_roster(tmp_path, capsys):
+    pytest.importorskip("connectana.export")
+    out = tmp_path / "tables"
+    args = ["export", str(SAMPLE / "forum_posts.csv"), "--format", "table", "--to", "csv",
+            "--out", str(out), "--roster", str(SAMPLE / "roster.csv")]  # fmt: skip
+    assert main(args) == 0
+    nodes = pd.read_csv(out / "nodes.csv")
+    edges = pd.read_csv(out / "edges.csv")
+    assert len(nodes) == 84  # the roster's people, isolated ones included
+    assert len(edges) == 642 and int(edges["weight"].sum()) == 978
+    for f in ("nodes.csv", "edges.csv"):
+        text = (out / f).read_text()
+        assert not ID_PATTERN.search(text) and "Learner 0" not in text
