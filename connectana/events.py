@@ -26,8 +26,10 @@ role       str      optional: role of the actor as the source states it
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -188,6 +190,12 @@ class IngestReport:
     def set_aside_table(self) -> pd.DataFrame:
         """The records set aside, one row each, for inspection or export."""
         return pd.DataFrame(self.records, columns=["record", "reason"])
+
+    def write_set_aside(self, path: str | os.PathLike) -> Path:
+        """Write the records set aside (record, reason) to a CSV file for inspection."""
+        path = Path(path)
+        self.set_aside_table().to_csv(path, index=False, lineterminator="\n")
+        return path
 
     def to_dict(self) -> dict:
         return {

@@ -113,7 +113,7 @@ def test_make_people():
         ca.make_people(roster, person="uid", role="facilitator", role_map={1: "boss"})
 
 
-def test_ingest_report_balance_and_text():
+def test_ingest_report_balance_and_text(tmp_path):
     r = ca.IngestReport(source="f.csv", format="table", read=5, kept=3)
     r.set_aside_record("bot", record="row 4")
     r.set_aside_record("deleted", n=1)
@@ -121,6 +121,7 @@ def test_ingest_report_balance_and_text():
     text = str(r)
     assert "records read : 5" in text and "bot: 1" in text
     assert r.set_aside_table().to_dict("records") == [{"record": "row 4", "reason": "bot"}]
+    assert r.write_set_aside(tmp_path / "aside.csv").read_text() == "record,reason\nrow 4,bot\n"
     # a report in attrs survives concatenation of tables carrying it
     ev = small()
     both = pd.concat([ev, ev])
