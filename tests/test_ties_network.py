@@ -259,6 +259,14 @@ def test_dlt2(real_data):
     folder = real_data / "mooc_ed_dlt2"
     ev = ca.read_events(folder / "DLT2 Edgelist.csv", tz="UTC")
     assert len(ev) == 2_584 and set(ev["action"]) == {"reply"}
+    # CommentID and DiscussionID are recognised; "Parent" (a category) is not a parent post
+    assert ev.attrs["ingest"].options["columns"] == {
+        "timestamp": "Timestamp",
+        "actor": "Sender",
+        "object_id": "CommentID",
+        "thread_id": "DiscussionID",
+        "target": "Reciever",
+    }
     people = ca.make_people(
         pd.read_csv(folder / "DLT2 Nodes.csv"),
         person="uid",

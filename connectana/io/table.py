@@ -72,7 +72,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     ACTION: ("action",),
     OBJECT_ID: ("object_id", "post_id", "comment_id", "commentid", "message_id", "resource"),
-    PARENT_ID: ("parent_id", "parent", "post_parent_id", "reply_to", "in_reply_to"),
+    # not plain "parent": exports use it for parent categories (DLT2) as often as for posts
+    PARENT_ID: ("parent_id", "parent_post_id", "post_parent_id", "reply_to", "in_reply_to"),
     THREAD_ID: ("thread_id", "thread", "discussion_id", "discussionid", "topic_id"),
     TARGET: ("target", "receiver", "reciever", "recipient", "to"),
     CONTEXT: ("context", "course", "course_id", "forum", "forum_id"),
