@@ -1,0 +1,569 @@
+"""Roles and network patterns: isolated learners, staff dependence, brokers, SNAPP-style labels.
+
+The questions instructors ask of a discussion network — *who is isolated?*,
+*does everything go through me?*, *who links the groups?*, *what kind of network
+is this?* — answered with plain pandas objects whose definitions are stated in
+each function's Notes and in ``docs/instructor_measures.md``.
+
+Public functions
+----------------
+:func:`isolated_learners`
+    Learners with no ties, and learners who were never answered.
+:func:`staff_dependence`
+    Shares of ties and interactions sent and received by staff, and the network
+    with staff removed compared with the full one.
+:func:`brokers`
+    People whose ties reach two or more communities (participation coefficient,
+    betweenness).
+:func:`network_pattern`
+    A SNAPP-vocabulary label (facilitator-centric, distributed, fragmented, with
+    isolated learners) with every measured value next to its threshold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..events import ACTION, ACTOR, ROLE, TIMESTAMP
+from ..ties import CONTRIBUTION_ACTIONS
+from .centrality import centrality, tie_table
+from .community import communities
+from .structure import summary
+
+if TYPE_CHECKING:  # pragma: no cover
+    import igraph
+
+    from ..network import Network
+
+__all__ = [
+    "STAFF_ROLES",
+    "PATTERN_THRESHOLDS",
+    "StaffDependence",
+    "isolated_learners",
+    "staff_dependence",
+    "brokers",
+    "network_pattern",
+]
+
+#: Roles counted as staff by default.
+STAFF_ROLES: tuple[str, ...] = ("instructor", "ta")
+
+#: Default thresholds of :func:`network_pattern` (see its Notes).
+PATTERN_THRESHOLDS: dict[str, float] = {
+    "staff_interaction_share": 0.5,
+    "degree_centralization": 0.5,
+    "largest_component_share": 0.5,
+    "isolated_share": 0.1,
+}
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+def _staff_mask(net: Network, staff_roles: Sequence[str]) -> np.ndarray:
+    """Boolean array over ``net.nodes``: the node's role is one of ``staff_roles``."""
+    if ROLE not in net.nodes.columns:
+        return np.zeros(net.n_nodes, dtype=bool)
+    roles = net.nodes[ROLE].astype(object).where(net.nodes[ROLE].notna(), "")
+    wanted = {str(r).lower() for r in staff_roles}
+    return np.array([str(r).lower() in wanted for r in roles], dtype=bool)
+
+
+def _person_mask(net: Network) -> np.ndarray:
+    if "kind" not in net.nodes.columns:
+        return np.ones(net.n_nodes, dtype=bool)
+    return (net.nodes["kind"] == "person").fillna(False).to_numpy(dtype=bool)
+
+
+def _simple_graph(n: int, ties: pd.DataFrame, directed: bool) -> igraph.Graph:
+    """igraph graph of the loop-free distinct ties (codes ``s``, ``t``), unweighted."""
+    import igraph as ig
+
+    t = ties[ties["s"] != ties["t"]]
+    return ig.Graph(
+        n=n, edges=list(zip(t["s"].tolist(), t["t"].tolist(), strict=True)), directed=directed
+    )
+
+
+#: Rows of ``StaffDependence.comparison``: keys of :func:`connectana.metrics.structure.summary`.
+COMPARISON_KEYS: tuple[str, ...] = (
+    "nodes",
+    "ties",
+    "interactions",
+    "weak_components",
+    "largest_component_share",
+    "isolates",
+    "density",
+    "reciprocity",
+)
+
+
+def _basic_stats(net: Network) -> pd.Series:
+    """The :data:`COMPARISON_KEYS` of ``summary(net)`` as floats (NaN when absent)."""
+    return summary(net).reindex(list(COMPARISON_KEYS)).astype(float)
+
+
+# -- isolated learners -------------------------------------------------------------------------
+def isolated_learners(
+    net: Network,
+    events: pd.DataFrame | None = None,
+    *,
+    staff_roles: Sequence[str] = STAFF_ROLES,
+) -> pd.DataFrame:
+    """Learners with no ties, and learners whose posts were never answered.
+
+    Parameters
+    ----------
+    net : Network
+        A person network (build it with ``people=`` so that roster members who
+        never posted are nodes too).
+    events : DataFrame, optional
+        The Events the network was built from. When given, ``posts`` counts
+        each person's contributions (post, reply, comment, message events)
+        inside the network's window; otherwise it is ``net.nodes["n_events"]``
+        (every event the person acted in).
+    staff_roles : sequence of str
+        Roles that are not learners (default instructor and TA).
+
+    Returns
+    -------
+    DataFrame
+        One row per isolated learner, columns ``person, role, reason, posts``,
+        ``no ties`` rows first, each group in node order.
+
+    Notes
+    -----
+    Learners are person nodes whose role is not in ``staff_roles`` (students,
+    ``other`` and unknown roles). Self-loops are ignored.
+
+    - ``no ties``: the learner has no tie at all (sent or received) in the
+      network. With a roster, this includes members who never posted
+      (``posts`` = 0); a learner with ``posts`` > 0 and no ties posted, was
+      never answered and answered no one.
+    - ``never answered``: the learner has ties (answered someone) and
+      ``posts`` > 0, but received no tie from anyone. In a ``reply`` network
+      this means no one ever answered one of their posts; under another tie
+      definition "answered" means "received a tie". Undirected networks
+      (``copresence``) cannot say who answered whom: only ``no ties`` is
+      reported there.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.metrics.roles import isolated_learners
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "c"],
+    ...     "target": [None, "a", None],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 3, utc=True)}))
+    >>> net = ca.build_network(ev, people=ca.make_people(["a", "b", "c", "d"]))
+    >>> isolated_learners(net)[["person", "reason", "posts"]].values.tolist()
+    [['c', 'no ties', 1], ['d', 'no ties', 0], ['b', 'never answered', 1]]
+    """
+    nodes = net.nodes
+    ties = tie_table(net, loops=False)
+    n = net.n_nodes
+    indeg = np.bincount(ties["t"], minlength=n)
+    outdeg = np.bincount(ties["s"], minlength=n)
+    if events is not None:
+        ev = events
+        t0, t1 = net.meta.get("start"), net.meta.get("end")
+        if t0 is not None:
+            ev = ev[ev[TIMESTAMP] >= pd.Timestamp(t0)]
+        if t1 is not None:
+            ev = ev[ev[TIMESTAMP] < pd.Timestamp(t1)]
+        counts = ev.loc[ev[ACTION].isin(CONTRIBUTION_ACTIONS), ACTOR].astype(str).value_counts()
+        posts = counts.reindex(nodes.index.astype(str)).fillna(0).to_numpy(dtype=np.int64)
+    elif "n_events" in nodes.columns:
+        posts = nodes["n_events"].fillna(0).to_numpy(dtype=np.int64)
+    else:
+        posts = np.zeros(n, dtype=np.int64)
+    learner = _person_mask(net) & ~_staff_mask(net, staff_roles)
+    no_ties = learner & (indeg + outdeg == 0)
+    never = (
+        learner & (outdeg > 0) & (indeg == 0) & (posts > 0)
+        if net.directed
+        else np.zeros(n, dtype=bool)
+    )
+    roles = nodes[ROLE] if ROLE in nodes.columns else pd.Series(pd.NA, index=nodes.index)
+    parts = []
+    for mask, reason in ((no_ties, "no ties"), (never, "never answered")):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "person": nodes.index[mask].astype(str),
+                    "role": roles[mask].to_numpy(),
+                    "reason": reason,
+                    "posts": posts[mask],
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out["posts"] = out["posts"].astype(np.int64)
+    return out
+
+
+# -- staff dependence --------------------------------------------------------------------------
+@dataclasses.dataclass
+class StaffDependence:
+    """Result of :func:`staff_dependence`.
+
+    Attributes
+    ----------
+    staff : list of str
+        The staff nodes (node ids whose role is a staff role).
+    shares : Series
+        Shares of distinct ties and of interactions sent / received by staff
+        and involving staff (see :func:`staff_dependence`).
+    comparison : DataFrame
+        Rows ``nodes, ties, interactions, weak_components,
+        largest_component_share, isolates, density, reciprocity``; columns
+        ``full``, ``without_staff`` and ``change`` (without − full).
+    """
+
+    staff: list
+    shares: pd.Series
+    comparison: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return (
+            f"StaffDependence(staff={self.staff},\n"
+            f"shares=\n{self.shares.round(3).to_string()},\n"
+            f"comparison=\n{self.comparison.round(3).to_string()})"
+        )
+
+
+def staff_dependence(net: Network, *, staff_roles: Sequence[str] = STAFF_ROLES) -> StaffDependence:
+    """How much of the network goes through instructors and TAs.
+
+    Parameters
+    ----------
+    net : Network
+        A person network whose ``nodes["role"]`` marks the staff (build it
+        with ``people=`` from a roster, or from events with a ``role`` column).
+    staff_roles : sequence of str
+        Roles counted as staff (default ``("instructor", "ta")``).
+
+    Returns
+    -------
+    StaffDependence
+        ``staff`` (ids), ``shares`` (Series) and ``comparison`` (DataFrame).
+
+    Notes
+    -----
+    Self-loops are left out everywhere. A *tie* is a distinct (ordered, when
+    directed) pair of people; its *interactions* are the number of events
+    behind it (``weight`` of a collapsed network, rows of a ``multi=True`` one).
+
+    ``shares``:
+
+    - ``ties_sent`` / ``ties_received``: share of distinct ties whose source /
+      target is staff; ``ties_involving``: whose source or target is staff
+      (ties between two staff members count once).
+    - ``interactions_sent`` / ``interactions_received`` /
+      ``interactions_involving``: the same, counting interactions.
+    - On an undirected network the ``sent`` and ``received`` shares are NaN.
+
+    ``comparison`` (the network without staff is the subgraph induced by the
+    non-staff nodes):
+
+    - the keys of the same name of :func:`connectana.metrics.structure.summary`:
+      ``nodes``; ``ties`` (distinct, between two different people);
+      ``interactions`` (all interactions; self-loops only if the network was
+      built with ``loops=True``).
+    - ``weak_components``: weakly connected components, every isolate being a
+      component of its own; ``largest_component_share``: nodes in the largest
+      one / nodes.
+    - ``isolates``: nodes with no tie to another node.
+    - ``density``: ties / (n(n−1)) when directed, ties / (n(n−1)/2) otherwise.
+    - ``reciprocity``: share of directed ties whose reverse tie exists; NaN
+      when undirected.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["t", "t", "a", "b"],
+    ...     "target": ["a", "b", "t", "a"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 4, utc=True)}))
+    >>> people = ca.make_people(pd.DataFrame({"person": ["t", "a", "b"],
+    ...     "role": ["instructor", "student", "student"]}))
+    >>> sd = ca.staff_dependence(ca.build_network(ev, people=people))
+    >>> sd.shares[["ties_sent", "ties_received", "ties_involving"]].tolist()
+    [0.5, 0.25, 0.75]
+    >>> sd.comparison.loc["weak_components", ["full", "without_staff"]].tolist()
+    [1.0, 1.0]
+    """
+    staff = _staff_mask(net, staff_roles)
+    ties = tie_table(net, loops=False)
+    s_staff = staff[ties["s"].to_numpy()]
+    t_staff = staff[ties["t"].to_numpy()]
+    inter = ties["interactions"].to_numpy(dtype=float)
+    m, total = len(ties), inter.sum()
+
+    def share(mask: np.ndarray, of_interactions: bool) -> float:
+        if of_interactions:
+            return float(inter[mask].sum() / total) if total else np.nan
+        return float(mask.sum() / m) if m else np.nan
+
+    shares = {}
+    for what in ("ties", "interactions"):
+        by = what == "interactions"
+        shares[f"{what}_sent"] = share(s_staff, by) if net.directed else np.nan
+        shares[f"{what}_received"] = share(t_staff, by) if net.directed else np.nan
+        shares[f"{what}_involving"] = share(s_staff | t_staff, by)
+    staff_ids = [str(x) for x in net.nodes.index[staff]]
+    if not staff_ids:
+        warnings.warn(
+            f"no node has a staff role {list(staff_roles)}; give a roster with roles "
+            "(build_network(..., people=...))",
+            UserWarning,
+            stacklevel=2,
+        )
+    reduced = net.subgraph(net.nodes.index[~staff], note="without staff")
+    full, without = _basic_stats(net), _basic_stats(reduced)
+    comparison = pd.DataFrame({"full": full, "without_staff": without})
+    comparison["change"] = comparison["without_staff"] - comparison["full"]
+    comparison.index.name = "metric"
+    return StaffDependence(
+        staff=staff_ids,
+        shares=pd.Series(shares, name="staff_share", dtype=float),
+        comparison=comparison,
+    )
+
+
+# -- brokers -----------------------------------------------------------------------------------
+def brokers(
+    net: Network,
+    membership: pd.Series | Mapping[Any, Any] | None = None,
+    *,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """People whose ties reach two or more communities.
+
+    Parameters
+    ----------
+    net : Network
+    membership : Series or mapping, optional
+        Community of each node (node id → label). Default:
+        ``connectana.metrics.community.communities(net, seed=seed)`` (Leiden).
+    seed : int
+        Seed of the community detection when ``membership`` is not given.
+
+    Returns
+    -------
+    DataFrame
+        One row per broker, indexed by node id, columns ``role, community,
+        communities_tied, external_ties, participation, betweenness``, sorted
+        by participation then betweenness (both descending), then node order.
+
+    Notes
+    -----
+    On the undirected, unweighted distinct-tie graph (self-loops ignored):
+
+    - ``communities_tied``: distinct communities among the node's neighbours.
+    - ``external_ties``: neighbours in another community than the node's.
+    - ``participation``: Guimerà & Amaral's participation coefficient
+      ``1 − Σ_s (k_is / k_i)²`` where ``k_i`` is the number of neighbours and
+      ``k_is`` those in community ``s`` (0: all in one community).
+    - ``betweenness``: normalised betweenness on the network as built
+      (:func:`connectana.metrics.centrality.centrality`, default options).
+
+    A broker has ``communities_tied >= 2`` and ``external_ties >= 1``.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.metrics.roles import brokers
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "c", "d", "c"],
+    ...     "target": ["b", "a", "d", "c", "a"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 5, utc=True)}))
+    >>> net = ca.build_network(ev)
+    >>> b = brokers(net, {"a": 1, "b": 1, "c": 2, "d": 2})
+    >>> b.index.tolist(), b["participation"].round(2).tolist()
+    (['a', 'c'], [0.5, 0.5])
+    """
+    if membership is None:
+        membership = communities(net, seed=seed)
+    comm = pd.Series(membership)
+    comm.index = comm.index.astype(str)
+    ids = net.nodes.index.astype(str)
+    missing = [x for x in ids if x not in comm.index]
+    if missing:
+        raise ValueError(f"membership has no community for node(s) {missing[:5]}")
+    labels = comm.reindex(ids).to_numpy(dtype=object)
+    ties = tie_table(net, loops=False, directed=False)
+    s, t = ties["s"].to_numpy(), ties["t"].to_numpy()
+    pairs = pd.DataFrame({"node": np.concatenate([s, t]), "other": labels[np.concatenate([t, s])]})
+    n = net.n_nodes
+    k = np.bincount(pairs["node"], minlength=n).astype(float)
+    per = pairs.groupby(["node", "other"], sort=False).size().rename("k").reset_index()
+    per["p2"] = (per["k"] / k[per["node"].to_numpy()]) ** 2
+    sum_p2 = np.bincount(per["node"], weights=per["p2"], minlength=n)
+    tied = np.bincount(per["node"], minlength=n)
+    own = labels[pairs["node"].to_numpy()]
+    external = np.bincount(pairs["node"][own != pairs["other"].to_numpy()], minlength=n)
+    participation = np.where(k > 0, 1 - sum_p2, 0.0)
+    betw = centrality(net, ["betweenness"])["betweenness"].to_numpy()
+    roles = net.nodes[ROLE].to_numpy() if ROLE in net.nodes.columns else [pd.NA] * n
+    out = pd.DataFrame(
+        {
+            "role": roles,
+            "community": labels,
+            "communities_tied": tied.astype(np.int64),
+            "external_ties": external.astype(np.int64),
+            "participation": participation,
+            "betweenness": betw,
+            "_order": np.arange(n),
+        },
+        index=net.nodes.index.copy(),
+    )
+    out = out[(out["communities_tied"] >= 2) & (out["external_ties"] >= 1)]
+    out = out.sort_values(
+        ["participation", "betweenness", "_order"], ascending=[False, False, True]
+    )
+    return out.drop(columns="_order")
+
+
+# -- network pattern ---------------------------------------------------------------------------
+def network_pattern(
+    net: Network,
+    *,
+    thresholds: Mapping[str, float] | None = None,
+    staff_roles: Sequence[str] = STAFF_ROLES,
+) -> pd.Series:
+    """Label a network in SNAPP's vocabulary, showing the values and thresholds used.
+
+    Parameters
+    ----------
+    net : Network
+        A person network (with a roster, for the isolated-learner share to
+        count members who never posted).
+    thresholds : mapping, optional
+        Overrides of :data:`PATTERN_THRESHOLDS` (keys
+        ``staff_interaction_share``, ``degree_centralization``,
+        ``largest_component_share``, ``isolated_share``).
+    staff_roles : sequence of str
+        Roles counted as staff.
+
+    Returns
+    -------
+    Series
+        ``label``, then for each criterion its measured value, its
+        ``<name>_threshold`` and ``<name>_met`` (whether the rule's criterion
+        holds: value >= threshold, or < threshold for
+        ``largest_component_share``), then the counts
+        ``posters``, ``learners`` and ``isolated_learners``. ``attrs["rule"]``
+        states the rule in words.
+
+    Notes
+    -----
+    Measured values (self-loops ignored, ties distinct):
+
+    - ``staff_interaction_share``: share of interactions with a staff member at
+      either end (``staff_dependence(...).shares["interactions_involving"]``).
+    - ``degree_centralization``: Freeman degree centralisation of the
+      undirected simple graph of the *posters* (people with at least one event
+      in the window or at least one tie): ``Σ (k_max − k_i) / ((n−1)(n−2))``,
+      1 for a star, 0 when all degrees are equal. It measures how far one
+      person (the top node) dominates the ties.
+    - ``largest_component_share``: posters in the largest weakly connected
+      component / posters.
+    - ``isolated_share``: learners (non-staff people; roster members when the
+      network has a roster) with no tie / learners.
+
+    Rule, in this order (the thresholds are the defaults):
+
+    1. **facilitator-centric** when ``staff_interaction_share >= 0.5`` or
+       ``degree_centralization >= 0.5``;
+    2. else **fragmented** when ``largest_component_share < 0.5``;
+    3. else **distributed**.
+
+    ``", with isolated learners"`` is appended when ``isolated_share >= 0.1``.
+    A network without posters is labelled ``"no activity"``.
+    The thresholds are conventions (after the SNAPP patterns of Dawson,
+    Bakharia & Heathcote 2010), not laws: read the values beside them.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.metrics.roles import network_pattern
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "c", "a"],
+    ...     "target": ["b", "c", "a", "c"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 4, utc=True)}))
+    >>> p = network_pattern(ca.build_network(ev))
+    >>> p["label"], p["largest_component_share"]
+    ('distributed', 1.0)
+    """
+    th = dict(PATTERN_THRESHOLDS)
+    if thresholds:
+        unknown = [k for k in thresholds if k not in th]
+        if unknown:
+            raise ValueError(f"unknown threshold(s) {unknown}; choose from {list(th)}")
+        th.update({k: float(v) for k, v in thresholds.items()})
+    n = net.n_nodes
+    ties = tie_table(net, loops=False, directed=False)
+    deg = np.bincount(ties["s"], minlength=n) + np.bincount(ties["t"], minlength=n)
+    person = _person_mask(net)
+    events = net.nodes["n_events"].fillna(0).to_numpy() if "n_events" in net.nodes.columns else 0
+    posters = person & ((deg > 0) | (events > 0))
+    learners = person & ~_staff_mask(net, staff_roles)
+    if "in_roster" in net.nodes.columns:
+        learners &= net.nodes["in_roster"].fillna(False).to_numpy(dtype=bool)
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="no node has a staff role")
+        staff_share = staff_dependence(net, staff_roles=staff_roles).shares[
+            "interactions_involving"
+        ]
+    g = _simple_graph(n, ties, False)
+    membership = np.array(g.connected_components().membership) if n else np.zeros(0, int)
+    comp_sizes = np.bincount(membership[posters], minlength=1) if posters.any() else [0]
+    n_posters = int(posters.sum())
+    largest = float(np.max(comp_sizes) / n_posters) if n_posters else np.nan
+    centralization = (
+        float(summary(net.subgraph(net.nodes.index[posters]), directed=False)["centralization_all"])
+        if n_posters >= 3
+        else np.nan
+    )
+    n_learners = int(learners.sum())
+    n_isolated = int((learners & (deg == 0)).sum())
+    isolated = n_isolated / n_learners if n_learners else np.nan
+
+    met = {
+        "staff_interaction_share": bool(staff_share >= th["staff_interaction_share"]),
+        "degree_centralization": bool(centralization >= th["degree_centralization"]),
+        "largest_component_share": bool(largest < th["largest_component_share"]),
+        "isolated_share": bool(isolated >= th["isolated_share"]),
+    }
+    if n_posters == 0:
+        label = "no activity"
+    elif met["staff_interaction_share"] or met["degree_centralization"]:
+        label = "facilitator-centric"
+    elif met["largest_component_share"]:
+        label = "fragmented"
+    else:
+        label = "distributed"
+    if met["isolated_share"]:
+        label += ", with isolated learners"
+    values = {
+        "staff_interaction_share": staff_share,
+        "degree_centralization": centralization,
+        "largest_component_share": largest,
+        "isolated_share": isolated,
+    }
+    out: dict[str, Any] = {"label": label}
+    for name, value in values.items():
+        out[name] = float(value)
+        out[f"{name}_threshold"] = th[name]
+        out[f"{name}_met"] = met[name]
+    out.update(posters=n_posters, learners=n_learners, isolated_learners=n_isolated)
+    result = pd.Series(out, dtype=object, name="pattern")
+    result.attrs["rule"] = (
+        f"facilitator-centric if staff_interaction_share >= {th['staff_interaction_share']} or "
+        f"degree_centralization >= {th['degree_centralization']}; else fragmented if "
+        f"largest_component_share < {th['largest_component_share']}; else distributed; "
+        f"', with isolated learners' if isolated_share >= {th['isolated_share']}"
+    )
+    return result

@@ -1,0 +1,297 @@
+"""Roles and patterns on hand-made forums whose answers are known by hand, and on DLT2."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import connectana as ca
+from connectana.metrics.centrality import centrality
+from connectana.metrics.roles import (
+    PATTERN_THRESHOLDS,
+    brokers,
+    isolated_learners,
+    network_pattern,
+    staff_dependence,
+)
+
+T0 = pd.Timestamp("2024-01-01T00:00Z")
+
+
+def events(pairs) -> pd.DataFrame:
+    """pairs: (actor, target or None); one event per hour."""
+    df = pd.DataFrame(pairs, columns=["actor", "target"])
+    df["timestamp"] = T0 + pd.to_timedelta(range(len(df)), unit="h")
+    return ca.make_events(df, platform="forum")
+
+
+def roster(**roles) -> pd.DataFrame:
+    return ca.make_people(pd.DataFrame({"person": list(roles), "role": list(roles.values())}))
+
+
+# Facilitator-centric forum: instructor T; students a..e (e never posts).
+# Ties: T->a, b->T, T->b, c->T, a->b; d posts but nobody answers and d answers nobody.
+FAC_EVENTS = [
+    ("a", None),
+    ("T", "a"),
+    ("b", "T"),
+    ("T", "b"),
+    ("c", "T"),
+    ("a", "b"),
+    ("d", None),
+]
+FAC_PEOPLE = dict(T="instructor", a="student", b="student", c="student", d="student", e="student")
+
+
+@pytest.fixture
+def fac_net():
+    return ca.build_network(events(FAC_EVENTS), people=roster(**FAC_PEOPLE))
+
+
+def test_isolated_learners_by_hand(fac_net):
+    out = isolated_learners(fac_net)
+    assert out.values.tolist() == [
+        ["d", "student", "no ties", 1],
+        ["e", "student", "no ties", 0],
+        ["c", "student", "never answered", 1],
+    ]
+    # posts from the events: the same here (every event is a contribution)
+    again = isolated_learners(fac_net, events(FAC_EVENTS))
+    assert again["posts"].tolist() == [1, 0, 1]
+
+
+def test_isolated_learners_posts_only_count_contributions():
+    ev = events([("a", "b"), ("c", None)])
+    ev["action"] = ev["action"].astype(object)
+    ev.loc[1, "action"] = "view"  # c only read
+    net = ca.build_network(ev)
+    cols = ["person", "reason", "posts"]
+    # without events: posts = events acted in (the view counts)
+    assert isolated_learners(net)[cols].values.tolist() == [
+        ["c", "no ties", 1],
+        ["a", "never answered", 1],
+    ]
+    assert isolated_learners(net, ev)[cols].values.tolist() == [
+        ["c", "no ties", 0],
+        ["a", "never answered", 1],
+    ]
+
+
+def test_isolated_learners_undirected_reports_no_ties_only():
+    ev = ca.make_events(
+        pd.DataFrame(
+            {
+                "actor": ["a", "b", "c"],
+                "thread_id": ["t1", "t1", "t2"],
+                "timestamp": T0 + pd.to_timedelta([0, 1, 2], unit="h"),
+            }
+        )
+    )
+    out = isolated_learners(ca.build_network(ev, "copresence"))
+    assert out[["person", "reason", "posts"]].values.tolist() == [["c", "no ties", 1]]
+
+
+def test_staff_dependence_by_hand(fac_net):
+    sd = staff_dependence(fac_net)
+    assert sd.staff == ["T"]
+    # 5 distinct ties, 5 interactions: T sends 2, receives 2, touches 4
+    assert sd.shares.to_dict() == {
+        "ties_sent": 0.4,
+        "ties_received": 0.4,
+        "ties_involving": 0.8,
+        "interactions_sent": 0.4,
+        "interactions_received": 0.4,
+        "interactions_involving": 0.8,
+    }
+    c = sd.comparison
+    assert c["full"].to_dict() == pytest.approx(
+        {
+            "nodes": 6,
+            "ties": 5,
+            "interactions": 5,
+            "weak_components": 3,  # {T,a,b,c}, {d}, {e}
+            "largest_component_share": 4 / 6,
+            "isolates": 2,
+            "density": 5 / 30,
+            "reciprocity": 2 / 5,  # T<->b
+        }
+    )
+    assert c["without_staff"].to_dict() == pytest.approx(
+        {
+            "nodes": 5,
+            "ties": 1,  # a->b
+            "interactions": 1,
+            "weak_components": 4,
+            "largest_component_share": 2 / 5,
+            "isolates": 3,
+            "density": 1 / 20,
+            "reciprocity": 0.0,
+        }
+    )
+    assert c.loc["isolates", "change"] == 1
+
+
+def test_staff_dependence_weights_and_undirected():
+    # interactions differ from ties: T answers a three times
+    ev = events([("T", "a"), ("T", "a"), ("T", "a"), ("a", "b")])
+    sd = staff_dependence(ca.build_network(ev, people=roster(T="ta", a="student", b="student")))
+    assert sd.shares["ties_sent"] == 0.5 and sd.shares["interactions_sent"] == 0.75
+    und = ca.build_network(ev, directed=False, people=roster(T="ta", a="student", b="student"))
+    s = staff_dependence(und).shares
+    assert math.isnan(s["ties_sent"]) and s["ties_involving"] == 0.5
+    assert s["interactions_involving"] == 0.75
+    assert math.isnan(staff_dependence(und).comparison.loc["reciprocity", "full"])
+
+
+def test_staff_dependence_warns_without_staff():
+    with pytest.warns(UserWarning, match="no node has a staff role"):
+        sd = staff_dependence(ca.build_network(events([("a", "b")])))
+    assert sd.staff == [] and sd.shares["ties_involving"] == 0.0
+
+
+def test_pattern_facilitator_centric(fac_net):
+    p = network_pattern(fac_net)
+    assert p["label"] == "facilitator-centric, with isolated learners"
+    assert p["staff_interaction_share"] == 0.8 and p["staff_interaction_share_met"]
+    # posters T,a,b,c,d; undirected ties T-a, T-b, T-c, a-b: degrees 3,2,2,1,0
+    assert p["degree_centralization"] == pytest.approx(7 / 12)
+    assert p["largest_component_share"] == pytest.approx(4 / 5)
+    assert p["isolated_share"] == pytest.approx(2 / 5)  # d and e of 5 roster learners
+    assert (p["posters"], p["learners"], p["isolated_learners"]) == (5, 5, 2)
+    for k, v in PATTERN_THRESHOLDS.items():
+        assert p[f"{k}_threshold"] == v
+    assert "facilitator-centric if staff_interaction_share >= 0.5" in p.attrs["rule"]
+
+
+def test_pattern_distributed():
+    # a 5-cycle of students plus one instructor message
+    pairs = [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "a"), ("T", "a")]
+    people = roster(T="instructor", a="student", b="student", c="student", d="student", e="student")
+    p = network_pattern(ca.build_network(events(pairs), people=people))
+    assert p["label"] == "distributed"
+    assert p["staff_interaction_share"] == pytest.approx(1 / 6)
+    # undirected degrees a3, b..e 2, T1 on 6 posters: (0+1+1+1+1+2) / (5*4)
+    assert p["degree_centralization"] == pytest.approx(6 / 20)
+    assert p["largest_component_share"] == 1.0 and p["isolated_share"] == 0.0
+    assert not any(p[f"{k}_met"] for k in PATTERN_THRESHOLDS)
+
+
+def test_pattern_fragmented_and_thresholds():
+    net = ca.build_network(events([("a", "b"), ("c", "d"), ("e", "f")]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no staff: no warning leaks out of network_pattern
+        p = network_pattern(net)
+    assert p["label"] == "fragmented"
+    assert p["largest_component_share"] == pytest.approx(2 / 6)
+    assert p["degree_centralization"] == 0.0 and p["staff_interaction_share"] == 0.0
+    looser = network_pattern(net, thresholds={"largest_component_share": 0.3})
+    assert looser["label"] == "distributed" and looser["largest_component_share_threshold"] == 0.3
+    with pytest.raises(ValueError, match="unknown threshold"):
+        network_pattern(net, thresholds={"density": 0.1})
+
+
+def test_pattern_no_activity():
+    from connectana.events import empty_events
+
+    net = ca.build_network(empty_events(), people=roster(a="student", b="student"))
+    p = network_pattern(net)
+    assert p["label"] == "no activity, with isolated learners"
+    assert p["isolated_share"] == 1.0 and p["posters"] == 0
+
+
+def two_triangles():
+    pairs = [("a", "b"), ("b", "c"), ("c", "a"), ("d", "e"), ("e", "f"), ("f", "d"), ("c", "d")]
+    return ca.build_network(events(pairs))
+
+
+def test_brokers_by_hand():
+    net = two_triangles()
+    b = brokers(net, {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1})
+    assert b.index.tolist() == ["c", "d"]
+    # c: neighbours a, b (own community) and d (other): 1 - ((2/3)^2 + (1/3)^2)
+    assert b["participation"].tolist() == pytest.approx([4 / 9, 4 / 9])
+    assert b["communities_tied"].tolist() == [2, 2] and b["external_ties"].tolist() == [1, 1]
+    betw = centrality(net, ["betweenness"])["betweenness"]
+    assert b["betweenness"].tolist() == pytest.approx(betw[["c", "d"]].tolist())
+    # default communities (Leiden, seeded) find the two triangles
+    assert brokers(net, seed=0).index.tolist() == ["c", "d"]
+    with pytest.raises(ValueError, match="no community"):
+        brokers(net, {"a": 0})
+
+
+def dlt2(real_data):
+    folder = real_data / "mooc_ed_dlt2"
+    ev = ca.read_events(folder / "DLT2 Edgelist.csv", tz="UTC")
+    people = ca.make_people(
+        pd.read_csv(folder / "DLT2 Nodes.csv"),
+        person="uid",
+        role="facilitator",
+        role_map={1: "instructor", 0: "student"},
+    )
+    return folder, ev, people
+
+
+def test_dlt2_staff_dependence_against_networkx(real_data):
+    folder, ev, people = dlt2(real_data)
+    net = ca.build_network(ev, people=people)
+    sd = staff_dependence(net)
+    assert sorted(sd.staff) == ["158", "302"]
+
+    raw = pd.read_csv(folder / "DLT2 Edgelist.csv")
+    raw = raw[raw.Sender != raw.Reciever]
+    staff = {158, 302}
+    g = nx.DiGraph()
+    g.add_nodes_from(pd.read_csv(folder / "DLT2 Nodes.csv")["uid"])
+    g.add_edges_from(zip(raw.Sender, raw.Reciever, strict=True))
+    ties = list(g.edges())
+    assert len(ties) == 2_062
+    sent = sum(s in staff for s, _ in ties) / len(ties)
+    received = sum(t in staff for _, t in ties) / len(ties)
+    involving = sum(s in staff or t in staff for s, t in ties) / len(ties)
+    rows_involving = (raw.Sender.isin(staff) | raw.Reciever.isin(staff)).mean()
+    assert sd.shares["ties_sent"] == pytest.approx(sent)
+    assert sd.shares["ties_received"] == pytest.approx(received)
+    assert sd.shares["ties_involving"] == pytest.approx(involving)
+    assert sd.shares["interactions_involving"] == pytest.approx(rows_involving)
+    assert sd.shares["ties_involving"] == pytest.approx(467 / 2_062)  # 0.2265
+
+    def figures(h: nx.DiGraph) -> dict:
+        comps = list(nx.weakly_connected_components(h))
+        return {
+            "nodes": h.number_of_nodes(),
+            "ties": h.number_of_edges(),
+            "weak_components": len(comps),
+            "largest_component_share": max(map(len, comps)) / h.number_of_nodes(),
+            "isolates": nx.number_of_isolates(h),
+            "density": nx.density(h),
+            "reciprocity": nx.reciprocity(h),
+        }
+
+    without = g.copy()
+    without.remove_nodes_from(staff)
+    for column, h in (("full", g), ("without_staff", without)):
+        expected = figures(h)
+        got = sd.comparison[column].reindex(list(expected)).to_dict()
+        assert got == pytest.approx(expected), column
+    assert sd.comparison.loc["weak_components"].tolist()[:2] == [69, 116]
+    assert sd.comparison.loc["isolates"].tolist()[:2] == [66, 107]
+
+    isolated = isolated_learners(net, ev)
+    no_ties = set(isolated.loc[isolated["reason"] == "no ties", "person"])
+    assert no_ties == {str(x) for x in nx.isolates(g)} and len(no_ties) == 66
+    never = isolated.loc[isolated["reason"] == "never answered", "person"]
+    expected_never = {
+        str(v) for v in g if v not in staff and g.in_degree(v) == 0 and g.out_degree(v) > 0
+    }
+    assert set(never) == expected_never and len(expected_never) == 77
+
+    p = network_pattern(net)
+    assert p["staff_interaction_share"] == pytest.approx(rows_involving)
+    assert p["isolated_share"] == pytest.approx(66 / 490)
+    assert p["label"].endswith(", with isolated learners")
+    assert np.isfinite(p["degree_centralization"])
