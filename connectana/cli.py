@@ -2,19 +2,19 @@
 
 Subcommands::
 
-    connectana demo --out DIR        the sample course's reply network: summary, nodes, edges
+    connectana demo --out DIR        the sample course end to end: summary, tables, report.html
+    connectana report INPUT... --format NAME --out DIR [--roster FILE] [--aliases FILE]
     connectana ingest INPUT... --format NAME --out FILE.parquet
     connectana export INPUT --format NAME --ties reply --to gexf|graphml|csv --out PATH
     connectana sample --out DIR      regenerate the bundled sample course
 
-Privacy by default: in the files the command writes, person ids are replaced by
-pseudonyms ``P-`` + the first 8 hex digits (upper case) of HMAC-SHA256(key, id),
-and display names are left out, unless ``--names`` is given. The key is read
-from ``--key-file`` (default: ``.connectana_key`` in the output folder, created
-with a random 256-bit key written as hexadecimal when absent); it is never
-written into the outputs. Keep the key file to get the same pseudonyms on the
-next run; delete it to unlink them. (A minimal private helper, compatible with
-:mod:`connectana.privacy`'s key files and pseudonyms, which will replace it.)
+Privacy by default: in everything the command writes, person ids are replaced
+by keyed pseudonyms (:mod:`connectana.privacy`: ``P-`` + 8 hex digits of
+HMAC-SHA256 in tables, ``S-`` + 4 in the report's figures and tables) and
+display names are left out, unless ``--names`` is given. The key is read from
+``--key-file`` (default: the local key file of
+:func:`connectana.privacy.default_key_file`, created once); it never appears in
+any output, and it is never written into the output folder.
 
 Errors about the input print ``connectana: error: <message>`` on stderr and exit
 with status 2; success exits with 0.
@@ -23,100 +23,27 @@ with status 2; success exits with 0.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import json
-import os
-import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .errors import ConnectanaError, InputError
-from .events import make_people
 from .io import READERS, read_events
 from .network import Network, build_network
 
 __all__ = ["main", "network_summary"]
 
-KEY_FILE = ".connectana_key"
 
-
-# -- pseudonyms (minimal; connectana.privacy will replace this helper) ----------------------------
-
-
-def _load_key(path: Path) -> bytes:
-    """The key in ``path`` (hexadecimal text); a new random 32-byte key is written first if absent.
-
-    Same file format as :func:`connectana.privacy.load_or_create_key`.
-    """
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_bytes(32).hex() + "\n")
-    try:
-        key = bytes.fromhex(path.read_text(encoding="ascii", errors="replace").strip())
-    except ValueError:
-        key = b""
-    if len(key) < 16:
-        raise InputError(
-            "not a connectana key file",
-            file=path,
-            expected="at least 32 hexadecimal characters (a key file connectana wrote)",
-        )
-    return key
-
-
-def _mapping(ids, key: bytes) -> dict[str, str]:
-    """``id -> "P-" + first 8 hex digits (upper case) of HMAC-SHA256(key, id)``.
-
-    When two ids share a pseudonym, all pseudonyms get one more digit until they
-    are distinct (as :func:`connectana.privacy.pseudonym_map` does).
-    """
-    ids = sorted({str(x) for x in ids if not pd.isna(x)})
-    digests = {x: hmac.new(key, x.encode("utf-8"), hashlib.sha256).hexdigest().upper() for x in ids}
-    n = 8
-    while n < 64 and len({d[:n] for d in digests.values()}) < len(digests):
-        n += 1
-    return {x: "P-" + d[:n] for x, d in digests.items()}
-
-
-def _pseudonymize_network(net: Network, key: bytes) -> Network:
-    nodes = net.nodes.copy()
-    is_person = (
-        nodes["kind"].eq("person").fillna(True).to_numpy()
-        if "kind" in nodes
-        else np.ones(len(nodes), dtype=bool)
-    )
-    mapping = _mapping(nodes.index[is_person], key)
-    nodes.index = pd.Index(
-        [mapping.get(str(x), str(x)) for x in nodes.index], name=nodes.index.name, dtype="string"
-    )
-    nodes = nodes.drop(columns=[c for c in ("display_name",) if c in nodes.columns])
-    edges = net.edges.copy()
-    for c in ("source", "target"):
-        edges[c] = edges[c].map(lambda x: mapping.get(str(x), x)).astype("string")
-    return Network(nodes=nodes, edges=edges, directed=net.directed, meta=dict(net.meta))
-
-
-def _pseudonymize_events(events: pd.DataFrame, key: bytes) -> pd.DataFrame:
-    out = events.copy()
-    mapping = _mapping(pd.concat([out["actor"], out["target"]]).dropna(), key)
-    for c in ("actor", "target"):
-        out[c] = out[c].map(lambda x: mapping.get(str(x), x) if not pd.isna(x) else x)
-        out[c] = out[c].astype(events[c].dtype)
-    return out
-
-
-def _key_for(args: argparse.Namespace, out_dir: Path) -> bytes | None:
+def _key_for(args: argparse.Namespace) -> bytes | None:
     """The pseudonymisation key, or None with ``--names``."""
+    from .privacy import default_key_file, load_or_create_key
+
     if args.names:
         return None
-    return _load_key(Path(args.key_file) if args.key_file else out_dir / KEY_FILE)
+    return load_or_create_key(Path(args.key_file) if args.key_file else default_key_file())
 
 
 # -- the network summary ---------------------------------------------------------------------------
@@ -135,13 +62,10 @@ def network_summary(net: Network) -> dict:
 
     Notes
     -----
-    - density = ties / (n (n - 1)) for a directed network, ties / (n (n - 1) / 2)
-      undirected (n nodes, self-loops excluded);
-    - reciprocity = share of distinct directed ties a→b whose reverse b→a is
-      also a tie (1 for undirected networks);
-    - weak components are counted over every node, isolates included;
-    - instructor share = share of distinct ties with a person of role
-      ``instructor`` at either end (TAs are not instructors).
+    Taken from :func:`connectana.summary` (density, reciprocity, weak
+    components over every node, isolates included) and
+    :func:`connectana.staff_dependence` with instructors only (the share of
+    distinct ties with an instructor at either end; TAs are not instructors).
 
     Examples
     --------
@@ -153,42 +77,27 @@ def network_summary(net: Network) -> dict:
     >>> s["ties"], s["reciprocity"], s["weak_components"], s["isolated"]
     (3, 0.6666666666666666, 2, ['d'])
     """
-    n = net.n_nodes
-    e = net.edges
-    ties = net.n_ties
-    pairs = n * (n - 1) if net.directed else n * (n - 1) / 2
-    density = ties / pairs if pairs else 0.0
-    if net.directed and ties:
-        fwd = set(zip(e["source"].astype(str), e["target"].astype(str), strict=True))
-        reciprocity = sum((t, s) in fwd for s, t in fwd) / len(fwd)
-    else:
-        reciprocity = 1.0 if ties else 0.0
-    g = net.to_igraph()
-    comps = g.connected_components(mode="weak")
-    sizes = comps.sizes()
-    touched = set(e["source"].astype(str)) | set(e["target"].astype(str))
+    from .metrics.roles import staff_dependence
+    from .metrics.structure import summary
+
+    stats = summary(net)
+    sizes = net.to_igraph().connected_components(mode="weak").sizes()
+    touched = set(net.edges["source"].astype(str)) | set(net.edges["target"].astype(str))
     if "in_roster" in net.nodes.columns:
         roster = net.nodes.index[net.nodes["in_roster"].fillna(False).to_numpy(dtype=bool)]
     else:
         roster = net.nodes.index
-    isolated = [str(x) for x in roster if str(x) not in touched]
-    role = net.nodes["role"].astype("string") if "role" in net.nodes.columns else None
-    if role is not None and ties:
-        is_inst = set(map(str, net.nodes.index[(role == "instructor").fillna(False).to_numpy()]))
-        with_inst = e["source"].astype(str).isin(is_inst) | e["target"].astype(str).isin(is_inst)
-        share = float(with_inst.mean())
-    else:
-        share = 0.0
+    share = staff_dependence(net, staff_roles=("instructor",)).shares["ties_involving"]
     return {
-        "nodes": n,
-        "ties": int(ties),
-        "interactions": net.n_interactions,
-        "density": float(density),
-        "reciprocity": float(reciprocity),
-        "weak_components": len(sizes),
+        "nodes": int(stats["nodes"]),
+        "ties": int(stats["ties"]),
+        "interactions": int(stats["interactions"]),
+        "density": float(stats["density"]),
+        "reciprocity": float(stats["reciprocity"]) if net.directed else 1.0,
+        "weak_components": int(stats["weak_components"]),
         "largest_component": max(sizes) if sizes else 0,
-        "isolated": isolated,
-        "instructor_share": share,
+        "isolated": [str(x) for x in roster if str(x) not in touched],
+        "instructor_share": 0.0 if pd.isna(share) else float(share),
     }
 
 
@@ -246,21 +155,11 @@ def _write_network_csv(net: Network, folder: Path) -> tuple[Path, Path]:
 
 
 def _read_roster(path: Path) -> pd.DataFrame:
+    from .people import read_people
+
     if not path.exists():
         raise InputError("roster file not found", file=path)
-    try:
-        table = pd.read_csv(path, dtype=str)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the roster: {exc}", file=path) from exc
-    try:
-        return make_people(
-            table, person="person", role="role", group="group", display_name="display_name"
-        )
-    except InputError as exc:
-        if exc.file is None:
-            exc.file = str(path)
-            exc.args = (exc._message(),)
-        raise
+    return read_people(path)
 
 
 def _reader_options(args: argparse.Namespace) -> dict:
@@ -296,7 +195,9 @@ def _read(path: str, fmt: str, options: dict) -> pd.DataFrame:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .datasets import sample_path
+    from .datasets import COURSE_START, sample_path
+    from .privacy import pseudonym_map, pseudonymize
+    from .report import write_report
 
     folder = Path(args.data) if args.data else sample_path()
     ev = _read(str(folder / "forum_posts.csv"), "table", {})
@@ -305,72 +206,112 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     stats = network_summary(net)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    key = _key_for(args, out)
+    key = _key_for(args)
     names = {}
     if key is not None:
-        names = _mapping(net.nodes.index, key)
-        net = _pseudonymize_network(net, key)
+        names = pseudonym_map(net.nodes.index, key=key)
+        net = pseudonymize(net, key=key)
     text = _summary_text(
         f"connectana demo — the sample course ({folder})", [ev.attrs["ingest"]], stats, names
     )
     _write_network_csv(net, out)
     (out / "summary.txt").write_text(text, encoding="utf-8")
+    report = write_report(
+        ev,
+        out,
+        people=people,
+        title="The sample course: learning network report",
+        names=args.names,
+        key=key,
+        start=COURSE_START,
+    )
     print(text, end="")
-    print(f"wrote {out / 'nodes.csv'}, {out / 'edges.csv'}, {out / 'summary.txt'}")
+    print(f"wrote {out / 'nodes.csv'}, {out / 'edges.csv'}, {out / 'summary.txt'}, {report}")
     if key is not None:
         print("person ids are pseudonymised (use --names to keep them)")
     return 0
 
 
-def _cmd_ingest(args: argparse.Namespace) -> int:
+def _read_all(args: argparse.Namespace) -> pd.DataFrame:
+    """Read every input (one --format for all, or one per input) into one Events table."""
+    from .people import concat_events, read_aliases
+
+    formats = args.format if isinstance(args.format, list) else [args.format]
+    if len(formats) not in (1, len(args.inputs)):
+        raise ConnectanaError(
+            f"give --format once, or once per input ({len(args.inputs)} inputs, "
+            f"{len(formats)} formats)"
+        )
+    formats = formats * len(args.inputs) if len(formats) == 1 else formats
     options = _reader_options(args)
-    tables = []
-    reports = []
-    for i, path in enumerate(args.inputs, start=1):
-        ev = _read(path, args.format, options)
-        reports.append(ev.attrs["ingest"])
-        if len(args.inputs) > 1:
-            ev = ev.assign(
-                event_id=(f"{i}:" + ev["event_id"].astype(str)).astype(ev["event_id"].dtype)
-            )
-        tables.append(ev)
-    events = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0].copy()
+    tables = [_read(p, f, options) for p, f in zip(args.inputs, formats, strict=True)]
+    aliases = read_aliases(Path(args.aliases)) if getattr(args, "aliases", None) else None
+    if len(tables) == 1 and aliases is None:
+        return tables[0]
+    return concat_events(tables, aliases=aliases)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from .privacy import pseudonymize
+
+    events = _read_all(args)
+    report = events.attrs["ingest"]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    key = _key_for(args, out.parent)
+    key = _key_for(args)
     if key is not None:
-        events = _pseudonymize_events(events, key)
-    info = [json.loads(json.dumps(r.to_dict(), default=str)) for r in reports]
+        events = pseudonymize(events, key=key)
+    info = json.loads(json.dumps(report.to_dict(), default=str))
     events.attrs = {"ingest": info}
     events.to_parquet(out, index=False)
-    for r in reports:
-        print(r)
+    if args.set_aside:
+        report.write_set_aside(args.set_aside)
+    print(report)
     print(f"wrote {len(events)} events to {out}")
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    events = _read_all(args)
+    people = _read_roster(Path(args.roster)) if args.roster else None
+    exclude = None
+    if args.exclude:
+        exclude = [x.strip() for x in Path(args.exclude).read_text().splitlines() if x.strip()]
+    print(events.attrs["ingest"])
+    path = write_report(
+        events,
+        args.out,
+        people=people,
+        ties=args.ties,
+        title=args.title,
+        names=args.names,
+        key=_key_for(args),
+        freq=args.freq,
+        start=args.start,
+        seed=args.seed,
+        suppress_k=args.suppress_k,
+        exclude=exclude,
+    )
+    print(f"wrote {path}")
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
-    try:
-        from . import export
-    except ModuleNotFoundError as exc:
-        if exc.name == "connectana.export":
-            raise ConnectanaError(
-                "network export is not available yet (connectana.export is missing)"
-            ) from exc
-        raise
+    from . import export
+    from .privacy import pseudonymize
+
     ev = _read(args.input, args.format, _reader_options(args))
     people = _read_roster(Path(args.roster)) if args.roster else None
     net = build_network(ev, ties=args.ties, people=people)
     out = Path(args.out)
-    key = _key_for(args, out if args.to == "csv" else out.parent)
+    key = _key_for(args)
     if key is not None:
-        net = _pseudonymize_network(net, key)
-    writer = {"gexf": "to_gexf", "graphml": "to_graphml", "csv": "write_tables"}[args.to]
-    func = getattr(export, writer, None)
-    if func is None:
-        raise ConnectanaError(f"connectana.export has no {writer}() yet")
+        net = pseudonymize(net, key=key)
+    writer = {"gexf": export.to_gexf, "graphml": export.to_graphml, "csv": export.write_tables}
     print(ev.attrs["ingest"])
-    func(net, out)
+    writer[args.to](net, out)
     print(f"wrote {net!r} to {out}")
     return 0
 
@@ -395,7 +336,8 @@ def _privacy_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--key-file",
         metavar="FILE",
-        help=f"key of the pseudonyms (default: {KEY_FILE} in the output folder, created if absent)",
+        help="key of the pseudonyms (default: the local key file ~/.connectana/key or "
+        "$CONNECTANA_KEY_FILE, created if absent; never written into the outputs)",
     )
 
 
@@ -421,6 +363,18 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _inputs_options(p: argparse.ArgumentParser, formats: list[str]) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="export file(s) or folder(s)")
+    p.add_argument(
+        "--format", required=True, action="append", choices=formats, metavar="NAME",
+        help="reader, once for all inputs or once per input: " + ", ".join(formats),
+    )  # fmt: skip
+    p.add_argument(
+        "--aliases", metavar="FILE",
+        help="alias table (person, platform, platform_id) joining one person's accounts",
+    )  # fmt: skip
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="connectana",
@@ -432,10 +386,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "demo",
-        help="the sample course's reply network: summary, nodes.csv, edges.csv",
+        help="the sample course end to end: summary, nodes.csv, edges.csv, report.html",
         description="Read the bundled sample course (forum_posts.csv + roster.csv), build the "
-        "reply network, print a summary and write DIR/nodes.csv, DIR/edges.csv and "
-        "DIR/summary.txt.",
+        "reply network, print a summary and write DIR/nodes.csv, DIR/edges.csv, "
+        "DIR/summary.txt and the instructor report DIR/report.html.",
     )
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
     p.add_argument(
@@ -450,13 +404,33 @@ def _parser() -> argparse.ArgumentParser:
         description="Read one or more export files with the reader of --format, print the "
         "ingest report and write the Events as Parquet.",
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="export file(s) or folder(s)")
-    p.add_argument("--format", required=True, choices=formats, metavar="NAME",
-                   help="reader: " + ", ".join(formats))  # fmt: skip
+    _inputs_options(p, formats)
     p.add_argument("--out", required=True, metavar="FILE.parquet", help="output file")
+    p.add_argument("--set-aside", metavar="FILE.csv", help="write the records set aside here")
     _reading_options(p)
     _privacy_options(p)
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser(
+        "report",
+        help="the instructor's HTML report for a course",
+        description="Read the export(s), build the network and write DIR/report.html (one "
+        "self-contained file: what formed, the pattern, who is isolated, growth, staff "
+        "dependence, engagement, method) and DIR/engagement.csv.",
+    )
+    _inputs_options(p, formats)
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
+    p.add_argument("--roster", metavar="FILE", help="roster: person, role, group, display_name")
+    p.add_argument("--ties", default="reply", help="tie definition (default: reply)")
+    p.add_argument("--title", default="Learning network report", help="title of the report")
+    p.add_argument("--start", help="course start (e.g. 2026-01-12T00:00Z): periods = course weeks")
+    p.add_argument("--freq", default="W", help="period length (default: W, weeks)")
+    p.add_argument("--seed", type=int, default=0, help="seed of community detection")
+    p.add_argument("--suppress-k", type=int, metavar="K", help="hide engagement counts below K")
+    p.add_argument("--exclude", metavar="FILE", help="people who opted out, one id per line")
+    _reading_options(p)
+    _privacy_options(p)
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
         "export",

@@ -456,10 +456,21 @@ def plot_engagement_heatmap(
     ax.set_yticks(range(len(wide)))
     ax.set_yticklabels([lab.get(str(i), "") for i in wide.index], fontsize=6)
     ax.set_xticks(range(wide.shape[1]))
-    ax.set_xticklabels([str(c) for c in wide.columns], fontsize=7, rotation=45, ha="right")
+    ax.set_xticklabels(
+        [_short_period(c) for c in wide.columns], fontsize=7, rotation=45, ha="right"
+    )
+    ax.set_xlabel(period)
     ax.set_title(value.replace("_", " "), fontsize=10)
     ax.figure.colorbar(im, ax=ax, fraction=0.03)
     return ax
+
+
+def _short_period(label: Any) -> str:
+    """'2026-01-12T00:00:00+00:00/2026-01-19T...' -> '2026-01-12'; others unchanged."""
+    text = str(label)
+    if "/" in text and "T" in text:
+        return text.split("/", 1)[0][:10]
+    return text
 
 
 def plot_community_evolution(

@@ -92,7 +92,9 @@ def test_network_summary_matches_networkx(net, expected):
 def test_demo_outputs_are_pseudonymised(tmp_path, capsys, net):
     assert main(["demo", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
-    key = (tmp_path / ".connectana_key").read_text().strip()
+    # the default key lives in the local key file, never in the output folder
+    assert not (tmp_path / ".connectana_key").exists()
+    key = Path(os.environ["CONNECTANA_KEY_FILE"]).read_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", key)
     nodes = pd.read_csv(tmp_path / "nodes.csv")
     edges = pd.read_csv(tmp_path / "edges.csv")
@@ -103,8 +105,8 @@ def test_demo_outputs_are_pseudonymised(tmp_path, capsys, net):
     expected_pseudonym = "P-" + digest[:8].upper()
     assert expected_pseudonym in set(nodes["node"])
     assert int(edges["weight"].sum()) == 978
-    for f in ("nodes.csv", "edges.csv", "summary.txt"):
-        text = (tmp_path / f).read_text()
+    for f in ("nodes.csv", "edges.csv", "summary.txt", "report.html", "engagement.csv"):
+        text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", (tmp_path / f).read_text())
         assert not ID_PATTERN.search(text), f
         assert "Learner 0" not in text and "Instructor 1" not in text
         assert key not in text
@@ -147,7 +149,7 @@ def test_demo_via_python_m(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "distinct ties" in proc.stdout
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
-        ".connectana_key", "nodes.csv", "edges.csv", "summary.txt"
+        "nodes.csv", "edges.csv", "summary.txt", "report.html", "engagement.csv"
     }  # fmt: skip
 
 
@@ -201,7 +203,8 @@ def test_ingest_writes_pseudonymised_parquet(tmp_path, capsys):
     assert ev["actor"].str.fullmatch(r"P-[0-9A-F]{8}").all()
     assert ev["target"].dropna().str.fullmatch(r"P-[0-9A-F]{8}").all()
     assert int(ev["target"].notna().sum()) == 978
-    assert (tmp_path / ".connectana_key").exists()
+    assert Path(os.environ["CONNECTANA_KEY_FILE"]).exists()
+    assert not (tmp_path / ".connectana_key").exists()
     assert main(args + ["--names"]) == 0
     assert "s001" in set(pd.read_parquet(out)["actor"])
 
@@ -223,9 +226,20 @@ def test_ingest_passes_reading_options(tmp_path, capsys):
 def test_ingest_several_inputs(tmp_path, capsys):
     out = tmp_path / "two.parquet"
     src = str(SAMPLE / "forum_posts.csv")
-    assert main(["ingest", src, src, "--format", "table", "--out", str(out), "--names"]) == 0
+    # the same file twice is duplicated data: an error, not a double count
+    assert main(["ingest", src, src, "--format", "table", "--out", str(out), "--names"]) == 2
+    assert "the same event is in two tables" in capsys.readouterr().err
+    # two platforms, one format each, one person per learner through the alias table
+    args = ["ingest", str(SAMPLE / "moodle_forum_export.csv"), str(SAMPLE / "wordpress_blogs.xml"),
+            "--format", "moodle_forum", "--format", "wordpress",
+            "--aliases", str(SAMPLE / "aliases.csv"), "--out", str(out), "--names"]  # fmt: skip
+    assert main(args) == 0
     ev = pd.read_parquet(out)
-    assert len(ev) == 2 * 1062 and ev["event_id"].is_unique
+    assert ev["event_id"].is_unique and set(ev["platform"]) == {"moodle", "wordpress"}
+    roster = set(pd.read_csv(SAMPLE / "roster.csv")["person"])
+    blog_actors = set(ev.loc[ev["platform"] == "wordpress", "actor"])
+    assert {"inst1"} <= set(ev.loc[ev["platform"] == "moodle", "actor"]) and "inst1" in blog_actors
+    assert len(blog_actors & roster) >= 50
 
 
 def test_export(tmp_path, capsys):

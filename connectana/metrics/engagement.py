@@ -156,7 +156,7 @@ def engagement_caveats() -> pd.DataFrame:
 
 def _periods(
     times: pd.Series, freq: str, start: Any
-) -> tuple[list[str], pd.DatetimeIndex, pd.DatetimeIndex]:
+) -> tuple[list, pd.DatetimeIndex, pd.DatetimeIndex]:
     """Labels, starts and ends (exclusive) of the periods covering ``times``."""
     t = pd.DatetimeIndex(times)
     if start is None:
@@ -187,8 +187,8 @@ def _periods(
     k = max(1, int(np.floor((last - t0) / step)) + 1)
     starts = pd.DatetimeIndex([t0 + i * step for i in range(k)]).as_unit("ns")
     ends = starts + step
-    labels = [f"{s.isoformat()}/{e.isoformat()}" for s, e in zip(starts, ends, strict=True)]
-    return labels, starts, ends
+    # course periods are numbered 1, 2, ... from the start, as growth() numbers them
+    return list(range(1, k + 1)), starts, ends
 
 
 def _period_of(times: pd.Series, starts: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> np.ndarray:
@@ -279,8 +279,9 @@ def engagement(
         ``"D"``, ``"M"``...).
     start : timestamp-like, optional
         With ``start``, periods are consecutive windows of fixed length
-        ``freq`` from ``start`` (tz-aware) instead of calendar periods; events
-        before ``start`` are left out.
+        ``freq`` from ``start`` (tz-aware) instead of calendar periods,
+        numbered 1, 2, ... (as :func:`connectana.growth` numbers course weeks);
+        events before ``start`` are left out.
     staff_roles : sequence of str
         Roles that are not students (they get no rows but count as peers).
     suppress_k : int, optional
@@ -484,8 +485,10 @@ def engagement(
             "centrality_percentile": flat(pct),
         }
     )
-    for c in ("role", "group", "person", "period"):
+    for c in ("role", "group", "person") + (("period",) if start is None else ()):
         table[c] = table[c].astype(pd.StringDtype("pyarrow"))
+    if start is not None:
+        table["period"] = table["period"].astype(np.int64)
 
     attrs: dict[str, Any] = {
         "ties": ties,

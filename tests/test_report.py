@@ -1,0 +1,139 @@
+"""The instructor report: self-contained, pseudonymised, deterministic, renders in Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import connectana as ca
+from connectana.datasets import COURSE_START
+from connectana.privacy import pseudonym_map
+from connectana.report import write_report
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+KEY = b"report-test-key"
+
+
+@pytest.fixture(scope="module")
+def course():
+    ev = ca.read_events(SAMPLE / "forum_posts.csv")
+    people = ca.read_people(SAMPLE / "roster.csv")
+    return ev, people
+
+
+@pytest.fixture(scope="module")
+def report(course, tmp_path_factory):
+    ev, people = course
+    out = tmp_path_factory.mktemp("report")
+    return write_report(ev, out, people=people, key=KEY, start=COURSE_START, suppress_k=3)
+
+
+def _text(path: Path) -> str:
+    return re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", path.read_text(encoding="utf-8"))
+
+
+def test_report_is_self_contained(report):
+    html = report.read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 4
+    # no external resource of any kind
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "<script" not in html
+    for heading in (
+        "What kind of network is this?",
+        "Who is isolated?",
+        "How did the network grow?",
+        "Is everything going through the staff?",
+        "Which groups formed?",
+        "Peer engagement, per student",
+        "Method",
+    ):
+        assert heading in html
+
+
+def test_report_states_the_facts_in_plain_words(report, course):
+    ev, people = course
+    text = _text(report)
+    assert "<b>70</b> people took part (of <b>84</b> on the roster)" in text
+    assert "<b>978</b> interactions formed <b>642</b> distinct ties" in text
+    net = ca.build_network(ev, people=people)
+    label = ca.network_pattern(net)["label"]
+    assert f"<span class='label'>{label}</span>" in text
+    assert "reply: a tie goes from the author of an answer" in text
+    assert "course weeks from 2026-01-12" in text and "k = 3" in text
+
+
+def test_report_shows_pseudonyms_only(report, course):
+    ev, people = course
+    text = _text(report) + (report.parent / "engagement.csv").read_text()
+    ids = set(people.index) | set(ev["actor"])
+    labels = pseudonym_map(sorted(ids), key=KEY, prefix="S-", length=4)
+    isolated = ca.isolated_learners(ca.build_network(ev, people=people), ev)
+    for person in isolated["person"]:
+        assert labels[person] in text
+    for person in ids:
+        assert not re.search(rf"\b{re.escape(person)}\b", text), person
+    for name in people["display_name"]:
+        assert name not in text
+
+
+def test_report_is_byte_identical_for_the_same_inputs(course, report, tmp_path):
+    ev, people = course
+    again = write_report(ev, tmp_path, people=people, key=KEY, start=COURSE_START, suppress_k=3)
+    assert again.read_bytes() == report.read_bytes()
+
+
+def test_opt_outs_are_removed_and_counted(course, tmp_path):
+    ev, people = course
+    path = write_report(ev, tmp_path, people=people, key=KEY, exclude=["s001", "s002"])
+    text = _text(path)
+    assert "2 people opted out and are not included" in text
+    eng = pd.read_csv(tmp_path / "engagement.csv")
+    gone = pseudonym_map(["s001", "s002"], key=KEY, prefix="S-", length=4).values()
+    assert not set(gone) & set(eng["person"])
+
+
+def test_report_renders_in_headless_chromium(report):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    if not chromium or not driver_path:
+        pytest.skip("chromium and chromedriver are not installed")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1100,2000",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        driver.get(report.as_uri())
+        assert driver.title == "Learning network report"
+        widths = driver.execute_script(
+            "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)"
+        )
+        assert len(widths) == 4 and min(widths) > 300
+        tables = driver.execute_script("return document.querySelectorAll('table').length")
+        assert tables >= 6
+        height = driver.execute_script("return document.body.scrollHeight")
+        assert height > 3000
+        errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+        assert errors == []
+        driver.save_screenshot(str(report.parent / "screenshot.png"))
+    finally:
+        driver.quit()
