@@ -284,6 +284,7 @@ def to_gexf(
         _attvalues(el, e_el, "e", edge_cols, edge_types, values[i])
 
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     etree.ElementTree(root).write(
         str(path), xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
@@ -501,6 +502,7 @@ def to_graphml(net: Network, path: str | Path) -> Path:
     import networkx as nx
 
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(net.to_networkx(), path)
     return path
 
