@@ -550,14 +550,17 @@ def project(network: Network, *, onto: str = "person") -> Network:
     e = network.edges
     keep_kind = network.nodes["kind"] == onto
     ids = network.nodes.index[keep_kind.to_numpy()]
-    if onto == "person":
-        links = e[["source", "target", "first", "last"]].rename(
-            columns={"source": "a", "target": "o"}
-        )
-    else:
-        links = e[["target", "source", "first", "last"]].rename(
-            columns={"target": "a", "source": "o"}
-        )
+    # An undirected edge is stored with source < target: either end may be the `onto` node.
+    source_is_onto = e["source"].isin(ids).to_numpy()
+    src, dst = e["source"].to_numpy(object), e["target"].to_numpy(object)
+    links = pd.DataFrame(
+        {
+            "a": np.where(source_is_onto, src, dst),
+            "o": np.where(source_is_onto, dst, src),
+            "first": e["first"].to_numpy(),
+            "last": e["last"].to_numpy(),
+        }
+    )
     pairs = links.merge(links, on="o", suffixes=("_1", "_2"))
     pairs = pairs[pairs["a_1"].astype(str).to_numpy() < pairs["a_2"].astype(str).to_numpy()]
     pairs = pairs.assign(time=np.maximum(pairs["first_1"].to_numpy(), pairs["first_2"].to_numpy()))

@@ -303,3 +303,21 @@ def test_posts_without_answers_give_nodes_and_no_ties(ties):
     net = ca.build_network(ev, ties)
     assert (net.n_nodes, net.n_ties, net.n_interactions) == (2, 0, 0)
     assert net.to_igraph().ecount() == 0
+
+
+def test_projection_whatever_the_order_of_ids():
+    # object ids ("thread:t1") sort before person ids ("u1"): the projection must not care
+    ev = ca.make_events(
+        pd.DataFrame(
+            {
+                "actor": ["u1", "u2", "u3", "a0"],
+                "thread_id": ["t1", "t1", "t1", "t2"],
+                "timestamp": [T0] * 4,
+            }
+        )
+    )
+    p = ca.project(ca.build_network(ev, "bipartite"))
+    assert edge_dict(p) == {("u1", "u2"): 1, ("u1", "u3"): 1, ("u2", "u3"): 1}
+    assert list(p.nodes.index) == ["u1", "u2", "u3", "a0"]
+    threads = ca.project(ca.build_network(ev, "bipartite"), onto="thread")
+    assert threads.n_ties == 0 and threads.n_nodes == 2

@@ -433,7 +433,8 @@ def engagement(
     mine = own_group[distinct["s"].to_numpy()]
     cross = np.array(
         [
-            a is not None and b is not None and a != b
+            # peers with no group (staff, people outside the roster) are not "another group"
+            not pd.isna(a) and not pd.isna(b) and a != b
             for a, b in zip(mine, other_group, strict=True)
         ],
         dtype=bool,

@@ -208,3 +208,29 @@ def test_dlt2_engagement_totals(real_data):
     heard = raw[~raw.Reciever.isin([158, 302])]
     assert int(t["replies_received"].sum()) == len(heard)
     assert np.allclose(t.groupby("period")["centrality_percentile"].mean(), 50.0)
+
+
+def test_staff_without_a_group_are_not_another_group():
+    t0 = pd.Timestamp("2024-01-01T10:00Z")
+    ev = ca.make_events(
+        pd.DataFrame(
+            {
+                "actor": ["s1", "s1", "s2"],
+                "target": ["boss", "s2", "s1"],
+                "timestamp": [t0, t0, t0],
+            }
+        )
+    )
+    roster = ca.make_people(
+        pd.DataFrame(
+            {
+                "person": ["boss", "s1", "s2"],
+                "role": ["instructor", "student", "student"],
+                "group": [None, "g1", "g2"],
+            }
+        )
+    )
+    t = engagement(ev, people=roster, names=True).set_index("person")
+    # s1's peers: boss (staff, no group) and s2 (another group): one cross-group tie
+    assert int(t.loc["s1", "cross_group_ties"]) == 1
+    assert int(t.loc["s2", "cross_group_ties"]) == 1
