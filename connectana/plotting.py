@@ -250,6 +250,10 @@ def sociogram(
         if "role" in net.nodes.columns
         else np.array(["unknown"] * n)
     )
+    if "kind" in net.nodes.columns:
+        # object nodes of two-mode networks (threads, resources...) show their kind
+        kind = net.nodes["kind"].fillna("person").astype(str).to_numpy()
+        roles = np.where(kind == "person", roles, kind)
     if isinstance(color, pd.Series):
         membership, color = color, "community"
     if color == "community":
@@ -264,7 +268,7 @@ def sociogram(
             [_PALETTE[c % len(_PALETTE)] if c >= 0 else "#cccccc" for c in codes], dtype=object
         )
     elif color == "role":
-        colors = np.array([ROLE_COLORS.get(r, "#7f7f7f") for r in roles], dtype=object)
+        colors = np.array([ROLE_COLORS.get(r, "#b0b0b0") for r in roles], dtype=object)
     else:
         colors = np.array(["#1f77b4"] * n, dtype=object)
 
@@ -277,7 +281,7 @@ def sociogram(
             pos[m, 1],
             s=areas[m],
             c=list(colors[m]),
-            marker=ROLE_MARKERS.get(role, "o"),
+            marker=ROLE_MARKERS.get(role, "h"),
             edgecolors="white",
             linewidths=0.5,
             zorder=2,
@@ -307,14 +311,14 @@ def sociogram(
         Line2D(
             [],
             [],
-            marker=ROLE_MARKERS.get(r, "o"),
+            marker=ROLE_MARKERS.get(r, "h"),
             ls="",
-            color="#444444" if color != "role" else ROLE_COLORS.get(r, "#7f7f7f"),
+            color="#444444" if color != "role" else ROLE_COLORS.get(r, "#b0b0b0"),
             label=r,
         )
         for r in sorted(set(roles))
     ]
-    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False, title="role")
+    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False, title="role / kind")
     ax.set_aspect("equal")
     ax.set_xlim(-1.4, 1.4)
     ax.set_ylim(-1.4, 1.4)

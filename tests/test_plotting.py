@@ -148,3 +148,18 @@ def test_centrality_distribution_by_role(net):
         "ta (n=1)",
     ]
     plt.close("all")
+
+
+def test_object_nodes_of_two_mode_networks_show_their_kind():
+    ev = ca.make_events(
+        pd.DataFrame(
+            {
+                "actor": ["alice", "bob", "bob"],
+                "thread_id": ["t1", "t1", "t2"],
+                "timestamp": [T0] * 3,
+            }
+        )
+    )
+    ax = pl.sociogram(ca.build_network(ev, "bipartite"), key=b"k")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["thread", "unknown"]
+    plt.close("all")
