@@ -84,12 +84,7 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'connectana' has no attribute {name!r}")
-    try:
-        value = getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            raise AttributeError(f"connectana.{name} is not available yet") from exc
-        raise
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

@@ -183,8 +183,6 @@ def _read(path: str, fmt: str, options: dict) -> pd.DataFrame:
         raise InputError("input not found", file=p)
     try:
         return read_events(p, format=fmt, **options)
-    except NotImplementedError as exc:
-        raise ConnectanaError(str(exc)) from exc
     except TypeError as exc:  # an option the reader does not take
         if not options:
             raise

@@ -43,13 +43,7 @@ def get_reader(format: str):
             f"unknown format {format!r}; known formats: {', '.join(sorted(READERS))}"
         ) from None
     module, func = spec.split(":")
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            raise NotImplementedError(f"the {format!r} reader is not available yet") from exc
-        raise
-    return getattr(mod, func)
+    return getattr(importlib.import_module(module), func)
 
 
 def read_events(path: str | os.PathLike, format: str = "table", **options: Any) -> pd.DataFrame:
