@@ -15,7 +15,6 @@ People are keyed on Canvas user ids, normalised to local ids (see
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -44,6 +43,17 @@ from ..events import (
     make_events,
     normalize_role,
 )
+from ._common import (
+    BadRecord,
+    as_id,
+    check_on_error,
+    get,
+    input_files,
+    iter_json,
+    load_json,
+    raise_or_skip,
+    text_or_none,
+)
 from .timestamps import parse_timestamps
 
 __all__ = ["read_canvas_discussion", "read_canvas_events", "local_id", "SHARD_FACTOR"]
@@ -58,11 +68,6 @@ _FLAT_MESSAGE = (
     "pick a tie rule that infers them, e.g. build_network(ev, ties='star') or "
     "ties='copresence'"
 )
-
-
-def _check_on_error(on_error: str) -> None:
-    if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
 
 
 def local_id(value: Any) -> str | None:
@@ -85,37 +90,19 @@ def local_id(value: Any) -> str | None:
         s = s.rsplit(":", 1)[-1]
     if s == "":
         return None
-    if s.isdigit():
+    if s.isascii() and s.isdigit() and len(s) <= 40:
         return str(int(s) % SHARD_FACTOR)
     return s
 
 
+def _entry_id(value: Any, field: str) -> str | None:
+    """A Canvas id field made local; BadRecord when it is not a string or an integer."""
+    return local_id(as_id(value, field=field))
+
+
 def _is_global(value: Any) -> bool:
     s = "" if value is None else str(value).strip().rsplit(":", 1)[-1]
-    return s.isdigit() and int(s) >= SHARD_FACTOR
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(
-            f"not valid JSON ({exc.msg})",
-            file=path,
-            row=f"line {exc.lineno}, column {exc.colno}",
-            expected="a JSON document",
-        ) from exc
-
-
-def _json_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl"))
-        if not files:
-            raise InputError("folder has no .json file", file=path)
-        return files
-    if not path.exists():
-        raise InputError("file not found", file=path)
-    return [path]
+    return s.isascii() and s.isdigit() and len(s) <= 40 and int(s) >= SHARD_FACTOR
 
 
 def _iso_times(values: pd.Series, path: Path, info: dict) -> pd.Series:
@@ -164,20 +151,39 @@ def _topic_views(data: Any, path: Path, thread: str) -> Iterator[tuple[str, dict
         )
 
 
-def _walk(entries: Any, parent: Any, path: Path, where: str) -> Iterator[tuple[dict, Any]]:
+def _walk(entries: Any, parent: Any, path: Path, where: str) -> Iterator[tuple[Any, Any]]:
+    """(entry, container id) of a view tree, depth first; a malformed part is yielded
+    as (BadRecord, where) for the caller to raise or set aside."""
     if entries is None:
         return
     if not isinstance(entries, list):
-        raise FormatError(
-            "'replies' is not a list", file=path, row=where, found=type(entries).__name__
+        if where == "view":
+            raise FormatError(
+                "'view' is not a list", file=path, field="view", found=type(entries).__name__
+            )
+        yield (
+            BadRecord(
+                "'replies' is not a list",
+                field="replies",
+                found=type(entries).__name__,
+                expected="a list of entries",
+                aside="invalid field",
+            ),
+            where,
         )
+        return
     for e in entries:
         if not isinstance(e, dict) or "id" not in e:
-            raise FormatError(
-                "entry is not an object with an 'id'", file=path, row=where, found=str(e)[:60]
+            bad = BadRecord(
+                "entry is not an object with an 'id'",
+                field="id",
+                found=str(e)[:60],
+                aside="missing id",
             )
+            yield bad, where
+            continue
         yield e, parent
-        yield from _walk(e.get("replies"), e["id"], path, f"entry {e['id']}")
+        yield from _walk(e.get("replies"), e["id"], path, f"replies of entry {e['id']}")
 
 
 def read_canvas_discussion(
@@ -206,7 +212,10 @@ def read_canvas_discussion(
         Value of the ``context`` column (e.g. the course id).
     on_error : {"raise", "skip"}
         ``"skip"`` sets aside entries without a user or a valid
-        ``created_at`` (instead of raising).
+        ``created_at``, with an id of the wrong type, or a malformed
+        ``replies`` (instead of raising an
+        :class:`~connectana.errors.InputError` naming the entry and the
+        field).
     keep_text : bool
         Keep ``message`` (HTML) as ``text`` and the participants' names in a
         ``display_name`` column.
@@ -231,7 +240,11 @@ def read_canvas_discussion(
     ``<topic>.1``, ``<topic>.2``... unless an object has ``topic_id``); or
     ``{"child_topics": {topic_id: view, ...}}``. Ids are normalised with
     :func:`local_id`. Times are ISO 8601; one without an offset is read as
-    UTC, as the Canvas API documents.
+    UTC, as the Canvas API documents. An entry id already read in another
+    view (or file) is set aside as ``duplicate``; an entry whose ``id``,
+    ``user_id`` or ``parent_id`` is not a string or an integer is an
+    :class:`~connectana.errors.InputError` (``on_error="skip"``: set aside as
+    ``invalid field``).
 
     Examples
     --------
@@ -245,50 +258,77 @@ def read_canvas_discussion(
     >>> ev[["actor", "target", "thread_id"]].values.tolist()
     [['10', <NA>, '55'], ['11', '10', '55']]
     """
-    _check_on_error(on_error)
+    check_on_error(on_error)
     path = Path(path)
-    files = _json_files(path)
+    files = input_files(path, suffixes=(".json", ".jsonl"))
     report = IngestReport(source=str(path), format="canvas_discussion")
     author = local_id(topic_author)
     records: list[dict] = []
     names: dict[str, str] = {}
+    taken: set[str] = set()  # entry ids of every view read
     for f in files:
         if topic_id is not None and len(files) == 1:
             thread = str(topic_id)
         else:
             m = re.search(r"\d+", f.stem)
             thread = m.group(0) if m else ("topic" if len(files) == 1 else f.stem)
-        for tid, view in _topic_views(_load_json(f), f, thread):
-            for p in view.get("participants") or []:
-                if isinstance(p, dict) and p.get("id") is not None:
-                    names[local_id(p["id"])] = p.get("display_name")
+        for tid, view in _topic_views(
+            load_json(f, expected="a Canvas discussion view (JSON)"), f, thread
+        ):
+            participants = view.get("participants")
+            if participants is not None and not isinstance(participants, list):
+                report.notes["'participants' is not a list (names not read)"] += 1
+                participants = None
+            for p in participants or []:
+                pid = text_or_none(p.get("id")) if isinstance(p, dict) else None
+                if pid is not None:
+                    names[local_id(pid)] = text_or_none(p.get("display_name"))
             seen: set[str] = set()
             entries = list(_walk(view.get("view"), None, f, "view"))
             new = view.get("new_entries") or []
             if not isinstance(new, list):
                 raise FormatError("'new_entries' is not a list", file=f, found=type(new).__name__)
-            for e, container in entries + [(e, None) for e in new if isinstance(e, dict)]:
-                eid = local_id(e.get("id"))
-                if eid in seen:
+            items = entries + [(e, None) for e in new if isinstance(e, dict)]
+            for k, (e, container) in enumerate(items, start=1):
+                if isinstance(e, BadRecord):
+                    report.read += 1
+                    where = f"{f.name}: {container} of topic {tid}"
+                    raise_or_skip(e, on_error=on_error, report=report, file=path, row=where)
                     continue
-                seen.add(eid)
                 parent = e.get("parent_id", container)
-                if parent is None:
-                    parent = container
+                try:
+                    eid = _entry_id(e.get("id"), "id")
+                    if eid is None:
+                        raise BadRecord("entry has no id", field="id", aside="missing id")
+                    user = _entry_id(e.get("user_id"), "user_id")
+                    parent = _entry_id(container if parent is None else parent, "parent_id")
+                except BadRecord as bad:
+                    report.read += 1
+                    where = f"{f.name}: entry #{k} of topic {tid}"
+                    raise_or_skip(bad, on_error=on_error, report=report, file=path, row=where)
+                    continue
+                if eid in seen:
+                    continue  # the view and new_entries overlap (the view is a cache)
+                seen.add(eid)
+                if eid in taken:
+                    report.read += 1
+                    report.set_aside_record("duplicate", f"{f.name}: entry {eid}")
+                    continue
+                taken.add(eid)
                 records.append(
                     {
                         EVENT_ID: f"entry:{eid}",
                         OBJECT_ID: eid,
-                        "user": local_id(e.get("user_id")),
-                        PARENT_ID: local_id(parent),
+                        "user": user,
+                        PARENT_ID: parent,
                         THREAD_ID: local_id(tid),
                         "created": e.get("created_at"),
                         "deleted": bool(e.get("deleted")),
-                        TEXT: e.get("message"),
+                        TEXT: e.get("message") if isinstance(e.get("message"), str) else None,
                         "where": f"{f.name}: entry {eid}",
                     }
                 )
-    report.read = len(records)
+    report.read += len(records)
     df = pd.DataFrame(
         records,
         columns=[
@@ -379,35 +419,9 @@ def read_canvas_discussion(
 # Live Events
 
 
-def _event_records(path: Path) -> list[tuple[Any, str]]:
+def _event_records(path: Path, report: IngestReport, on_error: str) -> list[tuple[Any, str]]:
     """(event dict, where) pairs: JSON object, array, JSON lines or doc examples."""
-    text = path.read_text(encoding="utf-8-sig")
-    docs: list[tuple[Any, int]] = []
-    try:
-        docs = [(json.loads(text), 0)]
-    except json.JSONDecodeError as exc:
-        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-        try:
-            json.loads(lines[0][1]) if lines else None
-        except json.JSONDecodeError:
-            lines = []
-        if len(lines) < 2:  # not JSON lines: report the document's error
-            raise FormatError(
-                f"not valid JSON ({exc.msg})",
-                file=path,
-                row=f"line {exc.lineno}, column {exc.colno}",
-                expected="a JSON object, a JSON array or JSON lines",
-            ) from exc
-        for n, line in lines:
-            try:
-                docs.append((json.loads(line), n))
-            except json.JSONDecodeError as exc2:
-                raise FormatError(
-                    f"not valid JSON ({exc2.msg})",
-                    file=path,
-                    row=f"line {n}, column {exc2.colno}",
-                    expected="one JSON object per line",
-                ) from exc2
+    docs = [(value, n) for n, value in iter_json(path, report, on_error)]
     out: list[tuple[Any, str]] = []
 
     def add(obj: Any, where: str) -> None:
@@ -424,25 +438,34 @@ def _event_records(path: Path) -> list[tuple[Any, str]]:
             out.append((obj, where))
 
     for obj, n in docs:
-        add(obj, f"line {n}" if n else "record")
+        add(obj, f"line {n}")
     return out
 
 
 _CALIPER_PARENT = re.compile(r"/entries/(\d+)/replies")
 
 
+# Canvas field behind each id column (named in errors)
+_EVENT_FIELDS = {
+    OBJECT_ID: "discussion_entry_id",
+    PARENT_ID: "parent_discussion_entry_id",
+    THREAD_ID: "discussion_topic_id",
+    "user": "user_id",
+    CONTEXT: "context_id",
+}
+
+
 def _from_canvas(ev: dict) -> dict | None:
-    meta = ev.get("metadata") or {}
-    body = ev.get("body") or {}
+    meta = ev.get("metadata") if isinstance(ev.get("metadata"), dict) else {}
+    body = ev.get("body") if isinstance(ev.get("body"), dict) else {}
     name = meta.get("event_name")
     user = body.get("user_id") or meta.get("user_id")
-    role = meta.get("context_role")
+    role = text_or_none(meta.get("context_role"))
     ctx = meta.get("context_id")
     if name == "discussion_entry_created":
         eid = body.get("discussion_entry_id")
         return {
             "kind": "entry",
-            EVENT_ID: f"entry:{local_id(eid)}",
             OBJECT_ID: eid,
             PARENT_ID: body.get("parent_discussion_entry_id"),
             THREAD_ID: body.get("discussion_topic_id"),
@@ -457,7 +480,6 @@ def _from_canvas(ev: dict) -> dict | None:
         tid = body.get("discussion_topic_id")
         return {
             "kind": "topic",
-            EVENT_ID: f"topic:{local_id(tid)}",
             OBJECT_ID: None,
             PARENT_ID: None,
             THREAD_ID: tid,
@@ -472,21 +494,21 @@ def _from_canvas(ev: dict) -> dict | None:
 
 
 def _from_caliper(ev: dict) -> dict | None:
-    obj = ev.get("object") or {}
-    oid = str(obj.get("id", ""))
-    ext = (ev.get("extensions") or {}).get("com.instructure.canvas") or {}
-    actor = (ev.get("actor") or {}).get("id")
-    roles = (ev.get("membership") or {}).get("roles") or []
-    role = roles[0] if roles else None
-    ctx = (ev.get("group") or {}).get("id")
+    obj = ev.get("object") if isinstance(ev.get("object"), dict) else {}
+    oid = text_or_none(obj.get("id")) or ""
+    ext = get(ev, "extensions", "com.instructure.canvas")
+    ext = ext if isinstance(ext, dict) else {}
+    actor = get(ev, "actor", "id")
+    roles = get(ev, "membership", "roles")
+    role = text_or_none(roles[0]) if isinstance(roles, list) and roles else None
+    ctx = get(ev, "group", "id")
     if ":discussionEntry:" in oid:
         m = _CALIPER_PARENT.search(str(ext.get("request_url", "")))
         return {
             "kind": "entry",
-            EVENT_ID: f"entry:{local_id(oid)}",
             OBJECT_ID: oid,
             PARENT_ID: m.group(1) if m else None,
-            THREAD_ID: (obj.get("isPartOf") or {}).get("id"),
+            THREAD_ID: get(obj, "isPartOf", "id"),
             "user": actor,
             "time": ev.get("eventTime"),
             "role": role,
@@ -497,7 +519,6 @@ def _from_caliper(ev: dict) -> dict | None:
     if ":discussion:" in oid and ev.get("action") in ("Created", "Posted"):
         return {
             "kind": "topic",
-            EVENT_ID: f"topic:{local_id(oid)}",
             OBJECT_ID: None,
             PARENT_ID: None,
             THREAD_ID: oid,
@@ -527,7 +548,8 @@ def read_canvas_events(
         JSON-lines file, or a folder of such files.
     on_error : {"raise", "skip"}
         ``"skip"`` sets aside discussion events without a user or a valid
-        time (instead of raising).
+        time, with an id of the wrong type, and JSON lines that do not
+        parse (instead of raising an error naming the line and the field).
     keep_text : bool
         Keep the entry's HTML (``body.text``, truncated by Canvas to 8192
         characters) as ``text``.
@@ -571,13 +593,13 @@ def read_canvas_events(
     >>> ev[["actor", "action", "thread_id", "role"]].values.tolist()
     [['7', 'reply', '9', 'student']]
     """
-    _check_on_error(on_error)
+    check_on_error(on_error)
     path = Path(path)
     report = IngestReport(source=str(path), format="canvas_events")
     rows: list[dict] = []
     n_global = 0
-    for f in _json_files(path):
-        for ev, where in _event_records(f):
+    for f in input_files(path, suffixes=(".json", ".jsonl")):
+        for ev, where in _event_records(f, report, on_error):
             report.read += 1
             where = f"{f.name}: {where}"
             rec = None
@@ -586,9 +608,17 @@ def read_canvas_events(
             if rec is None:
                 report.set_aside_record("not a discussion event", where)
                 continue
-            n_global += int(_is_global(rec["user"]))
-            for c in (OBJECT_ID, PARENT_ID, THREAD_ID, "user", CONTEXT):
-                rec[c] = local_id(rec[c])
+            try:
+                n_global += int(_is_global(rec["user"]))
+                for c, field in _EVENT_FIELDS.items():
+                    rec[c] = _entry_id(rec[c], field)
+            except BadRecord as bad:
+                raise_or_skip(bad, on_error=on_error, report=report, file=path, row=where)
+                continue
+            key = rec[OBJECT_ID] if rec["kind"] == "entry" else rec[THREAD_ID]
+            rec[EVENT_ID] = f"{rec['kind']}:{key}"
+            if not isinstance(rec[TEXT], str):
+                rec[TEXT] = None
             rec["where"] = where
             rows.append(rec)
     cols = [

@@ -8,7 +8,6 @@ latest posts (``GET /posts.json``, under ``latest_posts``) or a single post
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,16 @@ from ..events import (
     IngestReport,
     make_events,
 )
+from ._common import (
+    BadRecord,
+    as_id,
+    as_int,
+    check_on_error,
+    get,
+    input_files,
+    load_json,
+    text_or_none,
+)
 from .timestamps import parse_timestamps
 
 __all__ = ["read_discourse"]
@@ -41,25 +50,20 @@ WHISPER_POST_TYPE = 4
 BOT_USERNAMES = ("system", "discobot")
 
 
-def _load(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(
-            f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-            file=path,
-            row=exc.lineno,
-            expected="a Discourse API JSON response",
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise FormatError("file is not UTF-8 text", file=path) from exc
-
-
 def _posts_of(doc: Any, path: Path) -> tuple[list, Any]:
     """The posts of one API response and the topic's category (if stated)."""
     if isinstance(doc, dict):
         if isinstance(doc.get("post_stream"), dict):
-            return list(doc["post_stream"].get("posts") or []), doc.get("category_id")
+            posts = doc["post_stream"].get("posts")
+            if posts is not None and not isinstance(posts, list):
+                raise FormatError(
+                    "'post_stream.posts' is not a list",
+                    file=path,
+                    field="post_stream.posts",
+                    found=type(posts).__name__,
+                    expected="a list of posts",
+                )
+            return list(posts or []), text_or_none(doc.get("category_id"))
         if isinstance(doc.get("latest_posts"), list):
             return doc["latest_posts"], None
         if "post_number" in doc and "topic_id" in doc:
@@ -75,31 +79,44 @@ def _posts_of(doc: Any, path: Path) -> tuple[list, Any]:
     )
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".json")
-        if not files:
-            raise InputError("folder holds no .json files", file=path)
-        return files
-    if not path.exists():
-        raise InputError("file not found", file=path)
-    return [path]
-
-
-def _is_int(value: Any) -> bool:
-    try:
-        return int(value) == float(value)
-    except (TypeError, ValueError):
-        return False
+def _checked(p: Any) -> dict:
+    """The post with its ids and numbers checked and normalised (``_id``, ``_topic``,
+    ``_number``, ``_to``, ``_user``, ``_username``); raises BadRecord."""
+    if not isinstance(p, dict):
+        raise BadRecord("post is not a JSON object", found=type(p).__name__)
+    for key in ("id", "topic_id", "post_number", "created_at"):
+        if p.get(key) is None:
+            raise BadRecord("post lacks a required field", field=key)
+    if p.get("user_id") is None and not p.get("username"):
+        raise BadRecord("post has no author", field="user_id")
+    out = dict(p)
+    out["_id"] = as_id(p["id"], field="id")
+    out["_topic"] = as_id(p["topic_id"], field="topic_id")
+    for key, name in (("id", "_id"), ("topic_id", "_topic")):
+        if out[name] is None:
+            raise BadRecord("post lacks a required field", field=key)
+    for key, name in (("post_number", "_number"), ("reply_to_post_number", "_to")):
+        try:
+            out[name] = as_int(p.get(key), field=key)
+        except BadRecord:
+            raise BadRecord(
+                "post number is not an integer", field=key, found=p[key], expected="an integer"
+            ) from None
+    out["_user"] = as_id(p.get("user_id"), field="user_id")
+    out["_username"] = as_id(p.get("username"), field="username")
+    if out["_user"] is None and out["_username"] is None:
+        raise BadRecord("post has no author", field="user_id")
+    out["_category"] = as_id(p.get("category_id"), field="category_id")
+    return out
 
 
 def _check_stream(doc: Any, items: list, path: Path, report: IngestReport) -> None:
     """Discourse sends only the first ~20 posts of a topic: say when some are missing."""
-    stream = doc.get("post_stream", {}).get("stream") if isinstance(doc, dict) else None
+    stream = get(doc, "post_stream", "stream")
     if not isinstance(stream, list):
         return
-    have = {p.get("id") for p in items if isinstance(p, dict)}
-    missing = [i for i in stream if i not in have]
+    have = {text_or_none(p.get("id")) for p in items if isinstance(p, dict)}
+    missing = [i for i in stream if text_or_none(i) not in have]
     if missing:
         report.notes["posts in stream but not in file"] += len(missing)
         report.messages.append(
@@ -118,10 +135,10 @@ def _role(post: dict) -> str:
 
 
 def _is_bot(post: dict) -> bool:
-    uid = post.get("user_id")
-    if isinstance(uid, int) and uid < 0:
+    uid = post["_user"]
+    if uid is not None and uid.startswith("-") and uid[1:].isdigit():
         return True
-    return str(post.get("username") or "").lower() in BOT_USERNAMES
+    return (post["_username"] or "").lower() in BOT_USERNAMES
 
 
 def read_discourse(
@@ -143,8 +160,13 @@ def read_discourse(
         Keep whispers (``post_type`` 4, visible only to staff). Default: set
         aside as ``"whisper"``.
     on_error : {"raise", "skip"}
-        ``"skip"`` sets aside posts without an id, a post number, a topic, an
-        author or a readable ``created_at`` (reason ``"invalid record"``).
+        ``"raise"``: a post without an id, a post number, a topic, an author
+        or a readable ``created_at``, or with an id or number of the wrong
+        type (an object, a fraction), is an
+        :class:`~connectana.errors.InputError` naming the file, the record and
+        the field. ``"skip"`` sets such posts aside (reason ``"invalid
+        record"``). A file that is not UTF-8 JSON is a
+        :class:`~connectana.errors.FormatError` whatever ``on_error``.
     keep_text : bool
         Keep the post text (``raw`` when present, else the ``cooked`` HTML).
 
@@ -194,42 +216,38 @@ def read_discourse(
     >>> ev[["actor", "action", "parent_id", "target"]].values.tolist()
     [['1', 'post', <NA>, <NA>], ['2', 'reply', '10', '1']]
     """
-    if on_error not in ("raise", "skip"):
-        raise ValueError("on_error must be 'raise' or 'skip'")
+    check_on_error(on_error)
     path = Path(path)
-    files = _files(path)
+    files = input_files(path, suffixes=(".json",))
     report = IngestReport(source=str(path), format="discourse")
     report.options["whispers"] = whispers
 
     # 1. every post of every file, checked
     posts: list[dict] = []
     for f in files:
-        doc = _load(f)
+        doc = load_json(f, expected="a Discourse API JSON response")
         items, category = _posts_of(doc, f)
         _check_stream(doc, items, f, report)
         report.read += len(items)
         rows = []
         for i, p in enumerate(items, start=1):
-            problem = None
-            if not isinstance(p, dict):
-                problem = ("post is not a JSON object", None, type(p).__name__)
-            else:
-                for key in ("id", "topic_id", "post_number", "created_at"):
-                    if p.get(key) is None:
-                        problem = ("post lacks a required field", key, None)
-                        break
-                if problem is None and p.get("user_id") is None and not p.get("username"):
-                    problem = ("post has no author", "user_id", None)
-                for key in ("post_number", "reply_to_post_number"):
-                    if problem is None and p.get(key) is not None and not _is_int(p[key]):
-                        problem = ("post number is not an integer", key, p[key])
-            if problem:
-                reason, field, found = problem
+            try:
+                row = _checked(p)
+            except BadRecord as bad:
                 if on_error == "raise":
-                    raise InputError(reason, file=f, row=i, field=field, found=found)
+                    raise InputError(
+                        bad.reason,
+                        file=f,
+                        row=i,
+                        field=bad.field,
+                        found=bad.found,
+                        expected=bad.expected,
+                    ) from None
                 report.set_aside_record("invalid record", {"file": f.name, "record": i})
                 continue
-            rows.append(dict(p, _file=f.name, _record=i, _category=category))
+            if row["_category"] is None:
+                row["_category"] = category
+            rows.append(dict(row, _file=f.name, _record=i))
         if rows:
             stamps = parse_timestamps(
                 pd.Series([r["created_at"] for r in rows], dtype=object),
@@ -250,15 +268,15 @@ def read_discourse(
     by_number: dict[tuple[str, int], dict] = {}
     user_by_name: dict[str, str] = {}
     for p in posts:
-        by_number.setdefault((str(p["topic_id"]), int(p["post_number"])), p)
-        if p.get("user_id") is not None and p.get("username"):
-            user_by_name.setdefault(str(p["username"]), str(p["user_id"]))
+        by_number.setdefault((p["_topic"], p["_number"]), p)
+        if p["_user"] is not None and p["_username"] is not None:
+            user_by_name.setdefault(p["_username"], p["_user"])
 
     # 3. classify and build the rows
     seen: set[str] = set()
     out = []
     for p in posts:
-        pid = str(p["id"])
+        pid = p["_id"]
         where = {"file": p["_file"], "record": p["_record"], "id": pid}
         ptype = p.get("post_type", 1)
         if p.get("deleted_at") or p.get("user_deleted"):
@@ -277,34 +295,34 @@ def read_discourse(
             report.set_aside_record(reason, where)
             continue
         seen.add(pid)
-        if p.get("user_id") is not None:
-            actor = str(p["user_id"])
+        if p["_user"] is not None:
+            actor = p["_user"]
         else:
-            actor = str(p["username"])
+            actor = p["_username"]
             report.notes["actor from username"] += 1
-        topic = str(p["topic_id"])
-        number = int(p["post_number"])
+        topic = p["_topic"]
+        number = p["_number"]
         parent = target = None
         if number == 1:
             action = "post"
         else:
             action = "reply"
-            to = p.get("reply_to_post_number")
+            to = p["_to"]
             if to is None:
                 report.notes["reply without reply_to_post_number"] += 1
             else:
-                parent_post = by_number.get((topic, int(to)))
+                parent_post = by_number.get((topic, to))
                 if parent_post is not None:
-                    parent = str(parent_post["id"])
-                    if parent_post.get("user_id") is not None and not _is_bot(parent_post):
-                        target = str(parent_post["user_id"])
+                    parent = parent_post["_id"]
+                    if parent_post["_user"] is not None and not _is_bot(parent_post):
+                        target = parent_post["_user"]
                 else:
                     report.notes["reply_to_post_number not in data"] += 1
-                    name = (p.get("reply_to_user") or {}).get("username")
+                    name = text_or_none(get(p, "reply_to_user", "username"))
                     target = user_by_name.get(name) if name else None
         if p.get("hidden"):
             report.notes["hidden post kept"] += 1
-        category = p.get("category_id", p["_category"])
+        category = p["_category"]
         out.append(
             {
                 EVENT_ID: pid,
@@ -317,7 +335,9 @@ def read_discourse(
                 TARGET: target,
                 CONTEXT: None if category is None else f"category:{category}",
                 ROLE: _role(p),
-                TEXT: p.get("raw") if isinstance(p.get("raw"), str) else p.get("cooked"),
+                TEXT: next(
+                    (t for t in (p.get("raw"), p.get("cooked")) if isinstance(t, str)), None
+                ),
             }
         )
     columns = [EVENT_ID, TIMESTAMP, ACTOR, ACTION, OBJECT_ID, PARENT_ID, THREAD_ID, TARGET]

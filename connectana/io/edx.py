@@ -14,19 +14,16 @@ replies stored before their parents (in file order or in time) still resolve.
 
 from __future__ import annotations
 
-import gzip
-import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import FormatError, InputError
 from ..events import (
     ACTION,
     ACTOR,
@@ -43,247 +40,24 @@ from ..events import (
     make_events,
     normalize_role,
 )
+from ._common import (
+    SKIPPED,
+    BadRecord,
+    check_on_error,
+    file_labels,
+    get,
+    input_files,
+    iter_json,
+    parse_times,
+    raise_or_skip,
+    source_name,
+    text_or_none,
+)
 
 __all__ = ["read_edx_forum", "read_edx_tracking"]
 
 PLATFORM = "edx"
 _ANONYMOUS = ("set_aside", "keep", "separate")
-_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
-
-
-# --------------------------------------------------------------------------- #
-# Shared helpers (also used by connectana.io.xapi)
-# --------------------------------------------------------------------------- #
-class _Bad(Exception):
-    """A record that cannot be used: raised inside a reader, turned into an
-    InputError (``on_error="raise"``) or a record set aside (``"skip"``)."""
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        field: str | None = None,
-        found: Any = None,
-        expected: str | None = None,
-        aside: str | None = None,
-        fatal: bool = True,
-    ) -> None:
-        super().__init__(reason)
-        self.fatal = fatal
-        self.reason = reason
-        self.field = field
-        self.found = found
-        self.expected = expected
-        self.aside = aside or reason
-
-
-def _check_on_error(on_error: str) -> None:
-    if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
-
-
-def _input_files(
-    path: str | os.PathLike | Sequence[str | os.PathLike],
-    *,
-    suffixes: tuple[str, ...] | None = None,
-) -> list[Path]:
-    """The files to read: one file, every file of a folder (sorted by name,
-    hidden files left out; only ``suffixes`` if given, ``.gz`` allowed on
-    top), or a list of files."""
-    if isinstance(path, (str, os.PathLike)):
-        items = [Path(path)]
-    else:
-        items = [Path(p) for p in path]
-        if not items:
-            raise InputError("no files given", expected="a file, a folder or a list of files")
-    files: list[Path] = []
-    for p in items:
-        if p.is_dir():
-            found = []
-            for f in sorted(p.iterdir()):
-                if f.name.startswith(".") or not f.is_file():
-                    continue
-                name = f.name.lower().removesuffix(".gz")
-                if suffixes is None or name.endswith(suffixes):
-                    found.append(f)
-            if not found:
-                raise InputError(
-                    "folder holds no file to read",
-                    file=p,
-                    expected=f"files ending in {', '.join(suffixes)}" if suffixes else "files",
-                )
-            files.extend(found)
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise InputError("file not found", file=p)
-    return files
-
-
-def _source(path: Any) -> str:
-    """The input as named by the user, for the report."""
-    if isinstance(path, (str, os.PathLike)):
-        return str(path)
-    return ", ".join(map(str, path))
-
-
-def _file_labels(files: list[Path]) -> list[str]:
-    """Short names used in event ids: the file name, else folder/name, else the
-    full path (whichever tells the files apart)."""
-    names = [f.name for f in files]
-    if len(set(names)) == len(names):
-        return names
-    names = [f"{f.parent.name}/{f.name}" for f in files]
-    if len(set(names)) == len(names):
-        return names
-    return [str(f) for f in files]
-
-
-def _open_text(path: Path) -> io.TextIOBase:
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8-sig")
-    return open(path, encoding="utf-8-sig")
-
-
-#: Yielded by :func:`_iter_json` for lines its ``skip`` test set aside unparsed.
-SKIPPED = object()
-
-
-def _iter_json(
-    path: Path,
-    report: IngestReport,
-    on_error: str,
-    skip: Callable[[str], bool] | None = None,
-) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line, value)`` for each JSON value of a file.
-
-    JSON lines (one value per line) are streamed; blank lines are ignored and
-    lines starting with ``#`` are skipped (counted in ``report.notes["comment
-    lines skipped"]``, not as records). A file whose first line is not a whole
-    JSON value (a pretty-printed document) is parsed as one document and
-    yielded as ``(1, value)``. A line that is not valid JSON is one record read
-    and set aside as ``unparseable`` (``on_error="skip"``) or a
-    :class:`FormatError` naming the file and line. Lines for which
-    ``skip(line)`` is true are yielded as ``(line, SKIPPED)`` without being
-    parsed (a fast pre-filter for huge logs).
-    """
-    with _open_text(path) as fh:
-        first = None
-        lineno = 0
-        for line in fh:
-            lineno += 1
-            text = line.strip()
-            if not text:
-                continue
-            if text.startswith("#"):
-                report.notes["comment lines skipped"] += 1
-                continue
-            if skip is not None and first is not None and skip(text):
-                yield lineno, SKIPPED
-                continue
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError as exc:
-                if first is None and not text.endswith(("}", "]")):
-                    first = lineno
-                    break  # a pretty-printed document: parse the whole file below
-                report.read += 1
-                if on_error == "raise":
-                    raise FormatError(
-                        f"line {lineno} is not valid JSON ({exc.msg} at column {exc.colno})",
-                        file=path,
-                        row=lineno,
-                        found=text,
-                        expected="one JSON value per line",
-                    ) from None
-                report.set_aside_record("unparseable", f"{path}:{lineno}")
-                first = lineno
-                continue
-            first = lineno
-            yield lineno, value
-        else:
-            return
-    # whole-document mode
-    with _open_text(path) as fh:
-        text = fh.read()
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        report.read += 1
-        if on_error == "raise":
-            raise FormatError(
-                f"file is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
-                file=path,
-                row=exc.lineno,
-                expected="a JSON document or one JSON value per line",
-            ) from None
-        report.set_aside_record("unparseable", f"{path}:{exc.lineno}")
-        return
-    yield 1, value
-
-
-def _get(d: Any, *keys: str) -> Any:
-    """``d[k1][k2]...`` or None when any level is missing or not a dict."""
-    for k in keys:
-        if not isinstance(d, dict):
-            return None
-        d = d.get(k)
-    return d
-
-
-def _text(value: Any) -> str | None:
-    """A non-empty id/name as a string, else None."""
-    if value is None or isinstance(value, (dict, list, bool)):
-        return None
-    s = str(value).strip()
-    return s or None
-
-
-def _parse_times(
-    values: list[Any], *, tz: str | None, unit: str = "ms"
-) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Vectorised timestamps: ISO strings (with an offset, or local to ``tz``)
-    and epoch numbers in ``unit``.
-
-    Returns the UTC times and two masks: unparseable values, and strings
-    without an offset when no ``tz`` was given (also NaT).
-    """
-    n = len(values)
-    out = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
-    if n == 0:
-        return out, np.zeros(0, bool), np.zeros(0, bool)
-    raw = pd.Series(values, dtype=object)
-    is_num = np.array([isinstance(v, (int, float)) and not isinstance(v, bool) for v in values])
-    is_str = np.array([isinstance(v, str) for v in values])
-    no_offset = np.zeros(n, bool)
-    if is_num.any():
-        nums = pd.to_numeric(raw[is_num], errors="coerce")
-        out[is_num] = pd.to_datetime(nums, unit=unit, utc=True, errors="coerce").astype(
-            "datetime64[ns, UTC]"
-        )
-    if is_str.any():
-        s = raw[is_str].astype(str).str.strip()
-        has_off = s.str.contains(_OFFSET.pattern, regex=True).to_numpy()
-        with_off = s[has_off]
-        if len(with_off):
-            out[with_off.index] = pd.to_datetime(
-                with_off, format="ISO8601", utc=True, errors="coerce"
-            ).astype("datetime64[ns, UTC]")
-        naive = s[~has_off]
-        if len(naive):
-            if tz is None:
-                no_offset[naive.index.to_numpy()] = True
-            else:
-                local = pd.to_datetime(naive, format="ISO8601", errors="coerce")
-                out[naive.index] = (
-                    local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-                    .dt.tz_convert("UTC")
-                    .astype("datetime64[ns, UTC]")
-                )
-    bad = out.isna().to_numpy() & ~no_offset
-    return out, bad, no_offset
 
 
 def _frame(cols: dict[str, list], keep: np.ndarray) -> pd.DataFrame:
@@ -369,14 +143,6 @@ def _finish(
     return make_events(df, platform=PLATFORM, report=report, resolve=False, keep_text=keep_text)
 
 
-def _raise_or_skip(bad: _Bad, *, on_error: str, report: IngestReport, file: Any, row: int) -> None:
-    if on_error == "raise" and bad.fatal:
-        raise InputError(
-            bad.reason, file=file, row=row, field=bad.field, found=bad.found, expected=bad.expected
-        )
-    report.set_aside_record(bad.aside, f"{file}:{row}")
-
-
 # --------------------------------------------------------------------------- #
 # Research data package forum dump (.mongo)
 # --------------------------------------------------------------------------- #
@@ -384,7 +150,7 @@ def _oid(value: Any) -> str | None:
     """``{"$oid": "..."}`` or a plain string id."""
     if isinstance(value, dict):
         value = value.get("$oid")
-    return _text(value)
+    return text_or_none(value)
 
 
 def _mongo_date(value: Any) -> Any:
@@ -394,7 +160,7 @@ def _mongo_date(value: Any) -> Any:
         value = value.get("$date", value)
         if isinstance(value, dict):
             value = value.get("$numberLong")
-            if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,20}", value.strip()):
                 value = int(value)
     return value
 
@@ -415,9 +181,12 @@ def read_edx_forum(
         The ``.mongo`` file (JSON lines, optionally gzipped), a folder (its
         ``.mongo``/``.json``/``.jsonl`` files are read) or a list of files.
     on_error : {"raise", "skip"}
-        ``"raise"``: a broken line or a post without id, author, date or
-        thread is an :class:`~connectana.errors.InputError` naming the file,
-        line and field. ``"skip"``: such records are set aside and counted.
+        ``"raise"``: a broken line (not JSON, or not UTF-8) or a post
+        without id, author, date or thread is an
+        :class:`~connectana.errors.InputError` naming the file, line and
+        field. ``"skip"``: such records are set aside and counted. A file
+        that cannot be read at all (a broken gzip stream) is a
+        :class:`~connectana.errors.FormatError` whatever ``on_error``.
     keep_text : bool
         Keep the post bodies (Markdown) in a ``text`` column.
     actor : {"username", "user_id"}
@@ -467,14 +236,14 @@ def read_edx_forum(
     >>> ev[["actor", "action", "target"]].values.tolist()
     [['al', 'post', <NA>], ['bo', 'reply', 'al']]
     """
-    _check_on_error(on_error)
+    check_on_error(on_error)
     _check_anonymous(anonymous)
     if actor not in ("username", "user_id"):
         raise ValueError(f"actor must be 'username' or 'user_id', not {actor!r}")
     author_key = "author_username" if actor == "username" else "author_id"
-    files = _input_files(path, suffixes=(".mongo", ".json", ".jsonl"))
+    files = input_files(path, suffixes=(".mongo", ".json", ".jsonl"))
     report = IngestReport(
-        source=_source(path),
+        source=source_name(path),
         format="edx_forum",
         options={"actor": actor, "anonymous": anonymous},
     )
@@ -489,20 +258,22 @@ def read_edx_forum(
     parent_thread: list[tuple[str, str, str]] = []  # (child thread, parent id)
     thread_of: dict[str, str] = {}
     for f in files:
-        for lineno, doc in _iter_json(f, report, on_error):
+        for lineno, doc in iter_json(f, report, on_error):
             report.read += 1
             try:
                 row = _mongo_row(doc, author_key)
-            except _Bad as bad:
+            except BadRecord as bad:
                 if bad.aside == "not a forum post":
                     report.set_aside_record(bad.aside, f"{f}:{lineno}")
                     continue
-                _raise_or_skip(bad, on_error=on_error, report=report, file=f, row=lineno)
+                raise_or_skip(bad, on_error=on_error, report=report, file=f, row=lineno)
                 continue
             eid = row[EVENT_ID]
             if eid in seen:
-                _raise_or_skip(
-                    _Bad("post id appears twice", field="_id", found=eid, aside="duplicate id"),
+                raise_or_skip(
+                    BadRecord(
+                        "post id appears twice", field="_id", found=eid, aside="duplicate id"
+                    ),
                     on_error=on_error,
                     report=report,
                     file=f,
@@ -527,12 +298,12 @@ def read_edx_forum(
     differ = sum(1 for t, p in parent_thread if p in thread_of and thread_of[p] != t)
     if differ:
         report.notes["thread differs from parent's"] += differ
-    times, bad_t, _ = _parse_times(dates, tz="UTC", unit="ms")
+    times, bad_t, _ = parse_times(dates, tz="UTC", unit="ms")
     keep = ~bad_t
     for i in np.flatnonzero(bad_t):
         f, lineno = where[i]
-        _raise_or_skip(
-            _Bad(
+        raise_or_skip(
+            BadRecord(
                 "unparseable date",
                 field="created_at",
                 found=dates[i],
@@ -551,7 +322,7 @@ def read_edx_forum(
 
 def _mongo_row(doc: Any, author_key: str) -> dict:
     if not isinstance(doc, dict):
-        raise _Bad(
+        raise BadRecord(
             "record is not a JSON object",
             found=type(doc).__name__,
             expected="a forum document",
@@ -559,19 +330,19 @@ def _mongo_row(doc: Any, author_key: str) -> dict:
         )
     kind = doc.get("_type")
     if kind not in ("CommentThread", "Comment"):
-        raise _Bad("not a forum post", field="_type", found=kind, aside="not a forum post")
+        raise BadRecord("not a forum post", field="_type", found=kind, aside="not a forum post")
     eid = _oid(doc.get("_id"))
     if eid is None:
-        raise _Bad(
+        raise BadRecord(
             "post has no id",
             field="_id",
             found=doc.get("_id"),
             expected='{"$oid": "..."}',
             aside="missing id",
         )
-    author = _text(doc.get(author_key))
+    author = text_or_none(doc.get(author_key))
     if author is None:
-        raise _Bad(
+        raise BadRecord(
             "post has no author",
             field=author_key,
             found=doc.get(author_key),
@@ -580,7 +351,7 @@ def _mongo_row(doc: Any, author_key: str) -> dict:
         )
     date = _mongo_date(doc.get("created_at"))
     if date is None:
-        raise _Bad(
+        raise BadRecord(
             "post has no date",
             field="created_at",
             found=doc.get("created_at"),
@@ -591,7 +362,7 @@ def _mongo_row(doc: Any, author_key: str) -> dict:
         EVENT_ID: eid,
         ACTOR: author,
         OBJECT_ID: eid,
-        CONTEXT: _text(doc.get("course_id")),
+        CONTEXT: text_or_none(doc.get("course_id")),
         TEXT: doc.get("body") if isinstance(doc.get("body"), str) else None,
         "_date": date,
         "_anonymous": _anonymous_flag(doc),
@@ -601,7 +372,7 @@ def _mongo_row(doc: Any, author_key: str) -> dict:
         return row
     thread = _oid(doc.get("comment_thread_id"))
     if thread is None:
-        raise _Bad(
+        raise BadRecord(
             "comment has no thread",
             field="comment_thread_id",
             found=doc.get("comment_thread_id"),
@@ -660,11 +431,14 @@ def read_edx_tracking(
         one pretty-printed event (event-routing-backends fixtures) are read
         too.
     on_error : {"raise", "skip"}
-        ``"raise"``: a broken JSON line, or a forum event without the fields
-        it needs, is an :class:`~connectana.errors.InputError` naming the
-        file, the line and the field. ``"skip"``: set aside and counted
-        (``unparseable``, ``missing actor``, ``missing id``, ``bad
-        timestamp``...).
+        ``"raise"``: a broken JSON line (not JSON, or not UTF-8), or a forum
+        event without the fields it needs, is an
+        :class:`~connectana.errors.InputError` naming the file, the line and
+        the field. ``"skip"``: set aside and counted (``unparseable``,
+        ``missing actor``, ``missing id``, ``bad timestamp``...). A file that
+        cannot be read at all (a broken gzip stream, a pretty-printed
+        document that does not parse) is a
+        :class:`~connectana.errors.FormatError` whatever ``on_error``.
     keep_text : bool
         Keep the bodies of created/edited posts (``event.body``, truncated to
         2000 characters by edX) in a ``text`` column.
@@ -690,9 +464,10 @@ def read_edx_tracking(
 
     Notes
     -----
-    Lines starting with ``#`` (found in edX fixture logs) are not records:
-    they are skipped and counted in ``notes["comment lines skipped"]``; blank
-    lines are ignored. ``event`` may be a dict or a JSON-encoded string. With
+    ``event_id`` = ``<file name>:<line>`` (``<file name>:<line>.<k>`` for the
+    k-th event of a JSON array). Lines starting with ``#`` (found in edX
+    fixture logs) are not records: they are skipped and counted in
+    ``notes["comment lines skipped"]``; blank lines are ignored. ``event`` may be a dict or a JSON-encoded string. With
     ``forum_only=True`` a line that does not contain ``edx.forum.`` is set
     aside as ``not a forum event`` without being parsed (forum events are a
     small share of a log, so this keeps reading fast; such a line is not
@@ -733,15 +508,15 @@ def read_edx_tracking(
     >>> ev[["actor", "action", "target", "role"]].values.tolist()
     [['al', 'post', <NA>, 'instructor'], ['bo', 'reply', 'al', <NA>]]
     """
-    _check_on_error(on_error)
+    check_on_error(on_error)
     _check_anonymous(anonymous)
     if actor not in ("username", "user_id"):
         raise ValueError(f"actor must be 'username' or 'user_id', not {actor!r}")
-    files = _input_files(path)
-    labels = _file_labels(files)
+    files = input_files(path)
+    labels = file_labels(files)
     skip = (lambda line: "edx.forum." not in line) if forum_only else None
     report = IngestReport(
-        source=_source(path),
+        source=source_name(path),
         format="edx_tracking",
         options={"actor": actor, "forum_only": forum_only, "anonymous": anonymous, "tz": tz},
     )
@@ -766,22 +541,23 @@ def read_edx_tracking(
     anon_rows: list[int] = []
     user_ids: dict[str, str] = {}
     for f, label in zip(files, labels, strict=True):
-        for lineno, value in _iter_json(f, report, on_error, skip=skip):
+        for lineno, value in iter_json(f, report, on_error, skip=skip):
             if value is SKIPPED:
                 report.read += 1
                 report.set_aside["not a forum event"] += 1
                 continue
             records = value if isinstance(value, list) else [value]
             for k, rec in enumerate(records, start=1):
-                row_no = lineno if len(records) == 1 else k
+                # the line; "<line>.<k>" for the k-th event of an array
+                row_no = lineno if not isinstance(value, list) else f"{lineno}.{k}"
                 report.read += 1
                 try:
                     row = _tracking_row(rec, actor=actor, forum_only=forum_only, user_ids=user_ids)
-                except _Bad as bad:
+                except BadRecord as bad:
                     if bad.aside == "not a forum event":
                         report.set_aside["not a forum event"] += 1
                         continue
-                    _raise_or_skip(bad, on_error=on_error, report=report, file=f, row=row_no)
+                    raise_or_skip(bad, on_error=on_error, report=report, file=f, row=row_no)
                     continue
                 if row.pop("_anonymous"):
                     anon_rows.append(len(times_raw))
@@ -790,12 +566,12 @@ def read_edx_tracking(
                     cols[c].append(row.get(c))
                 times_raw.append(row["_time"])
                 where.append((f, row_no))
-    times, bad_t, no_off = _parse_times(times_raw, tz=tz)
+    times, bad_t, no_off = parse_times(times_raw, tz=tz)
     keep = ~(bad_t | no_off)
     for i in np.flatnonzero(~keep):
         f, row_no = where[i]
-        _raise_or_skip(
-            _Bad(
+        raise_or_skip(
+            BadRecord(
                 "timestamp has no UTC offset and no tz was given"
                 if no_off[i]
                 else "unparseable timestamp",
@@ -866,7 +642,7 @@ def _undo_votes(
 
 def _tracking_row(rec: Any, *, actor: str, forum_only: bool, user_ids: dict[str, str]) -> dict:
     if not isinstance(rec, dict):
-        raise _Bad(
+        raise BadRecord(
             "record is not a JSON object",
             found=type(rec).__name__,
             expected="a tracking-log event",
@@ -877,7 +653,7 @@ def _tracking_row(rec: Any, *, actor: str, forum_only: bool, user_ids: dict[str,
     if etype is None:
         etype = rec.get("name")
     if not isinstance(etype, str) or not etype:
-        raise _Bad(
+        raise BadRecord(
             "event has no type",
             field="event_type",
             found=etype,
@@ -886,15 +662,15 @@ def _tracking_row(rec: Any, *, actor: str, forum_only: bool, user_ids: dict[str,
         )
     is_forum = etype.startswith("edx.forum.")
     if not is_forum and forum_only:
-        raise _Bad("not a forum event", aside="not a forum event")
+        raise BadRecord("not a forum event", aside="not a forum event")
     ctx = rec.get("context") if isinstance(rec.get("context"), dict) else {}
-    username = _text(rec.get("username")) or _text(ctx.get("username"))
-    user_id = _text(ctx.get("user_id"))
+    username = text_or_none(rec.get("username")) or text_or_none(ctx.get("username"))
+    user_id = text_or_none(ctx.get("user_id"))
     if username and user_id:
         user_ids.setdefault(username, user_id)
     who = username if actor == "username" else user_id
     if who is None:
-        raise _Bad(
+        raise BadRecord(
             "event has no actor",
             field="username" if actor == "username" else "context.user_id",
             found=rec.get("username"),
@@ -906,13 +682,13 @@ def _tracking_row(rec: Any, *, actor: str, forum_only: bool, user_ids: dict[str,
     time_field = "timestamp" if processed else "time"
     row: dict[str, Any] = {
         ACTOR: who,
-        CONTEXT: _text(ctx.get("course_id")),
+        CONTEXT: text_or_none(ctx.get("course_id")),
         "_time": rec.get(time_field),
         "_anonymous": False,
         "_undo": None,
     }
     if row["_time"] is None:
-        raise _Bad(
+        raise BadRecord(
             "event has no time",
             field=time_field,
             expected="an ISO 8601 time",
@@ -929,15 +705,15 @@ def _tracking_row(rec: Any, *, actor: str, forum_only: bool, user_ids: dict[str,
                 event = {}
         obj = None
         if isinstance(event, dict):
-            obj = _text(event.get("id")) or _text(event.get("module_id"))
-        row.update({ACTION: "other", OBJECT_ID: obj or _text(rec.get("page"))})
+            obj = text_or_none(event.get("id")) or text_or_none(event.get("module_id"))
+        row.update({ACTION: "other", OBJECT_ID: obj or text_or_none(rec.get("page"))})
         return row
     field = "data" if processed else "event"
     if isinstance(event, str):
         try:
             event = json.loads(event)
         except json.JSONDecodeError:
-            raise _Bad(
+            raise BadRecord(
                 "forum event payload is not valid JSON",
                 field=field,
                 found=event,
@@ -945,7 +721,7 @@ def _tracking_row(rec: Any, *, actor: str, forum_only: bool, user_ids: dict[str,
                 aside="unparseable",
             ) from None
     if not isinstance(event, dict):
-        raise _Bad(
+        raise BadRecord(
             "forum event has no payload",
             field=field,
             found=event,
@@ -955,14 +731,14 @@ def _tracking_row(rec: Any, *, actor: str, forum_only: bool, user_ids: dict[str,
     parts = etype.split(".")
     kind = parts[2] if len(parts) > 2 else ""
     verb = parts[-1]
-    obj = _text(event.get("id"))
-    discussion = _text(_get(event, "discussion", "id"))
+    obj = text_or_none(event.get("id"))
+    discussion = text_or_none(get(event, "discussion", "id"))
     row[ROLE] = _role(event)
     body = event.get("body")
     row[TEXT] = body if isinstance(body, str) else None
     if verb == "created" and kind in _CREATED:
         if obj is None:
-            raise _Bad(
+            raise BadRecord(
                 "created post has no id",
                 field=f"{field}.id",
                 found=None,
@@ -975,7 +751,7 @@ def _tracking_row(rec: Any, *, actor: str, forum_only: bool, user_ids: dict[str,
             row[THREAD_ID] = obj
         elif kind == "response":
             if discussion is None:
-                raise _Bad(
+                raise BadRecord(
                     "response has no thread",
                     field=f"{field}.discussion.id",
                     expected="the thread's id",
@@ -983,9 +759,9 @@ def _tracking_row(rec: Any, *, actor: str, forum_only: bool, user_ids: dict[str,
                 )
             row.update({PARENT_ID: discussion, THREAD_ID: discussion})
         else:
-            response = _text(_get(event, "response", "id"))
+            response = text_or_none(get(event, "response", "id"))
             if response is None:
-                raise _Bad(
+                raise BadRecord(
                     "comment has no response",
                     field=f"{field}.response.id",
                     expected="the response's id",
@@ -996,7 +772,7 @@ def _tracking_row(rec: Any, *, actor: str, forum_only: bool, user_ids: dict[str,
     row[ACTION] = _VERBS.get(verb, "other")
     row[OBJECT_ID] = obj
     row[THREAD_ID] = obj if kind == "thread" else discussion
-    row[TARGET] = _text(event.get("target_username"))  # a username, mapped later if needed
+    row[TARGET] = text_or_none(event.get("target_username"))  # a username, mapped later if needed
     if verb == "voted":
         row["_undo"] = bool(event.get("undo_vote"))
     return row

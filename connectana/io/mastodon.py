@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -26,6 +24,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
+from ._common import BadRecord, as_id, check_on_error, get, load_json, text_or_none, url_host
 from .timestamps import parse_timestamps
 
 __all__ = ["read_mastodon"]
@@ -34,19 +33,64 @@ __all__ = ["read_mastodon"]
 LIST_KEYS: tuple[str, ...] = ("statuses", "items", "data", "orderedItems", "descendants")
 
 
-def _id(value: Any) -> str | None:
-    """Mastodon ids are strings (64-bit); tolerate ints written by other tools."""
-    if value is None or value == "":
-        return None
-    return str(value)
+def _id(value: Any, field: str) -> str | None:
+    """Mastodon ids are strings (64-bit); tolerate ints written by other tools.
+    Raises BadRecord for other types."""
+    return as_id(value, field=field)
+
+
+def _checked(s: Any) -> tuple[str, str, dict]:
+    """(status id, account id, normalised fields) of one status; raises BadRecord."""
+    if not isinstance(s, dict):
+        raise BadRecord("status is not a JSON object", found=type(s).__name__)
+    account = s.get("account")
+    if not isinstance(account, dict):
+        raise BadRecord(
+            "status lacks a required field", field="account.id", expected="a Mastodon Status entity"
+        )
+    sid = _id(s.get("id"), "id")
+    aid = _id(account.get("id"), "account.id")
+    for field, value in (("id", sid), ("account.id", aid)):
+        if value is None:
+            raise BadRecord(
+                "status lacks a required field", field=field, expected="a Mastodon Status entity"
+            )
+    if not s.get("created_at"):
+        raise BadRecord(
+            "status lacks a required field", field="created_at", expected="a Mastodon Status entity"
+        )
+    reblog = s.get("reblog")
+    if reblog is not None and not isinstance(reblog, dict):
+        raise BadRecord("reblog is not a status", field="reblog", found=reblog)
+    mentions = s.get("mentions")
+    if mentions is not None and not isinstance(mentions, list):
+        raise BadRecord("mentions is not a list", field="mentions", found=mentions)
+    url = s.get("url") or s.get("uri")
+    fields = {
+        "parent": _id(s.get("in_reply_to_id"), "in_reply_to_id"),
+        "parent_account": _id(s.get("in_reply_to_account_id"), "in_reply_to_account_id"),
+        "original": _id(reblog.get("id"), "reblog.id") if reblog else None,
+        "original_account": _id(get(reblog, "account", "id"), "reblog.account.id")
+        if reblog
+        else None,
+        "mentions": [
+            _id(m.get("id"), "mentions.id") for m in mentions or [] if isinstance(m, dict)
+        ],
+        "host": url_host(url),
+        "acct": text_or_none(account.get("acct")),
+        "bot": bool(account.get("bot")),
+        "text": s.get("content") if isinstance(s.get("content"), str) else None,
+    }
+    return sid, aid, fields
 
 
 def _statuses(doc: Any, path: Path) -> list:
     if isinstance(doc, list):
         return doc
     if isinstance(doc, dict):
-        if "ancestors" in doc and "descendants" in doc:  # GET /statuses/:id/context
-            return list(doc["ancestors"]) + list(doc["descendants"])
+        parts = [doc.get("ancestors"), doc.get("descendants")]
+        if all(isinstance(p, list) for p in parts):  # GET /statuses/:id/context
+            return parts[0] + parts[1]
         for key in LIST_KEYS:
             if isinstance(doc.get(key), list):
                 return doc[key]
@@ -82,8 +126,12 @@ def read_mastodon(
         Read reblogs (boosts) as ``share`` events; ``False`` sets them aside
         as ``"reblog"``.
     on_error : {"raise", "skip"}
-        ``"skip"`` sets aside statuses without an id, an account id or a
-        readable ``created_at`` (``"invalid record"``).
+        ``"raise"``: a status without an id, an account id or a readable
+        ``created_at``, or with an id, ``mentions`` or ``reblog`` of the wrong
+        type, is an :class:`~connectana.errors.InputError` naming the file,
+        the record and the field. ``"skip"`` sets such statuses aside
+        (``"invalid record"``). A file that is not UTF-8 JSON is a
+        :class:`~connectana.errors.FormatError` whatever ``on_error``.
     keep_text : bool
         Keep ``content`` (HTML) and add an ``acct`` column (the account's
         ``user@domain`` handle) as display information.
@@ -124,51 +172,39 @@ def read_mastodon(
     >>> ev[["actor", "action", "target", "thread_id"]].values.tolist()
     [['7', 'post', <NA>, '1'], ['8', 'reply', '7', '1']]
     """
-    if on_error not in ("raise", "skip"):
-        raise ValueError("on_error must be 'raise' or 'skip'")
+    check_on_error(on_error)
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", file=path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(
-            f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-            file=path,
-            row=exc.lineno,
-            expected="a JSON array of Mastodon statuses",
-        ) from exc
+    doc = load_json(path, expected="a JSON array of Mastodon statuses")
     statuses = _statuses(doc, path)
     report = IngestReport(source=str(path), format="mastodon")
     report.options.update(mentions=mentions, reblogs=reblogs)
 
     valid = []
     for i, s in enumerate(statuses, start=1):
-        account = s.get("account") if isinstance(s, dict) else None
-        sid = _id(s.get("id")) if isinstance(s, dict) else None
-        aid = _id(account.get("id")) if isinstance(account, dict) else None
-        field = "id" if sid is None else ("account.id" if aid is None else None)
-        if field is None and not s.get("created_at"):
-            field = "created_at"
-        if field is not None:
+        try:
+            sid, aid, fields = _checked(s)
+        except BadRecord as bad:
             if on_error == "raise":
                 raise InputError(
-                    "status lacks a required field",
+                    bad.reason,
                     file=path,
                     row=i,
-                    field=field,
-                    expected="a Mastodon Status entity",
-                )
+                    field=bad.field,
+                    found=bad.found,
+                    expected=bad.expected,
+                ) from None
             report.set_aside_record("invalid record", {"record": i})
             continue
-        valid.append((i, s, sid, aid))
+        valid.append((i, s, sid, aid, fields))
     times = parse_timestamps(
-        pd.Series([s["created_at"] for _, s, _, _ in valid], dtype=object),
+        pd.Series([s["created_at"] for _, s, _, _, _ in valid], dtype=object),
         file=path,
         field="created_at",
         on_error=on_error,
     )
-    parent_of = {sid: _id(s.get("in_reply_to_id")) for _, s, sid, _ in valid}
+    parent_of = {sid: f["parent"] for _, _, sid, _, f in valid}
 
     def root(sid: str) -> str:
         seen = set()
@@ -180,12 +216,12 @@ def read_mastodon(
     rows = []
     seen: set[str] = set()
     derived: Counter = Counter()
-    for (i, s, sid, aid), t in zip(valid, times, strict=True):
+    for (i, s, sid, aid, f), t in zip(valid, times, strict=True):
         where = {"record": i, "id": sid}
-        reblog = s.get("reblog")
+        reblog = f["original"] is not None or bool(s.get("reblog"))
         if pd.isna(t):
             reason = "invalid record"
-        elif s["account"].get("bot"):
+        elif f["bot"]:
             reason = "bot"
         elif sid in seen:
             reason = "duplicate"
@@ -197,15 +233,9 @@ def read_mastodon(
             report.set_aside_record(reason, where)
             continue
         seen.add(sid)
-        url = s.get("url") or s.get("uri") or ""
-        base = {
-            TIMESTAMP: t,
-            ACTOR: aid,
-            CONTEXT: urlsplit(url).hostname,
-            "acct": s["account"].get("acct"),
-        }
-        if isinstance(reblog, dict):
-            original = _id(reblog.get("id"))
+        base = {TIMESTAMP: t, ACTOR: aid, CONTEXT: f["host"], "acct": f["acct"]}
+        if isinstance(s.get("reblog"), dict):
+            original = f["original"]
             rows.append(
                 {
                     **base,
@@ -214,12 +244,12 @@ def read_mastodon(
                     OBJECT_ID: sid,
                     PARENT_ID: original,
                     THREAD_ID: root(original) if original else sid,
-                    TARGET: _id((reblog.get("account") or {}).get("id")),
+                    TARGET: f["original_account"],
                     TEXT: None,
                 }
             )
             continue
-        parent = _id(s.get("in_reply_to_id"))
+        parent = f["parent"]
         thread = root(sid)
         rows.append(
             {
@@ -229,13 +259,12 @@ def read_mastodon(
                 OBJECT_ID: sid,
                 PARENT_ID: parent,
                 THREAD_ID: thread,
-                TARGET: _id(s.get("in_reply_to_account_id")) if parent else None,
-                TEXT: s.get("content"),
+                TARGET: f["parent_account"] if parent else None,
+                TEXT: f["text"],
             }
         )
         if mentions:
-            for m in s.get("mentions") or []:
-                mid = _id(m.get("id")) if isinstance(m, dict) else None
+            for mid in f["mentions"]:
                 if mid is None or f"{sid}:mention:{mid}" in seen:
                     continue
                 seen.add(f"{sid}:mention:{mid}")

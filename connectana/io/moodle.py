@@ -18,12 +18,12 @@ which two accounts may share) and drops names and message text unless
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tarfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ from ..events import (
     make_events,
     normalize_role,
 )
+from ._common import check_on_error, load_json
 from .table import read_tabular_file
 from .timestamps import parse_timestamps
 
@@ -92,17 +93,12 @@ _FORUM_REQUIRED = ("id", "discussion", "parent", "userid", "created")
 # small helpers
 
 
-def _check_on_error(on_error: str) -> None:
-    if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
-
-
 def _cell(v: Any) -> str | None:
     """A raw cell as a stripped string, or None when missing."""
-    if v is None or v is pd.NA:
-        return None
+    if v is None or v is pd.NA or isinstance(v, (dict, list)):
+        return None  # JSON objects and arrays are not cell values
     if isinstance(v, float):
-        if np.isnan(v):
+        if not np.isfinite(v):
             return None
         if v == int(v):
             return str(int(v))
@@ -242,15 +238,7 @@ def _norm_header(name: Any) -> str:
 
 
 def _load_json_rows(path: Path) -> pd.DataFrame:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(
-            f"not valid JSON ({exc.msg})",
-            file=path,
-            row=f"line {exc.lineno}, column {exc.colno}",
-            expected="a Moodle JSON export: [[{...}, ...]]",
-        ) from exc
+    data = load_json(path, expected="a Moodle JSON export: [[{...}, ...]]")
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
@@ -324,12 +312,18 @@ def _posts_to_events(
         report.set_aside_record("deleted", _row(rows[i]))
 
     checks = [
-        (post_id.isna().to_numpy(), "post has no id", "id", post_id),
-        (user.isna().to_numpy(), "post has no user id", "userid", _clean(df["userid"])),
-        (disc.isna().to_numpy(), "post has no discussion id", "discussion", disc),
-        (ts.isna().to_numpy(), "unparseable timestamp", "created", _clean(df["created"])),
+        (post_id.isna().to_numpy(), "post has no id", "id", post_id, InputError),
+        (user.isna().to_numpy(), "post has no user id", "userid", _clean(df["userid"]), InputError),
+        (disc.isna().to_numpy(), "post has no discussion id", "discussion", disc, InputError),
+        (
+            ts.isna().to_numpy(),
+            "unparseable timestamp",
+            "created",
+            _clean(df["created"]),
+            TimestampError,
+        ),
     ]
-    for bad, reason, field, found in checks:
+    for bad, reason, field, found, error in checks:
         bad = bad & keep
         _fail_or_set_aside(
             bad,
@@ -340,6 +334,7 @@ def _posts_to_events(
             field=field,
             found=found,
             rows=rows,
+            error=error,
         )
         keep &= ~bad
     dup = (
@@ -448,7 +443,7 @@ def read_moodle_forum(
     >>> ev[["actor", "action", "target"]].values.tolist()
     [['11', 'post', <NA>], ['12', 'reply', '11']]
     """
-    _check_on_error(on_error)
+    check_on_error(on_error)
     path = Path(path)
     df = _load_forum_table(path, sheet)
     report = IngestReport(source=str(path), format="moodle_forum", read=len(df))
@@ -500,6 +495,18 @@ def _backup_members(path: Path) -> dict[str, bytes]:
         return out
     if not path.exists():
         raise InputError("file not found", file=path)
+    try:
+        return _archive_members(path, wanted)
+    except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise FormatError(
+            f"the backup archive cannot be read ({exc})",
+            file=path,
+            expected="a complete .mbz file (gzip'd tar or zip)",
+        ) from None
+
+
+def _archive_members(path: Path, wanted: re.Pattern) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
     if tarfile.is_tarfile(path):
         with tarfile.open(path, "r:*") as tar:
             for m in tar.getmembers():
@@ -526,10 +533,13 @@ def _parse_xml(data: bytes, where: str):
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         return etree.fromstring(data, parser=parser)
-    except etree.XMLSyntaxError as exc:
+    except (etree.XMLSyntaxError, ValueError) as exc:
         raise FormatError(
-            f"not well-formed XML ({exc.msg})", file=where, row=f"line {exc.lineno}"
-        ) from exc
+            f"not well-formed XML ({getattr(exc, 'msg', exc)})",
+            file=where,
+            row=getattr(exc, "lineno", None),
+            expected="a Moodle backup XML file",
+        ) from None
 
 
 def _child(el, tag: str) -> str | None:
@@ -643,7 +653,7 @@ def read_moodle_backup(
     >>> ev[["actor", "target", "context"]].values.tolist()
     [['3', <NA>, 'forum_5'], ['4', '3', 'forum_5']]
     """
-    _check_on_error(on_error)
+    check_on_error(on_error)
     path = Path(path)
     files = _backup_members(path)
     forums = sorted(k for k in files if k.startswith("activities/forum_"))
@@ -993,7 +1003,7 @@ def read_moodle_log(
     >>> ev[["actor", "action", "thread_id"]].values.tolist()
     [['5', 'post', '8']]
     """
-    _check_on_error(on_error)
+    check_on_error(on_error)
     if actor not in ("auto", "id", "name"):
         raise ValueError(f"actor must be 'auto', 'id' or 'name', not {actor!r}")
     path = Path(path)

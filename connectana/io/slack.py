@@ -7,10 +7,10 @@ Layout: ``users.json``, ``channels.json`` (and ``groups.json``, ``dms.json``,
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -33,6 +33,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
+from ._common import BadRecord, as_id, check_on_error, parse_json, text_or_none
 
 __all__ = ["read_slack", "CONTENT_SUBTYPES"]
 
@@ -82,16 +83,9 @@ class _Export:
                 raw = (self.path / self.root / name).read_bytes()
             else:
                 raw = self.zip.read(self.root + name)
-            return json.loads(raw.decode("utf-8-sig"))
-        except json.JSONDecodeError as exc:
-            raise FormatError(
-                f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-                file=where,
-                row=exc.lineno,
-                expected="a JSON array",
-            ) from exc
-        except UnicodeDecodeError as exc:
-            raise FormatError("file is not UTF-8 text", file=where) from exc
+        except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise FormatError(f"cannot read the file ({exc})", file=where) from None
+        return parse_json(raw, file=where, expected="a JSON array")
 
     def close(self) -> None:
         if self.zip is not None:
@@ -111,8 +105,49 @@ def _ts_time(ts: str) -> pd.Timestamp | None:
     m = _TS.match(ts)
     if not m:
         return None
-    ns = int(m.group(1)) * 1_000_000_000 + int((m.group(2) or "0").ljust(9, "0"))
+    seconds = int(m.group(1)) if len(m.group(1)) <= 12 else None
+    if seconds is None or seconds > 9_223_372_035:  # beyond datetime64[ns] (2262)
+        return None
+    ns = seconds * 1_000_000_000 + int((m.group(2) or "0").ljust(9, "0"))
     return pd.Timestamp(ns, unit="ns", tz="UTC")
+
+
+def _message_fields(m: Any) -> tuple[str, pd.Timestamp, str | None, str, str | None]:
+    """(ts, time, user, subtype, thread_ts) of a message; raises BadRecord."""
+    if not isinstance(m, dict):
+        raise BadRecord("message is not a JSON object", found=type(m).__name__)
+    ts = text_or_none(m.get("ts")) or ""
+    time = _ts_time(ts)
+    if time is None:
+        raise BadRecord(
+            "message without a valid ts",
+            field="ts",
+            found=m.get("ts"),
+            expected="ts like '1736478514.897649'",
+        )
+    user = as_id(m.get("user"), field="user")
+    if not user and not m.get("bot_id"):
+        raise BadRecord(
+            "message without an author", field="user", found=m.get("user"), expected="a user id"
+        )
+    subtype = m.get("subtype") or ""
+    if not isinstance(subtype, str):
+        raise BadRecord("subtype is not a string", field="subtype", found=subtype)
+    thread_ts = as_id(m.get("thread_ts"), field="thread_ts")
+    return ts, time, user, subtype, thread_ts
+
+
+def _reactions(m: dict) -> list[dict]:
+    """The well-formed reactions of a message, ``{"name": str, "users": [str]}``, one per
+    emoji (a reaction listed twice is merged, so derived event ids stay unique)."""
+    users_of: dict[str | None, dict[str, None]] = {}
+    reactions = m.get("reactions")
+    for r in reactions if isinstance(reactions, list) else []:
+        users = r.get("users") if isinstance(r, dict) else None
+        if isinstance(users, list):
+            same = users_of.setdefault(text_or_none(r.get("name")), {})
+            same.update(dict.fromkeys(u for u in map(text_or_none, users) if u is not None))
+    return [{"name": name, "users": list(users)} for name, users in users_of.items()]
 
 
 def read_slack(
@@ -136,8 +171,13 @@ def read_slack(
     reactions : bool
         Add a ``react`` event for each person reacting to a kept message.
     on_error : {"raise", "skip"}
-        ``"skip"`` sets aside messages without a valid ``ts`` or without an
-        author (reason ``"invalid record"``).
+        ``"raise"``: a message without a valid ``ts`` (one that fits
+        1677-2262) or an author, or whose ``user``, ``subtype`` or
+        ``thread_ts`` has the wrong type, is an
+        :class:`~connectana.errors.InputError` naming the file, the record and
+        the field. ``"skip"`` sets such messages aside (reason ``"invalid
+        record"``). A file of the export that is not UTF-8 JSON is a
+        :class:`~connectana.errors.FormatError` whatever ``on_error``.
     keep_text : bool
         Keep the message text (Slack mrkdwn).
 
@@ -193,8 +233,7 @@ def read_slack(
     >>> ev[["actor", "action", "target"]].values.tolist()
     [['U1', 'post', <NA>], ['U2', 'reply', 'U1']]
     """
-    if on_error not in ("raise", "skip"):
-        raise ValueError("on_error must be 'raise' or 'skip'")
+    check_on_error(on_error)
     path = Path(path)
     export = _Export(path)
     try:
@@ -212,9 +251,9 @@ def _read(
     users = export.load("users.json")
     if not isinstance(users, list):
         raise FormatError("users.json is not a list of users", file=f"{path}/users.json")
-    bots = {u.get("id") for u in users if isinstance(u, dict) and u.get("is_bot")}
+    bots = {text_or_none(u.get("id")) for u in users if isinstance(u, dict) and u.get("is_bot")}
     staff = {
-        u.get("id")
+        text_or_none(u.get("id"))
         for u in users
         if isinstance(u, dict)
         and (u.get("is_admin") or u.get("is_owner") or u.get("is_primary_owner"))
@@ -223,12 +262,25 @@ def _read(
     dm_members: dict[str, list] = {}  # 1:1 direct-message folder -> its two members
     for meta in ("channels.json", "groups.json", "dms.json", "mpims.json"):
         if meta in export.names:
-            for c in export.load(meta) or []:
+            found = export.load(meta)
+            found = [] if found is None else found
+            if not isinstance(found, list):
+                raise FormatError(
+                    f"{meta} is not a list", file=f"{path}/{meta}", found=type(found).__name__
+                )
+            for c in found:
                 if isinstance(c, dict):
-                    listed.update(str(c[k]) for k in ("name", "id") if c.get(k))
-                    members = c.get("members") or []
-                    if meta == "dms.json" and len(members) == 2:
-                        dm_members.update({str(c[k]): members for k in ("name", "id") if c.get(k)})
+                    names = [text_or_none(c.get(k)) for k in ("name", "id")]
+                    names = [n for n in names if n is not None]
+                    listed.update(names)
+                    members = c.get("members")
+                    members = (
+                        [text_or_none(u) for u in members or []]
+                        if isinstance(members, list)
+                        else []
+                    )
+                    if meta == "dms.json" and len(members) == 2 and all(members):
+                        dm_members.update({n: members for n in names})
 
     rows: list[dict] = []
     derived: Counter = Counter()
@@ -246,29 +298,25 @@ def _read(
         n_messages += len(messages)
         # the author of every message with a ts, kept or not (parents may be deleted)
         author = {
-            str(m["ts"]): m.get("user")
+            text_or_none(m["ts"]): text_or_none(m.get("user"))
             for _, _, m in messages
-            if isinstance(m, dict) and m.get("ts") is not None
+            if isinstance(m, dict) and text_or_none(m.get("ts")) is not None
         }
         seen: set[str] = set()
         for day, i, m in messages:
             where = {"file": day, "record": i}
-            ts = str(m.get("ts", "")) if isinstance(m, dict) else ""
-            time = _ts_time(ts)
-            user = m.get("user") if isinstance(m, dict) else None
-            subtype = (m.get("subtype") or "") if isinstance(m, dict) else ""
-            if time is None or (not user and not m.get("bot_id")):
+            try:
+                ts, time, user, subtype, thread_ts = _message_fields(m)
+            except BadRecord as bad:
                 if on_error == "raise":
-                    field = "ts" if time is None else "user"
-                    found = m.get(field) if isinstance(m, dict) else m
                     raise InputError(
-                        "message without a valid ts or author",
+                        bad.reason,
                         file=f"{path}/{day}",
                         row=i,
-                        field=field,
-                        found=found,
-                        expected="ts like '1736478514.897649' and a user id",
-                    )
+                        field=bad.field,
+                        found=bad.found,
+                        expected=bad.expected,
+                    ) from None
                 report.set_aside_record("invalid record", where)
                 continue
             where["ts"] = ts
@@ -287,12 +335,12 @@ def _read(
                 continue
             seen.add(ts)
             mid = f"{channel}:{ts}"
-            thread_ts = str(m.get("thread_ts") or ts)
+            thread_ts = thread_ts or ts
             thread = f"{channel}:{thread_ts}"
             role = "instructor" if user in staff else None
             base = {TIMESTAMP: time, ACTOR: user, THREAD_ID: thread, CONTEXT: channel, ROLE: role}
             if thread_ts != ts:
-                target = m.get("parent_user_id") or author.get(thread_ts)
+                target = text_or_none(m.get("parent_user_id")) or author.get(thread_ts)
                 if thread_ts not in author:
                     report.notes["parent not in export"] += 1
                 if target in bots:
@@ -306,9 +354,10 @@ def _read(
                 row[TARGET] = other[0] if other else user
             else:
                 row = {EVENT_ID: mid, ACTION: "post", PARENT_ID: None, TARGET: None}
-            rows.append({**base, **row, OBJECT_ID: mid, TEXT: m.get("text")})
+            text = m.get("text") if isinstance(m.get("text"), str) else None
+            rows.append({**base, **row, OBJECT_ID: mid, TEXT: text})
             if mentions:
-                for uid in dict.fromkeys(_MENTION.findall(m.get("text") or "")):
+                for uid in dict.fromkeys(_MENTION.findall(text or "")):
                     if uid in bots:
                         report.notes["mention of a bot not produced"] += 1
                         continue
@@ -318,8 +367,8 @@ def _read(
                         | {OBJECT_ID: None, PARENT_ID: mid, TARGET: uid}
                     )
             if reactions:
-                for r in m.get("reactions") or []:
-                    for uid in dict.fromkeys(r.get("users") or []):
+                for r in _reactions(m):
+                    for uid in dict.fromkeys(r["users"]):
                         if uid in bots:
                             report.notes["reaction by a bot not produced"] += 1
                             continue
@@ -327,7 +376,7 @@ def _read(
                         rows.append(
                             {
                                 **base,
-                                EVENT_ID: f"{mid}:react:{r.get('name')}:{uid}",
+                                EVENT_ID: f"{mid}:react:{r['name']}:{uid}",
                                 ACTOR: uid,
                                 ACTION: "react",
                                 OBJECT_ID: None,

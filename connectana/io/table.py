@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
+from ._common import check_on_error, decode_text, read_bytes
 from .timestamps import parse_timestamps
 
 __all__ = ["read_table", "read_tabular_file", "SYNONYMS", "ACTION_SYNONYMS"]
@@ -130,6 +132,12 @@ def read_tabular_file(
     whitespace separators (sniffed when ``sep`` is None) and a leading pandas
     index column (an unnamed first column counting 0, 1, 2, ...), which is
     dropped. Missing cells are NA; ``-`` and ``$@NULL@$`` are read as missing.
+
+    Text files are read as ``encoding`` when given; otherwise as UTF-8 (a
+    byte-order mark may say UTF-16/32), else as Windows-1252 (Excel's default
+    on Windows) when every byte is valid in it. Otherwise, or when the rows do
+    not parse, a :class:`~connectana.errors.FormatError` names the file and
+    the line.
     """
     path = Path(path)
     if not path.exists():
@@ -159,17 +167,38 @@ def read_tabular_file(
     return df
 
 
-def _read_csv(path: Path, *, sep: str | None, encoding: str | None) -> pd.DataFrame:
-    raw = path.read_bytes()[:65536]
-    if encoding is None:
-        encoding = "utf-8-sig"
+def _decode_csv(path: Path, encoding: str | None) -> str:
+    """The text of a CSV file: ``encoding`` if given, else UTF-8 (a BOM says
+    UTF-8/16/32), else Windows-1252 (Excel's default on Windows) when the
+    bytes are valid in it; otherwise a FormatError naming line and byte offset."""
+    data = read_bytes(path)
+    if encoding is not None:
         try:
-            raw.decode("utf-8")
+            return data.decode(encoding)
         except UnicodeDecodeError as exc:
-            # A cut in the middle of a multi-byte character at the sample's end is fine
-            if exc.start < len(raw) - 4:
-                encoding = "cp1252"
-    head = raw.decode(encoding, errors="replace").lstrip("\ufeff")
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise FormatError(
+                f"text is not {encoding}: byte offset {exc.start} on line {line} cannot be decoded",
+                file=path,
+                row=line,
+                found=data[exc.start : exc.start + 4],
+                expected=f"{encoding} text, or another encoding='...'",
+            ) from None
+        except LookupError:
+            raise ValueError(f"unknown encoding {encoding!r}") from None
+    try:
+        return decode_text(data, file=path)
+    except FormatError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+        raise
+
+
+def _read_csv(path: Path, *, sep: str | None, encoding: str | None) -> pd.DataFrame:
+    text = _decode_csv(path, encoding).lstrip("\ufeff")
+    head = text[:65536]
     first = head.replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
     if sep is None:
         counts = {c: first.count(c) for c in (",", ";", "\t", "|")}
@@ -188,19 +217,23 @@ def _read_csv(path: Path, *, sep: str | None, encoding: str | None) -> pd.DataFr
         dtype=str,
         keep_default_na=False,
         na_values=_NA_VALUES,
-        encoding=encoding,
         skip_blank_lines=True,
     )
     if sep == r"\s+":
         kwargs.update(engine="python")
-    if b"\r" in raw and b"\n" not in raw:
-        # CR-only line endings (classic Mac / Excel re-saves): the C parser
-        # handles them, but normalise to be safe with every engine.
-        text = path.read_bytes().decode(encoding).replace("\r", "\n")
-        return pd.read_csv(
-            io.StringIO(text), **{k: v for k, v in kwargs.items() if k != "encoding"}
-        )
-    return pd.read_csv(path, **kwargs)
+    if "\r" in head and "\n" not in head:
+        # CR-only line endings (classic Mac / Excel re-saves): normalise
+        text = text.replace("\r", "\n")
+    try:
+        return pd.read_csv(io.StringIO(text), **kwargs)
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise FormatError(
+            f"cannot read as a table: {exc}".strip(),
+            file=path,
+            row=int(m.group(1)) if m else None,
+            expected="a delimited text table with the same number of fields on every row",
+        ) from None
 
 
 def _drop_index_column(df: pd.DataFrame) -> pd.DataFrame:
@@ -322,8 +355,7 @@ def read_table(
     >>> ev[["actor", "target", "action"]].values.tolist()
     [['1', '2', 'reply'], ['2', '1', 'reply']]
     """
-    if on_error not in ("raise", "skip"):
-        raise ValueError("on_error must be 'raise' or 'skip'")
+    check_on_error(on_error)
     raw = read_tabular_file(path, sep=sep, sheet=sheet, encoding=encoding)
     report = IngestReport(source=str(path), format="table", read=len(raw))
     if len(raw) == 0:

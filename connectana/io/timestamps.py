@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import TimestampError
 
-__all__ = ["parse_timestamps"]
+__all__ = ["parse_timestamps", "to_utc_ns"]
 
 _ISO = re.compile(
     r"^\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
@@ -32,6 +32,34 @@ _LOCAL = re.compile(
 
 # Plausible epochs: 1990-01-01 .. 2100-01-01
 _SEC_RANGE = (631_152_000, 4_102_444_800)
+
+
+# The range of datetime64[ns], the unit of the Events table
+_NS_MIN = pd.Timestamp.min.tz_localize("UTC")
+_NS_MAX = pd.Timestamp.max.tz_localize("UTC")
+
+
+def to_utc_ns(times: pd.Series) -> pd.Series:
+    """Tz-aware times as ``datetime64[ns, UTC]``; times outside its range
+    (1677-09-21 .. 2262-04-11) become NaT instead of overflowing.
+
+    pandas parses into coarser units (``s``, ``us``) that hold years such as
+    2424 or 9999; the Events table cannot. Callers treat the NaT like any
+    unparseable time (an error naming the row, or a record set aside).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.io.timestamps import to_utc_ns
+    >>> t = pd.to_datetime(pd.Series(["2024-01-01T00:00Z", "2424-01-01T00:00Z"]), utc=True)
+    >>> to_utc_ns(t).tolist()
+    [Timestamp('2024-01-01 00:00:00+0000', tz='UTC'), NaT]
+    """
+    times = times.dt.tz_convert("UTC")
+    if times.dtype != "datetime64[ns, UTC]":
+        inside = ((times >= _NS_MIN) & (times <= _NS_MAX)).to_numpy()
+        times = times.where(inside)
+    return times.astype("datetime64[ns, UTC]")
 
 
 def _fail_row(values: pd.Series, bad: np.ndarray) -> tuple[int, Any]:
@@ -109,23 +137,35 @@ def parse_timestamps(
 
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         info["kind"] = "datetime"
-        return values.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+        return to_utc_ns(values)
     if pd.api.types.is_datetime64_dtype(values.dtype):
         return _localize(values, tz, ctx, values, info)
 
     numeric = None
+    majority = None
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         numeric = values.astype("float64")
     else:
         sample = as_str[present]
-        if sample.str.fullmatch(_NUMERIC.pattern).fillna(False).all():
+        if on_error == "skip":
+            # a few broken values must not decide the format of the whole column
+            majority = _majority_kind(sample)
+        if majority == "epoch" or sample.str.fullmatch(_NUMERIC.pattern).fillna(False).all():
             numeric = pd.to_numeric(as_str.where(present), errors="coerce")
 
     if numeric is not None:
-        return _parse_epoch(numeric, present, unit, ctx, row_offset, info)
+        return _parse_epoch(numeric, present, unit, ctx, row_offset, info, on_error, values)
 
     if time_format is not None:
-        parsed = pd.to_datetime(as_str.where(present), format=time_format, errors="coerce")
+        try:
+            parsed = pd.to_datetime(as_str.where(present), format=time_format, errors="coerce")
+        except ValueError as exc:
+            raise TimestampError(
+                f"time_format cannot be used ({exc})",
+                found=time_format,
+                expected="strptime codes such as '%d/%m/%Y %H:%M'",
+                **ctx,
+            ) from None
         info.update(kind="format", format=time_format)
         bad = present & parsed.isna().to_numpy()
         if bad.any() and on_error == "raise":
@@ -138,11 +178,14 @@ def parse_timestamps(
                 **ctx,
             )
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-            return parsed.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+            return to_utc_ns(parsed)
         return _localize(parsed, tz, ctx, values, info)
 
     sample = as_str[present]
     first = sample.iloc[0]
+    if majority in ("iso", "local"):
+        pattern = _ISO if majority == "iso" else _LOCAL
+        first = sample[sample.str.match(pattern.pattern).fillna(False)].iloc[0]
     if _ISO.match(first):
         return _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info)
     if _LOCAL.match(first):
@@ -159,17 +202,37 @@ def parse_timestamps(
     )
 
 
-def _parse_epoch(numeric, present, unit, ctx, row_offset, info):
+def _majority_kind(sample: pd.Series) -> str | None:
+    """The kind most values look like (``epoch``, ``iso``, ``local``); None if none."""
+    counts = {
+        "epoch": int(sample.str.fullmatch(_NUMERIC.pattern).fillna(False).sum()),
+        "iso": int(sample.str.match(_ISO.pattern).fillna(False).sum()),
+        "local": int(sample.str.match(_LOCAL.pattern).fillna(False).sum()),
+    }
+    best = max(counts, key=counts.get)
+    return best if counts[best] else None
+
+
+def _parse_epoch(numeric, present, unit, ctx, row_offset, info, on_error, values):
     vals = numeric.to_numpy(dtype="float64")
     ok = present & ~np.isnan(vals)
     if unit is None:
         v = vals[ok]
         lo, hi = _SEC_RANGE
-        units = [
-            u
+        fits = {
+            u: (v >= lo * scale) & (v < hi * scale)
             for u, scale in (("s", 1), ("ms", 1e3), ("us", 1e6), ("ns", 1e9))
-            if ((v >= lo * scale) & (v < hi * scale)).all()
-        ]
+        }
+        units = [u for u, f in fits.items() if f.all()]
+        if len(units) != 1 and on_error == "skip":
+            # the unit most values are plausible in (the ranges do not overlap); the
+            # values implausible in it are set aside
+            best = max(fits, key=lambda u: int(fits[u].sum()))
+            if fits[best].any():
+                units = [best]
+                implausible = np.flatnonzero(ok)[~fits[best]]
+                numeric = numeric.copy()
+                numeric.iloc[implausible] = np.nan
         if len(units) != 1:
             raise TimestampError(
                 "numeric timestamps whose unit cannot be told from their size",
@@ -179,8 +242,11 @@ def _parse_epoch(numeric, present, unit, ctx, row_offset, info):
             )
         unit = units[0]
     info.update(kind="epoch", unit=unit)
-    out = pd.to_datetime(numeric, unit=unit, utc=True, errors="coerce")
-    return out.astype("datetime64[ns, UTC]")
+    # beyond 1e19 (any unit) is out of range; keep pandas from overflowing on it
+    numeric = numeric.where(numeric.abs() < 1e19)
+    out = to_utc_ns(pd.to_datetime(numeric, unit=unit, utc=True, errors="coerce"))
+    _check_bad(out, ok, values, ctx, row_offset, on_error, f"a time in epoch {unit} (1677-2262)")
+    return out
 
 
 def _localize(naive: pd.Series, tz, ctx, values, info):
@@ -193,7 +259,7 @@ def _localize(naive: pd.Series, tz, ctx, values, info):
         )
     info["tz"] = tz
     localized = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-    return localized.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    return to_utc_ns(localized)
 
 
 def _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info):
@@ -204,6 +270,7 @@ def _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info):
     info["kind"] = "iso8601"
     if has_offset.all():
         parsed = pd.to_datetime(as_str.where(present), format="ISO8601", utc=True, errors="coerce")
+        parsed = to_utc_ns(parsed)
     elif not has_offset.any():
         if tz is None:
             _localize(pd.Series(dtype="datetime64[ns]"), tz, ctx, values, info)
@@ -224,9 +291,9 @@ def _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info):
         idx = as_str[present].index
         with_off = idx[has_offset.to_numpy()]
         without = idx[~has_offset.to_numpy()]
-        parsed[with_off] = pd.to_datetime(
-            as_str[with_off], format="ISO8601", utc=True, errors="coerce"
-        ).astype("datetime64[ns, UTC]")
+        parsed[with_off] = to_utc_ns(
+            pd.to_datetime(as_str[with_off], format="ISO8601", utc=True, errors="coerce")
+        )
         naive = pd.to_datetime(as_str[without], format="ISO8601", errors="coerce")
         parsed[without] = _localize(naive, tz, ctx, values, info)
     parsed = parsed.astype("datetime64[ns, UTC]")

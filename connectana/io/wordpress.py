@@ -34,7 +34,8 @@ from ..events import (
     IngestReport,
     make_events,
 )
-from .timestamps import parse_timestamps
+from ._common import check_on_error, read_bytes, url_host
+from .timestamps import _NS_MAX, _NS_MIN, parse_timestamps
 
 __all__ = ["read_wordpress", "read_feed", "normalize_name"]
 
@@ -91,15 +92,18 @@ def _parse_xml(path: Path) -> Any:
         raise InputError("file not found", file=path)
     parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True)
     try:
-        return etree.parse(str(path), parser).getroot()
-    except etree.XMLSyntaxError as exc:
+        root = etree.fromstring(read_bytes(path), parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise FormatError(
             f"broken XML: {exc.msg if hasattr(exc, 'msg') else exc}",
             file=path,
-            row=f"line {line}" if line else None,
+            row=line or None,
             expected="well-formed XML",
-        ) from exc
+        ) from None
+    if root is None:
+        raise FormatError("no XML element in the file", file=path, expected="<rss><channel>")
+    return root
 
 
 def read_wordpress(
@@ -173,6 +177,8 @@ def read_wordpress(
       ``tz`` (noted ``"local date used"``); without ``tz`` that is an error.
     - ``context`` = ``wp:base_blog_url`` (the blog), else ``wp:base_site_url``
       (on WordPress.com every blog has ``https://wordpress.com/`` there).
+    - A post or comment whose id was already read (exported twice) is set
+      aside as ``"duplicate"``; the first one is kept.
 
     Examples
     --------
@@ -193,8 +199,7 @@ def read_wordpress(
     >>> ev[["event_id", "actor", "action", "target"]].values.tolist()
     [['post:1', 'ann', 'post', <NA>], ['comment:5', 'guest:bob', 'comment', 'ann']]
     """
-    if on_error not in ("raise", "skip"):
-        raise ValueError("on_error must be 'raise' or 'skip'")
+    check_on_error(on_error)
     if identity not in ("account", "name"):
         raise ValueError("identity must be 'account' or 'name'")
     path = Path(path)
@@ -353,7 +358,7 @@ def read_wordpress(
             }
             if ctype in _PING_TYPES:
                 url = _text(c, "comment_author_url")
-                host = urlsplit(url).hostname if url else None
+                host = url_host(url)
                 row.update(
                     {
                         ACTOR: f"site:{host or normalize_name(_text(c, 'comment_author'))}",
@@ -377,8 +382,22 @@ def read_wordpress(
             if approved != "1":
                 report.notes["unapproved comment kept"] += 1
             rows.append(row)
+    rows = _drop_duplicates(rows, report)
     rows = _parse_dates(rows, path, report, on_error)
     return _finish(rows, "wordpress", report, keep_text, context)
+
+
+def _drop_duplicates(rows: list[dict], report: IngestReport) -> list[dict]:
+    """Keep the first of rows with the same event id (a post or comment exported twice)."""
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if r[EVENT_ID] in seen:
+            report.set_aside_record("duplicate", {"id": r[EVENT_ID]})
+            continue
+        seen.add(r[EVENT_ID])
+        out.append(r)
+    return out
 
 
 def _parse_dates(rows: list[dict], path: Path, report: IngestReport, on_error: str) -> list[dict]:
@@ -456,7 +475,15 @@ def _parse_feed(f: Path, on_error: str, report: IngestReport) -> Any:
 
     import feedparser
 
-    d = feedparser.parse(f.read_bytes())
+    try:
+        d = feedparser.parse(read_bytes(f))
+    except (UnicodeError, LookupError, ValueError) as exc:
+        # feedparser is lenient but fails on some broken encoding declarations
+        raise FormatError(
+            f"the feed cannot be decoded ({exc})",
+            file=f,
+            expected="a well-formed RSS or Atom feed (UTF-8 or a declared encoding)",
+        ) from None
     exc = d.get("bozo_exception")
     if d.get("bozo") and isinstance(exc, xml.sax.SAXException):
         line = exc.getLineNumber() if hasattr(exc, "getLineNumber") else None
@@ -464,7 +491,7 @@ def _parse_feed(f: Path, on_error: str, report: IngestReport) -> Any:
             raise FormatError(
                 f"broken feed XML: {exc.getMessage() if hasattr(exc, 'getMessage') else exc}",
                 file=f,
-                row=f"line {line}" if line else None,
+                row=line or None,
                 expected="a well-formed RSS or Atom feed",
             )
         report.messages.append(f"{f.name}: broken XML, entries recovered by feedparser")
@@ -490,7 +517,10 @@ def _entry_time(e: Any) -> pd.Timestamp | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         st = e.get(key)
         if st:
-            return pd.Timestamp(calendar.timegm(st), unit="s", tz="UTC")
+            if not 1678 <= st.tm_year <= 2261:
+                return None  # beyond the range of the Events table (1677-2262)
+            t = pd.Timestamp(calendar.timegm(st), unit="s", tz="UTC")
+            return t if _NS_MIN <= t <= _NS_MAX else None
     return None
 
 
@@ -559,8 +589,7 @@ def read_feed(
     >>> ev[["actor", "action", "parent_id"]].values.tolist()
     [['bob', 'comment', 'http://blog.example/p1/']]
     """
-    if on_error not in ("raise", "skip"):
-        raise ValueError("on_error must be 'raise' or 'skip'")
+    check_on_error(on_error)
     files = _feed_files(path)
     path = Path(path)
     report = IngestReport(source=str(path), format="feed")
@@ -571,8 +600,11 @@ def read_feed(
         prefix = next((p for p, uri in d.namespaces.items() if uri == _THREAD_NS), "thr")
         feed_author = _person(d.feed)
         link = d.feed.get("link") or ""
-        parts = urlsplit(link)
-        site = f"{parts.scheme}://{parts.netloc}" if parts.netloc else (link or None)
+        try:
+            parts = urlsplit(link)
+            site = f"{parts.scheme}://{parts.netloc}" if parts.netloc else (link or None)
+        except ValueError:  # a malformed URL (e.g. a broken IPv6 literal)
+            site = link or None
         for i, e in enumerate(d.entries, start=1):
             report.read += 1
             elink = (e.get("link") or "").strip()
@@ -582,12 +614,17 @@ def read_feed(
             if not eid or not actor or t is None:
                 field = "id/link" if not eid else ("author" if not actor else "date")
                 if on_error == "raise":
+                    found = eid or None
+                    if field == "date":
+                        found = e.get("published") or e.get("updated") or None
                     raise InputError(
-                        f"feed entry has no {field}",
+                        f"feed entry has no {field}"
+                        if field != "date"
+                        else "feed entry has no date between 1677 and 2262",
                         file=f,
                         row=f"entry {i}",
                         field=field,
-                        found=eid or None,
+                        found=found,
                     )
                 report.set_aside_record("invalid record", {"file": f.name, "entry": i})
                 continue

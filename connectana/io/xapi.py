@@ -38,16 +38,16 @@ from ..events import (
     IngestReport,
     make_events,
 )
-from .edx import (
-    _Bad,
-    _check_on_error,
-    _file_labels,
-    _input_files,
-    _iter_json,
-    _parse_times,
-    _raise_or_skip,
-    _source,
-    _text,
+from ._common import (
+    BadRecord,
+    check_on_error,
+    file_labels,
+    input_files,
+    iter_json,
+    parse_times,
+    raise_or_skip,
+    source_name,
+    text_or_none,
 )
 
 __all__ = ["read_xapi", "actor_key", "VERB_ACTIONS"]
@@ -117,21 +117,21 @@ def actor_key(agent: Any) -> str | None:
     """
     if not isinstance(agent, dict):
         return None
-    mbox = _text(agent.get("mbox"))
+    mbox = text_or_none(agent.get("mbox"))
     if mbox is not None:
         if not mbox.lower().startswith("mailto:"):
             mbox = "mailto:" + mbox
         return "mbox_sha1sum:" + _sha1(mbox)
-    sha = _text(agent.get("mbox_sha1sum"))
+    sha = text_or_none(agent.get("mbox_sha1sum"))
     if sha is not None:
         return "mbox_sha1sum:" + sha.lower()
-    openid = _text(agent.get("openid"))
+    openid = text_or_none(agent.get("openid"))
     if openid is not None:
         return "openid:" + openid
     account = agent.get("account")
     if isinstance(account, dict):
-        home = _text(account.get("homePage")) or ""
-        name = _text(account.get("name"))
+        home = text_or_none(account.get("homePage")) or ""
+        name = text_or_none(account.get("name"))
         if name is not None:
             if _EMAIL.fullmatch(name):
                 name = "sha1:" + _sha1(name)
@@ -146,7 +146,7 @@ def _activities(context: dict, kind: str) -> list[dict]:
         value = [value]
     if not isinstance(value, list):
         return []
-    return [a for a in value if isinstance(a, dict) and _text(a.get("id"))]
+    return [a for a in value if isinstance(a, dict) and text_or_none(a.get("id"))]
 
 
 def _atype(activity: dict) -> str:
@@ -179,16 +179,16 @@ def _verb_action(verb_id: str, obj: dict, verbs: Mapping[str, str] | None) -> st
 def _statement(stmt: Any, verbs: Mapping[str, str] | None) -> dict:
     """The fields of one statement (raises _Bad)."""
     if not isinstance(stmt, dict) or "verb" not in stmt or "actor" not in stmt:
-        raise _Bad(
+        raise BadRecord(
             "record is not an xAPI statement",
             field="verb" if isinstance(stmt, dict) and "actor" in stmt else "actor",
             found=sorted(stmt)[:6] if isinstance(stmt, dict) else type(stmt).__name__,
             expected="a statement with actor, verb and object",
             aside="not a statement",
         )
-    verb_id = _text(stmt["verb"].get("id")) if isinstance(stmt["verb"], dict) else None
+    verb_id = text_or_none(stmt["verb"].get("id")) if isinstance(stmt["verb"], dict) else None
     if verb_id is None:
-        raise _Bad(
+        raise BadRecord(
             "statement has no verb id",
             field="verb.id",
             found=stmt["verb"],
@@ -197,11 +197,11 @@ def _statement(stmt: Any, verbs: Mapping[str, str] | None) -> dict:
         )
     obj = stmt.get("object") if isinstance(stmt.get("object"), dict) else {}
     otype = obj.get("objectType") or "Activity"
-    oid = _text(obj.get("id"))
-    sid = _text(stmt.get("id"))
+    oid = text_or_none(obj.get("id"))
+    sid = text_or_none(stmt.get("id"))
     if verb_id == VOIDED:
         if otype != "StatementRef" or oid is None:
-            raise _Bad(
+            raise BadRecord(
                 "voiding statement does not reference a statement",
                 field="object",
                 found=obj,
@@ -211,7 +211,7 @@ def _statement(stmt: Any, verbs: Mapping[str, str] | None) -> dict:
         return {"_void": oid, "_id": sid}
     actor = actor_key(stmt["actor"])
     if actor is None:
-        raise _Bad(
+        raise BadRecord(
             "statement actor has no identifier",
             field="actor",
             found=sorted(stmt["actor"]) if isinstance(stmt["actor"], dict) else None,
@@ -220,7 +220,7 @@ def _statement(stmt: Any, verbs: Mapping[str, str] | None) -> dict:
         )
     context = stmt.get("context") if isinstance(stmt.get("context"), dict) else {}
     time, stored = stmt.get("timestamp"), False
-    if _text(time) is None and _text(stmt.get("stored")) is not None:
+    if text_or_none(time) is None and text_or_none(stmt.get("stored")) is not None:
         time, stored = stmt.get("stored"), True
     parent = _activities(context, "parent")
     grouping = _activities(context, "grouping")
@@ -230,7 +230,7 @@ def _statement(stmt: Any, verbs: Mapping[str, str] | None) -> dict:
         (a["id"] for a in parent + grouping + category if _atype(a).endswith("/course")), None
     )
     ctx_ref = context.get("statement")
-    ctx_ref = _text(ctx_ref.get("id")) if isinstance(ctx_ref, dict) else None
+    ctx_ref = text_or_none(ctx_ref.get("id")) if isinstance(ctx_ref, dict) else None
     result = stmt.get("result") if isinstance(stmt.get("result"), dict) else {}
     text = result.get("response") if isinstance(result.get("response"), str) else None
     if text is None and isinstance(obj.get("definition"), dict):
@@ -248,7 +248,7 @@ def _statement(stmt: Any, verbs: Mapping[str, str] | None) -> dict:
         "_thread": thread,
         "_parents": [a["id"] for a in parent + grouping if not _atype(a).endswith("/course")],
         "_ctxref": ctx_ref,
-        CONTEXT: course or _text(context.get("platform")),
+        CONTEXT: course or text_or_none(context.get("platform")),
         ROLE: "instructor" if instructor is not None and instructor == actor else None,
         TEXT: text,
         "_time": time,
@@ -275,10 +275,13 @@ def read_xapi(
         transparently), a folder of ``.json``/``.jsonl``/``.ndjson`` files or
         a list of files.
     on_error : {"raise", "skip"}
-        ``"raise"``: a broken JSON line or a record that is not a usable
-        statement is an :class:`~connectana.errors.InputError` naming the
-        file, the line (JSON lines) or record number (documents) and the
-        field. ``"skip"``: set aside and counted by reason.
+        ``"raise"``: a broken JSON line (not JSON, or not UTF-8) or a record
+        that is not a usable statement is an
+        :class:`~connectana.errors.InputError` naming the file, the line
+        (JSON lines) or record number (documents) and the field. ``"skip"``:
+        set aside and counted by reason. A document that cannot be decoded or
+        parsed at all is a :class:`~connectana.errors.FormatError` whatever
+        ``on_error``.
     keep_text : bool
         Keep ``result.response`` (else the object's description) as ``text``.
     verbs : mapping, optional
@@ -363,15 +366,15 @@ def read_xapi(
     >>> ev["actor"].str.startswith("mbox_sha1sum:").tolist()
     [False, True]
     """
-    _check_on_error(on_error)
+    check_on_error(on_error)
     if verbs:
         wrong = {k: v for k, v in verbs.items() if v not in ACTIONS}
         if wrong:
             raise ValueError(f"verbs maps to action(s) outside {list(ACTIONS)}: {wrong}")
-    files = _input_files(path, suffixes=(".json", ".jsonl", ".ndjson"))
-    labels = _file_labels(files)
+    files = input_files(path, suffixes=(".json", ".jsonl", ".ndjson"))
+    labels = file_labels(files)
     report = IngestReport(
-        source=_source(path),
+        source=source_name(path),
         format="xapi",
         options={"tz": tz, "default_timestamp": default_timestamp},
     )
@@ -379,15 +382,15 @@ def read_xapi(
     voids: list[tuple[str, str]] = []  # (voided id, voiding event id)
     for f, label in zip(files, labels, strict=True):
         k = 0
-        for lineno, value in _iter_json(f, report, on_error):
+        for lineno, value in iter_json(f, report, on_error):
             for stmt in _statements(value, report):
                 k += 1
                 row_no = k if _is_document(value) else lineno
                 report.read += 1
                 try:
                     row = _statement(stmt, verbs)
-                except _Bad as bad:
-                    _raise_or_skip(bad, on_error=on_error, report=report, file=f, row=row_no)
+                except BadRecord as bad:
+                    raise_or_skip(bad, on_error=on_error, report=report, file=f, row=row_no)
                     continue
                 eid = row["_id"] or f"{label}:{row_no}"
                 if row["_void"] is not None:
@@ -425,7 +428,7 @@ def _statements(value: Any, report: IngestReport) -> list:
             out.extend(_statements(v, report) if _is_document(v) else [v])
         return out
     if isinstance(value, dict) and "statements" in value and "verb" not in value:
-        more = _text(value.get("more"))
+        more = text_or_none(value.get("more"))
         if more:
             report.notes["more pages not read"] += 1
             msg = (
@@ -474,11 +477,11 @@ def _times(
     rows: list[dict], report: IngestReport, *, on_error: str, tz: str | None, default: Any
 ) -> pd.Series:
     raw = [r["_time"] for r in rows]
-    times, bad, no_off = _parse_times(raw, tz=tz)
+    times, bad, no_off = parse_times(raw, tz=tz)
     n_stored = sum(1 for r, b in zip(rows, bad | no_off, strict=True) if r["_stored"] and not b)
     if n_stored:
         report.notes["timestamp from stored"] += n_stored
-    missing = np.array([_text(v) is None for v in raw], dtype=bool)
+    missing = np.array([text_or_none(v) is None for v in raw], dtype=bool)
     if default is not None and missing.any():
         when = pd.Timestamp(default)
         if when.tzinfo is None:
@@ -489,14 +492,14 @@ def _times(
     for i in np.flatnonzero(bad | no_off):
         f, row_no = rows[i]["_where"]
         if missing[i]:
-            err = _Bad(
+            err = BadRecord(
                 "statement has neither timestamp nor stored",
                 field="timestamp",
                 expected="an ISO 8601 time (or default_timestamp=...)",
                 aside="missing timestamp",
             )
         elif no_off[i]:
-            err = _Bad(
+            err = BadRecord(
                 "timestamp has no UTC offset and no tz was given",
                 field="timestamp",
                 found=raw[i],
@@ -504,14 +507,14 @@ def _times(
                 aside="bad timestamp",
             )
         else:
-            err = _Bad(
+            err = BadRecord(
                 "unparseable timestamp",
                 field="timestamp",
                 found=raw[i],
                 expected="an ISO 8601 time",
                 aside="bad timestamp",
             )
-        _raise_or_skip(err, on_error=on_error, report=report, file=f, row=row_no)
+        raise_or_skip(err, on_error=on_error, report=report, file=f, row=row_no)
         times[i] = pd.NaT
     return times
 

@@ -150,7 +150,7 @@ def test_view_bad_input(tmp_path):
     path.write_text('{"view": [ {"id": 1,, } ]}')
     with pytest.raises(FormatError) as err:
         read_canvas_discussion(path)
-    assert err.value.file == str(path) and err.value.row == "line 1, column 21"
+    assert err.value.file == str(path) and err.value.row == 1 and "column 21" in str(err.value)
     path.write_text(json.dumps({"entries": []}))
     with pytest.raises(FormatError, match="not a Canvas discussion view"):
         read_canvas_discussion(path)
@@ -212,7 +212,7 @@ def test_events_bad_input(tmp_path):
     path.write_text('{"metadata": {}, "body": {}}\n{"metadata": \n')
     with pytest.raises(FormatError) as err:
         read_canvas_events(path)
-    assert err.value.file == str(path) and err.value.row.startswith("line 2")
+    assert err.value.file == str(path) and err.value.row == 2 and "line 2" in str(err.value)
     path.write_text(
         json.dumps(
             {
@@ -240,3 +240,102 @@ def test_read_events_dispatch(data_dir):
     assert ev.attrs["ingest"].format == "canvas_events"
     ev = ca.read_events(data_dir / "canvas" / "topic_1234.json", format="canvas_discussion")
     assert ev.attrs["ingest"].format == "canvas_discussion"
+
+
+# ---------------------------------------------------------------- robustness regressions
+
+
+def _topic(data_dir) -> dict:
+    return json.loads((data_dir / "canvas" / "topic_1234.json").read_text())
+
+
+def test_view_not_utf8_names_file_line_and_offset(tmp_path, data_dir):
+    # was: a raw UnicodeDecodeError
+    path = tmp_path / "topic_1.json"
+    path.write_bytes(b'{"view": [],\n "participants": ["\xe9"]}')
+    for on_error in ("raise", "skip"):
+        with pytest.raises(FormatError) as err:
+            read_canvas_discussion(path, on_error=on_error)
+        assert err.value.file == str(path) and err.value.row == 2
+        assert "byte 0xe9 on line 2 (byte offset 32)" in str(err.value)
+
+
+def test_view_wrong_types(tmp_path, data_dir):
+    # participants not a list was a TypeError; names are display data only: noted, not fatal
+    view = _topic(data_dir)
+    view["participants"] = 3.5
+    path = tmp_path / "topic_1234.json"
+    path.write_text(json.dumps(view))
+    rep = read_canvas_discussion(path).attrs["ingest"]
+    assert (rep.read, rep.kept) == (7, 6)
+    assert rep.notes["'participants' is not a list (names not read)"] == 1
+    # an entry whose user_id is an object: InputError naming the entry and the field
+    view = _topic(data_dir)
+    view["view"][0]["replies"][0]["user_id"] = {"id": 5}
+    path.write_text(json.dumps(view))
+    with pytest.raises(ca.InputError) as err:
+        read_canvas_discussion(path)
+    assert err.value.field == "user_id" and "topic_1234.json: entry #2" in err.value.row
+    assert "user_id is not a string or an integer" in str(err.value)
+    rep = read_canvas_discussion(path, on_error="skip").attrs["ingest"]
+    assert (rep.read, rep.kept, rep.set_aside["invalid field"]) == (7, 5, 1)
+
+
+def test_view_duplicate_entry_across_views(tmp_path, data_dir):
+    # the same entries in two views made event ids repeat (an invalid Events table)
+    path = tmp_path / "topic_1.json"
+    path.write_text(json.dumps([_topic(data_dir), _topic(data_dir)]))
+    ev = read_canvas_discussion(path)
+    ca.validate_events(ev)
+    rep = ev.attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (14, 6, {"duplicate": 7, "deleted": 1})
+
+
+def test_local_id_non_ascii_digits():
+    # '²'.isdigit() is True but int('²') raised ValueError
+    assert local_id("²") == "²" and local_id("1" * 50) == "1" * 50
+
+
+def test_events_bad_bytes_and_types(tmp_path, data_dir):
+    lines = (data_dir / "canvas" / "events.jsonl").read_bytes().splitlines()
+    path = tmp_path / "e.jsonl"
+    # a line that is not UTF-8 (was a UnicodeDecodeError): that line only
+    path.write_bytes(b"\n".join([lines[0], lines[1] + b"\xff", *lines[2:]]))
+    with pytest.raises(FormatError) as err:
+        read_canvas_events(path)
+    assert err.value.file == str(path) and err.value.row == 2 and "not UTF-8" in str(err.value)
+    rep = read_canvas_events(path, on_error="skip").attrs["ingest"]
+    assert (rep.read, rep.kept, rep.set_aside["unparseable"]) == (5, 3, 1)
+    # metadata that is a number (was an AttributeError): not a discussion event
+    first = json.loads(lines[0])
+    path.write_text(json.dumps(dict(first, metadata=5, body=7)))
+    rep = read_canvas_events(path).attrs["ingest"]
+    assert dict(rep.set_aside) == {"not a discussion event": 1}
+    # a user id that is an object: InputError naming the line and the field
+    first["body"]["user_id"] = {"id": 1}
+    path.write_text(json.dumps(first))
+    with pytest.raises(ca.InputError) as err:
+        read_canvas_events(path)
+    assert err.value.field == "user_id" and err.value.row == "e.jsonl: line 1"
+    rep = read_canvas_events(path, on_error="skip").attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (1, 0, {"invalid field": 1})
+
+
+def test_view_malformed_replies_are_records_set_aside(tmp_path, data_dir):
+    # a malformed 'replies' made the whole file a FormatError, even with on_error="skip"
+    view = _topic(data_dir)
+    first = view["view"][0]
+    first["replies"][0]["replies"] = 5
+    view["view"].append("not an entry")
+    path = tmp_path / "topic_1234.json"
+    path.write_text(json.dumps(view))
+    with pytest.raises(ca.InputError) as err:
+        read_canvas_discussion(path)
+    assert err.value.field == "replies"
+    assert (
+        err.value.row
+        == f"topic_1234.json: replies of entry {first['replies'][0]['id']} of topic 1234"
+    )
+    rep = read_canvas_discussion(path, on_error="skip").attrs["ingest"]
+    assert dict(rep.set_aside) == {"deleted": 1, "invalid field": 1, "missing id": 1}
+    assert rep.balanced and rep.kept == len(read_canvas_discussion(path, on_error="skip"))

@@ -124,7 +124,7 @@ def test_folder_dedupes_and_maps_across_topics(data_dir):
 def test_broken_json_names_file_and_line(tmp_path):
     bad = tmp_path / "t.json"
     bad.write_text('{"post_stream": {"posts": [\n  {"id": 1,}\n]}}')
-    with pytest.raises(ca.FormatError, match=r"t\.json.*row 2.*invalid JSON"):
+    with pytest.raises(ca.FormatError, match=r"t\.json.*row 2.*not valid JSON"):
         read_discourse(bad)
 
 
@@ -155,3 +155,57 @@ def test_not_discourse_json(tmp_path):
     p.write_text('{"hello": 1}')
     with pytest.raises(ca.FormatError, match="not a Discourse"):
         read_discourse(p)
+
+
+# ---------------------------------------------------------------- robustness regressions
+
+
+def _topic_doc(data_dir) -> dict:
+    return json.loads((data_dir / "discourse" / "topic.json").read_text())
+
+
+def test_posts_not_a_list(tmp_path, data_dir):
+    # was a TypeError ('int' object is not iterable)
+    doc = _topic_doc(data_dir)
+    doc["post_stream"]["posts"] = 3
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ca.FormatError) as err:
+        read_discourse(path, on_error="skip")
+    assert (err.value.file, err.value.field) == (str(path), "post_stream.posts")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("post_number", "1e999", "post number is not an integer"),  # was an OverflowError
+        ("reply_to_post_number", '"3.0"', "post number is not an integer"),
+        ("user_id", '{"a": 1}', "user_id is not a string or an integer"),  # was kept as "{'a': 1}"
+        ("topic_id", "[1]", "topic_id is not a string or an integer"),
+    ],
+)
+def test_wrong_field_types(tmp_path, data_dir, field, value, message):
+    doc = _topic_doc(data_dir)
+    doc["post_stream"]["posts"][1][field] = "@@"
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc).replace('"@@"', value))
+    with pytest.raises(ca.InputError) as err:
+        read_discourse(path)
+    assert (err.value.file, err.value.row, err.value.field) == (str(path), 2, field)
+    assert message in str(err.value)
+    rep = read_discourse(path, on_error="skip").attrs["ingest"]
+    assert rep.set_aside["invalid record"] == 1 and rep.balanced and rep.read == 10
+
+
+def test_reply_cycle_and_missing_parent(tmp_path):
+    # 2 answers 3 and 3 answers 2 (a cycle); 4 answers a post that is not in the file
+    posts = [
+        {"id": 10 + n, "topic_id": 1, "post_number": n, "user_id": n, "reply_to_post_number": to}
+        | {"created_at": f"2024-01-0{n}T00:00:00Z"}
+        for n, to in ((1, None), (2, 3), (3, 2), (4, 9))
+    ]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"post_stream": {"posts": posts}}))
+    ev = read_discourse(path)
+    assert ev["target"].fillna("-").tolist() == ["-", "3", "2", "-"]
+    assert ev.attrs["ingest"].notes["reply_to_post_number not in data"] == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -292,3 +294,92 @@ def test_real_event_routing_processed(real_data):
     ]
     assert ev["timestamp"].iloc[-1] == pd.Timestamp("2023-08-08T12:09:39.157587Z")
     assert ev.attrs["ingest"].notes["parent missing"] == 2
+
+
+# ---------------------------------------------------------------- robustness regressions
+
+
+def test_forum_line_not_utf8(tmp_path, data_dir):
+    # was a raw UnicodeDecodeError for the whole file
+    lines = (data_dir / "edx" / "forum.mongo").read_bytes().splitlines()
+    path = tmp_path / "f.mongo"
+    path.write_bytes(b"\n".join([*lines[:2], lines[2].replace(b'"', b'"\xc3', 1), *lines[3:]]))
+    with pytest.raises(FormatError) as err:
+        read_edx_forum(path)
+    assert (err.value.file, err.value.row) == (str(path), 3)
+    assert "byte 0xc3 on line 3" in str(err.value)
+    rep = read_edx_forum(path, on_error="skip").attrs["ingest"]
+    assert rep.set_aside["unparseable"] == 1 and rep.balanced
+    assert rep.read == len(lines) and rep.kept == 5
+
+
+def test_tracking_truncated_gzip(tmp_path, data_dir):
+    # was a raw EOFError from gzip
+    data = (data_dir / "edx" / "logs" / "tracking.log-20240101.gz").read_bytes()
+    path = tmp_path / "t.log.gz"
+    path.write_bytes(data[:-10])
+    for on_error in ("raise", "skip"):
+        with pytest.raises(FormatError, match="broken gzip file") as err:
+            read_edx_tracking(path, on_error=on_error)
+        assert err.value.file == str(path) and isinstance(err.value.row, int)
+
+
+def test_tracking_whole_document_that_does_not_parse(tmp_path):
+    # a pretty-printed document that is broken cannot be read at all: FormatError even with skip
+    path = tmp_path / "t.log"
+    path.write_text('{\n  "username": "a",\n  "event_type": \n}\n')
+    for on_error in ("raise", "skip"):
+        with pytest.raises(FormatError) as err:
+            read_edx_tracking(path, on_error=on_error)
+        assert err.value.row == 4 and "line 4, column 1" in str(err.value)
+
+
+def test_forum_wrong_types_and_out_of_range_dates(tmp_path):
+    path = tmp_path / "f.mongo"
+    path.write_text(
+        '{"_id": {"$oid": "t"}, "_type": "CommentThread", "author_username": "al",'
+        ' "created_at": {"$date": 1700000000000}}\n'
+        '{"_id": {"$oid": "b"}, "_type": "Comment", "author_username": ["bo"],'
+        ' "comment_thread_id": {"$oid": "t"}, "created_at": {"$date": 1700000060000}}\n'
+        '{"_id": {"$oid": "c"}, "_type": "Comment", "author_username": "cy",'
+        ' "comment_thread_id": {"$oid": "t"}, "created_at": {"$date": 1e20}}\n'
+    )
+    with pytest.raises(InputError) as err:
+        read_edx_forum(path)
+    assert (err.value.row, err.value.field) == (2, "author_username")
+    rep = read_edx_forum(path, on_error="skip").attrs["ingest"]
+    assert (rep.read, rep.kept) == (3, 1)
+    assert dict(rep.set_aside) == {"missing actor": 1, "bad timestamp": 1}
+
+
+def test_tracking_first_line_not_utf8_is_one_record(tmp_path, data_dir):
+    # a broken first line of JSON lines is one bad record, as any other line
+    lines = (data_dir / "edx" / "logs" / "tracking.log-20240102").read_bytes().splitlines()
+    path = tmp_path / "t.log"
+    path.write_bytes(b"\n".join([lines[0].replace(b'"', b'"\xff', 1), *lines[1:]]))
+    with pytest.raises(FormatError) as err:
+        read_edx_tracking(path)
+    assert err.value.row == 1
+    assert "byte 0xff on line 1" in str(err.value)
+    rep = read_edx_tracking(path, on_error="skip").attrs["ingest"]
+    assert rep.set_aside["unparseable"] == 1 and rep.balanced
+
+
+def test_tracking_array_line_ids_do_not_collide(tmp_path):
+    # events of an array on line 1 were numbered 1, 2 and collided with line 2
+    def rec(user, post):
+        return {
+            "username": user,
+            "event_type": "edx.forum.thread.created",
+            "time": "2024-01-01T10:00:00+00:00",
+            "context": {"course_id": "c"},
+            "event": {"id": post},
+        }
+
+    path = tmp_path / "t.log"
+    path.write_text(
+        json.dumps([rec("a", "t1"), rec("b", "t2")]) + "\n" + json.dumps(rec("c", "t3")) + "\n"
+    )
+    ev = read_edx_tracking(path)
+    ca.validate_events(ev)
+    assert ev["event_id"].tolist() == ["t.log:1.1", "t.log:1.2", "t.log:2"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -79,7 +81,7 @@ def test_outbox_like_file_with_integer_ids(data_dir):
 def test_bad_input(tmp_path):
     p = tmp_path / "s.json"
     p.write_text('[{"id": "1",\n "account": }]')
-    with pytest.raises(ca.FormatError, match=r"s\.json.*row 2.*invalid JSON"):
+    with pytest.raises(ca.FormatError, match=r"s\.json.*row 2.*not valid JSON"):
         read_mastodon(p)
     p.write_text('[{"id": "1", "created_at": "2024-01-01T00:00Z", "account": {}}]')
     with pytest.raises(ca.InputError, match=r"s\.json.*row 1.*field 'account\.id'"):
@@ -89,3 +91,56 @@ def test_bad_input(tmp_path):
     p.write_text('{"hello": []}')
     with pytest.raises(ca.FormatError, match="no array of statuses"):
         read_mastodon(p)
+
+
+# ---------------------------------------------------------------- robustness regressions
+
+
+def _statuses(data_dir) -> list:
+    return json.loads((data_dir / "mastodon" / "statuses.json").read_text())
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "value"),
+    [
+        (0, "mentions", 7),  # was a TypeError
+        (1, "in_reply_to_id", {"id": "1"}),  # was kept as the id "{'id': '1'}"
+        (0, "id", ["1"]),
+    ],
+)
+def test_wrong_field_types(tmp_path, data_dir, record, field, value):
+    st = _statuses(data_dir)
+    st[record][field] = value
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(st))
+    with pytest.raises(ca.InputError) as err:
+        read_mastodon(path)
+    assert (err.value.file, err.value.row, err.value.field) == (str(path), record + 1, field)
+    rep = read_mastodon(path, on_error="skip").attrs["ingest"]
+    assert rep.set_aside["invalid record"] == 1 and rep.balanced
+
+
+def test_malformed_url_and_non_utf8(tmp_path, data_dir):
+    st = _statuses(data_dir)
+    st[0]["url"] = "http://[broken/x"  # urlsplit raised ValueError
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(st))
+    ev = read_mastodon(path)
+    assert pd.isna(ev.set_index("event_id").loc[str(st[0]["id"]), "context"])
+    path.write_bytes(json.dumps(st).encode().replace(b'"id"', b'"\xe9id"', 1))
+    with pytest.raises(ca.FormatError) as err:  # was a UnicodeDecodeError
+        read_mastodon(path, on_error="skip")
+    assert err.value.file == str(path) and err.value.row == 1 and "not UTF-8" in str(err.value)
+
+
+def test_reply_cycle_terminates(tmp_path):
+    st = [
+        {"id": "1", "created_at": "2024-01-01T10:00:00Z", "account": {"id": "7"}}
+        | {"in_reply_to_id": "2", "in_reply_to_account_id": "8"},
+        {"id": "2", "created_at": "2024-01-01T11:00:00Z", "account": {"id": "8"}}
+        | {"in_reply_to_id": "1", "in_reply_to_account_id": "7"},
+    ]
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(st))
+    ev = read_mastodon(path, mentions=False)
+    assert ev["target"].tolist() == ["8", "7"]

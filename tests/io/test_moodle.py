@@ -159,7 +159,7 @@ def test_forum_bad_json(tmp_path):
     path.write_text('[[{"id": "1", "discussion": "2",\n "parent": }]]')
     with pytest.raises(FormatError) as err:
         read_moodle_forum(path)
-    assert err.value.file == str(path) and err.value.row == "line 2, column 12"
+    assert err.value.file == str(path) and err.value.row == 2 and "column 12" in str(err.value)
 
 
 def test_forum_bad_date_names_row_and_field(tmp_path):
@@ -420,3 +420,66 @@ def test_log_bad_time_row(tmp_path, data_dir):
 def test_read_events_dispatch(data_dir):
     ev = ca.read_events(data_dir / "moodle" / "forum.json", format="moodle_forum")
     assert ev.attrs["ingest"].format == "moodle_forum"
+
+
+# ---------------------------------------------------------------- robustness regressions
+
+
+def test_forum_json_not_utf8(tmp_path, data_dir):
+    # was a raw UnicodeDecodeError
+    data = (data_dir / "moodle" / "forum.json").read_bytes()
+    path = tmp_path / "f.json"
+    path.write_bytes(data.replace(b'"id"', b'"\xe9id"', 1))
+    for on_error in ("raise", "skip"):
+        with pytest.raises(FormatError) as err:
+            read_moodle_forum(path, on_error=on_error)
+        assert err.value.file == str(path) and isinstance(err.value.row, int)
+        assert "not UTF-8" in str(err.value)
+
+
+def test_forum_json_wrong_types(tmp_path):
+    # 1e999 (infinity) in userid raised OverflowError; an array as id was kept as "[5]"
+    path = tmp_path / "f.json"
+    path.write_text(
+        '[[{"id": 1, "discussion": 2, "parent": 0, "userid": 3, "created": 1700000000},'
+        ' {"id": 2, "discussion": 2, "parent": 1, "userid": 1e999, "created": 1700000100},'
+        ' {"id": [5], "discussion": 2, "parent": 1, "userid": 4, "created": 1700000200}]]'
+    )
+    with pytest.raises(ca.InputError) as err:
+        read_moodle_forum(path)
+    assert (err.value.file, err.value.row, err.value.field) == (str(path), 3, "id")
+    rep = read_moodle_forum(path, on_error="skip").attrs["ingest"]
+    assert (rep.read, rep.kept) == (3, 1)
+    assert dict(rep.set_aside) == {"post has no id": 1, "post has no user id": 1}
+
+
+def test_backup_truncated_archive(tmp_path):
+    # was a raw EOFError from tarfile/gzip
+    data = _write_mbz(tmp_path / "c.mbz", _backup_files(BACKUP_POSTS)).read_bytes()
+    path = tmp_path / "cut.mbz"
+    path.write_bytes(data[: len(data) // 2])
+    for on_error in ("raise", "skip"):
+        with pytest.raises(FormatError, match="backup archive cannot be read") as err:
+            read_moodle_backup(path, on_error=on_error)
+        assert err.value.file == str(path)
+
+
+def test_backup_broken_xml_names_member_and_line(tmp_path):
+    files = _backup_files(BACKUP_POSTS)
+    files["activities/forum_12/forum.xml"] = files["activities/forum_12/forum.xml"][:-20]
+    path = _write_mbz(tmp_path / "c.mbz", files)
+    with pytest.raises(FormatError) as err:
+        read_moodle_backup(path)
+    assert err.value.file.endswith("c.mbz!activities/forum_12/forum.xml")
+    assert isinstance(err.value.row, int)
+
+
+def test_forum_broken_date_among_epochs_names_its_row(tmp_path):
+    # was a column-level "format not recognised" error; now the row, with skip set aside
+    path = tmp_path / "f.csv"
+    path.write_text("id,discussion,parent,userid,created\n1,2,0,3,1700000000\n2,2,1,4,soon\n")
+    with pytest.raises(TimestampError, match="unparseable timestamp; found 'soon'") as err:
+        read_moodle_forum(path)
+    assert (err.value.file, err.value.row, err.value.field) == (str(path), 2, "created")
+    rep = read_moodle_forum(path, on_error="skip").attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (2, 1, {"unparseable timestamp": 1})

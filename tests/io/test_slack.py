@@ -133,7 +133,7 @@ def test_broken_day_file_names_file_and_line(data_dir, tmp_path):
     folder = tmp_path / "export"
     shutil.copytree(data_dir / "slack" / "export", folder)
     (folder / "general" / "2024-03-03.json").write_text('[\n{"ts": "1.2", "user": "U1"\n]')
-    with pytest.raises(ca.FormatError, match=r"general/2024-03-03\.json.*row 3.*invalid JSON"):
+    with pytest.raises(ca.FormatError, match=r"general/2024-03-03\.json.*row 3.*not valid JSON"):
         read_slack(folder)
     with pytest.raises(ca.FormatError, match=r"export\.zip!general/2024-03-03\.json"):
         read_slack(_zip(folder, tmp_path / "export.zip"))
@@ -156,3 +156,65 @@ def test_not_an_export(tmp_path):
         read_slack(tmp_path / "x.txt")
     with pytest.raises(ca.FormatError, match="no users.json"):
         read_slack(tmp_path)
+
+
+# ---------------------------------------------------------------- robustness regressions
+
+
+def _export_with(data_dir, tmp_path, change) -> object:
+    folder = tmp_path / "export"
+    shutil.copytree(data_dir / "slack" / "export", folder)
+    day = folder / "general" / "2024-03-01.json"
+    messages = json.loads(day.read_text())
+    change(messages)
+    day.write_text(json.dumps(messages))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("user", {"id": "U1"}, "user is not a string"),  # was a TypeError (unhashable dict)
+        ("ts", "99999999999999999999.000100", "without a valid ts"),  # was OutOfBoundsDatetime
+        ("subtype", ["x"], "subtype is not a string"),
+    ],
+)
+def test_wrong_field_types(data_dir, tmp_path, field, value, message):
+    folder = _export_with(data_dir, tmp_path, lambda m: m[0].__setitem__(field, value))
+    with pytest.raises(ca.InputError) as err:
+        read_slack(folder)
+    assert err.value.file.endswith("general/2024-03-01.json")
+    assert (err.value.row, err.value.field) == (1, field) and message in str(err.value)
+    rep = read_slack(folder, on_error="skip").attrs["ingest"]
+    assert rep.set_aside["invalid record"] == 1 and rep.balanced
+
+
+def test_reactions_not_a_list_are_ignored(data_dir, tmp_path):
+    # was a TypeError; reactions are derived events, a malformed list yields none
+    base = read_slack(data_dir / "slack" / "export").attrs["ingest"]
+    folder = _export_with(data_dir, tmp_path, lambda m: m[0].__setitem__("reactions", 5))
+    rep = read_slack(folder).attrs["ingest"]
+    # message 1 had two reactions (U2, U3 waving): they are gone, the message stays
+    assert rep.notes["messages read"] == base.notes["messages read"]
+    assert rep.notes["derived react events"] == base.notes["derived react events"] - 2
+    assert (rep.read, rep.kept) == (base.read - 2, base.kept - 2)
+
+
+def test_day_file_not_utf8(data_dir, tmp_path):
+    folder = tmp_path / "export"
+    shutil.copytree(data_dir / "slack" / "export", folder)
+    (folder / "general" / "2024-03-03.json").write_bytes(b'[\n{"ts": "1.2", "user": "U\xe91"}\n]')
+    with pytest.raises(ca.FormatError) as err:
+        read_slack(folder, on_error="skip")
+    assert err.value.file.endswith("general/2024-03-03.json") and err.value.row == 2
+
+
+def test_reaction_listed_twice_is_merged(data_dir, tmp_path):
+    # the same emoji twice gave two react events with one event id (an invalid Events table)
+    def twice(messages):
+        messages[0]["reactions"] = messages[0]["reactions"] * 2
+
+    base = read_slack(data_dir / "slack" / "export")
+    ev = read_slack(_export_with(data_dir, tmp_path, twice))
+    ca.validate_events(ev)
+    assert ev["event_id"].tolist() == base["event_id"].tolist()

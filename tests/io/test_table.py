@@ -168,3 +168,81 @@ def test_snap_collegemsg(real_data):
     assert ev["actor"].nunique() <= 1_899
     assert len(set(ev["actor"]) | set(ev["target"])) == 1_899
     assert ev["timestamp"].min() == pd.Timestamp(1082040961, unit="s", tz="UTC")
+
+
+# ---------------------------------------------------------------- robustness regressions
+
+ROWS = "actor,target,timestamp\na,b,2024-01-01T00:00:00Z\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "cell", "options"),
+    [
+        ("1700000000", "15000000000", {"unit": "s"}),  # 2445: was OutOfBoundsDatetime
+        ("1700000000", "15000000000", {}),  # unit cannot be told: an error naming the field
+        ("1700000000000", "100000000000000000000", {"unit": "ms"}),
+        # 2424 fits pandas' coarser units but not datetime64[ns]: was OutOfBoundsDatetime
+        ("2024-01-01T00:00:00Z", "2424-01-01T00:00:00Z", {}),
+    ],
+)
+def test_timestamps_out_of_range(tmp_path, first, cell, options):
+    p = tmp_path / "e.csv"
+    p.write_text(f"actor,target,timestamp\na,b,{first}\nb,a,{cell}\n")
+    with pytest.raises(ca.TimestampError) as err:
+        ca.read_events(p, **options)
+    assert (err.value.file, err.value.field) == (str(p), "timestamp")
+    if not options and first.isdigit():
+        return  # the unit is unknown: the whole column is at fault, no row
+    assert err.value.row == 2
+    rep = ca.read_events(p, on_error="skip", **options).attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (2, 1, {"unparseable timestamp": 1})
+
+
+def test_parse_timestamps_out_of_range_is_nat_with_skip():
+    s = pd.Series(["2024-01-01T00:00:00Z", "2424-01-01T00:00:00Z", "99999-01-01T00:00:00Z"])
+    out = parse_timestamps(s, on_error="skip")
+    assert out.dtype == "datetime64[ns, UTC]"
+    assert out.isna().tolist() == [False, True, True]
+
+
+def test_text_not_utf8_names_line_and_offset(tmp_path):
+    p = tmp_path / "e.csv"
+    # 0x81 is undefined in Windows-1252 too; past the 64 KB sniffing sample the old reader
+    # said only "cannot read as a table: 'utf-8' codec can't decode ..."
+    p.write_bytes((ROWS + "a,b,2024-01-01T00:00:00Z\n" * 3000).encode() + b"\x81,a,2024\n")
+    with pytest.raises(ca.FormatError) as err:
+        ca.read_events(p, on_error="skip")
+    assert (err.value.file, err.value.row) == (str(p), 3003)
+    assert "byte 0x81 on line 3003" in str(err.value)
+
+
+def test_windows_1252_text_is_read(tmp_path):
+    p = tmp_path / "e.csv"
+    p.write_bytes(ROWS.encode() + "Zoë,a,2024-01-02T00:00:00Z\n".encode("cp1252"))
+    assert ca.read_events(p)["actor"].tolist() == ["a", "Zoë"]
+
+
+def test_ragged_row_names_line(tmp_path):
+    p = tmp_path / "e.csv"
+    p.write_text(ROWS + "a,b,c,d,e\n")
+    with pytest.raises(ca.FormatError) as err:
+        ca.read_events(p)
+    assert (err.value.file, err.value.row) == (str(p), 3)
+
+
+def test_skip_sets_aside_a_broken_first_timestamp(tmp_path):
+    # with skip, a broken value must not decide the format of the whole column
+    p = tmp_path / "e.csv"
+    p.write_text("actor,target,timestamp\na,b,soon\nb,a,2024-01-02T00:00:00Z\nc,a,1e5\n")
+    with pytest.raises(ca.TimestampError) as err:
+        ca.read_events(p)
+    assert (err.value.row, err.value.field) == (1, "timestamp")
+    rep = ca.read_events(p, on_error="skip").attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (3, 1, {"unparseable timestamp": 2})
+    # epochs: the unit most values are plausible in; the implausible ones are set aside
+    p.write_text("actor,target,timestamp\na,b,17\nb,a,1700000000\nc,a,1700000100\n")
+    with pytest.raises(ca.TimestampError, match="unit cannot be told"):
+        ca.read_events(p)
+    ev = ca.read_events(p, on_error="skip")
+    assert ev["actor"].tolist() == ["b", "c"]
+    assert str(ev["timestamp"].iloc[0]) == "2023-11-14 22:13:20+00:00"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 
 import pandas as pd
@@ -206,7 +207,7 @@ def test_namespace_prefix_and_version_do_not_matter(data_dir):
 def test_broken_xml_is_a_format_error(tmp_path):
     p = tmp_path / "broken.xml"
     p.write_text("<rss><channel>\n<item><title>x</item>\n</channel></rss>")
-    with pytest.raises(ca.FormatError, match=r"broken\.xml.*row line 2.*broken XML"):
+    with pytest.raises(ca.FormatError, match=r"broken\.xml.*row 2.*broken XML"):
         read_wordpress(p)
     q = tmp_path / "atom.xml"
     q.write_text('<feed xmlns="http://www.w3.org/2005/Atom"/>')
@@ -318,3 +319,71 @@ def test_wxr_bad_date_names_the_item(tmp_path):
         read_wordpress(p)
     ev = read_wordpress(p, on_error="skip")
     assert len(ev) == 0 and ev.attrs["ingest"].set_aside == {"invalid record": 1}
+
+
+# ---------------------------------------------------------------- robustness regressions
+
+
+def test_wxr_not_utf8_names_file_and_line(tmp_path):
+    # lxml raised a bare OSError ("Invalid bytes in character encoding") reading the path
+    p = tmp_path / "w.xml"
+    p.write_bytes(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<rss><channel>\n<title>Caf\xe9</title>\n'
+        b"</channel></rss>"
+    )
+    for on_error in ("raise", "skip"):
+        with pytest.raises(ca.FormatError) as err:
+            read_wordpress(p, on_error=on_error)
+        assert (err.value.file, err.value.row) == (str(p), 3)
+
+
+def test_feed_date_out_of_range_and_broken_encoding(tmp_path, data_dir):
+    atom = (data_dir / "wordpress" / "feeds" / "atom" / "comments.atom").read_text()
+    p = tmp_path / "c.atom"
+    # year 2424 fits pandas' microsecond times but not the Events table (OutOfBoundsDatetime)
+    p.write_text(
+        atom.replace("<published>20", "<published>24", 1).replace("<updated>20", "<updated>24", 1)
+    )
+    with pytest.raises(ca.InputError) as err:
+        read_feed(p)
+    assert (err.value.file, err.value.row, err.value.field) == (str(p), "entry 1", "date")
+    assert "between 1677 and 2262" in str(err.value)
+    rep = read_feed(p, on_error="skip").attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (5, 4, {"invalid record": 1})
+    # a broken encoding declaration made feedparser raise UnicodeDecodeError
+    p.write_bytes(b'<?xml version="1.0" encoding="UT\x81F-8"?>' + atom.split("?>", 1)[1].encode())
+    with pytest.raises(ca.FormatError, match="cannot be decoded") as err:
+        read_feed(p, on_error="skip")
+    assert err.value.file == str(p)
+
+
+def test_wxr_duplicated_post_and_comment(tmp_path, data_dir):
+    # an item or a comment exported twice made event ids repeat (an invalid Events table)
+    xml = (data_dir / "wordpress" / "traps.xml").read_text()
+    base = read_wordpress(data_dir / "wordpress" / "traps.xml", tz="Europe/Athens")
+    comment = re.search(r"<wp:comment>.*?</wp:comment>", xml, re.S)
+    p = tmp_path / "w.xml"
+    p.write_text(xml[: comment.end()] + comment.group(0) + xml[comment.end() :])
+    ev = read_wordpress(p, tz="Europe/Athens")
+    ca.validate_events(ev)
+    rep = ev.attrs["ingest"]
+    assert rep.set_aside["duplicate"] == 1 and rep.read == base.attrs["ingest"].read + 1
+    assert ev["event_id"].tolist() == base["event_id"].tolist()
+    item = re.search(r"<item>.*?</item>", xml, re.S)
+    p.write_text(xml[: item.end()] + item.group(0) + xml[item.end() :])
+    ev = read_wordpress(p, tz="Europe/Athens")
+    ca.validate_events(ev)
+    assert ev["event_id"].tolist() == base["event_id"].tolist()
+
+
+def test_feed_zero_date(tmp_path, data_dir):
+    # WordPress' zero date parses to year -1, on which calendar.timegm raised ValueError
+    atom = (data_dir / "wordpress" / "feeds" / "atom" / "comments.atom").read_text()
+    first = re.search(r"<published>[^<]*</published>", atom).group(0)
+    p = tmp_path / "c.atom"
+    p.write_text(atom.replace(first, "<published>0000-00-00 00:00:00</published>", 1))
+    with pytest.raises(ca.InputError) as err:
+        read_feed(p)
+    assert (err.value.row, err.value.field) == ("entry 1", "date")
+    rep = read_feed(p, on_error="skip").attrs["ingest"]
+    assert rep.set_aside["invalid record"] == 1 and rep.balanced

@@ -300,3 +300,34 @@ def test_real_openedx_xapi(real_data):
     assert (rep.read, rep.kept) == (6, 6)
     net = ca.build_network(ev)
     assert len(net.edges) == 0 and net.meta["unresolved_replies"] == 2
+
+
+@pytest.mark.filterwarnings("ignore:the LRS response links more statements")
+def test_line_not_utf8_is_one_record(tmp_path, data_dir):
+    # was a raw UnicodeDecodeError; now the line is named, or set aside with skip
+    lines = (data_dir / "xapi" / "lrs_pages.jsonl").read_bytes().splitlines()
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(lines[0] + b"\n" + lines[1].replace(b'"', b'"\xe9', 1) + b"\n")
+    with pytest.raises(FormatError) as err:
+        read_xapi(path)
+    assert (err.value.file, err.value.row) == (str(path), 2)
+    assert "not UTF-8" in str(err.value)
+    rep = read_xapi(path, on_error="skip").attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (5, 4, {"unparseable": 1})
+
+
+def test_timestamp_out_of_range(tmp_path):
+    stmt = {
+        "id": "s1",
+        "actor": {"mbox": "mailto:a@x.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/commented"},
+        "object": {"id": "http://x/o"},
+        "timestamp": "99999-01-01T00:00:00Z",
+    }
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps([stmt, dict(stmt, id="s2", timestamp="2424-01-01T00:00:00Z")]))
+    with pytest.raises(InputError) as err:
+        read_xapi(path)
+    assert (err.value.row, err.value.field) == (1, "timestamp")
+    rep = read_xapi(path, on_error="skip").attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (2, 0, {"bad timestamp": 2})

@@ -1,0 +1,634 @@
+"""Plumbing shared by the readers: files, bytes to text, JSON, fields, bad records.
+
+Every reader turns bad input into a :class:`~connectana.errors.ConnectanaError`
+that names the file and, where it applies, the line or record and the field —
+or, with ``on_error="skip"``, sets the bad record aside with its reason. The
+helpers here do that once:
+
+* :func:`input_files`, :func:`source_name`, :func:`file_labels` — what to read.
+* :func:`read_bytes` (gunzipped when needed), :func:`decode_text`,
+  :func:`read_text` — bytes to text: UTF-8 (a UTF-8 BOM is dropped), or
+  UTF-16/32 when a byte-order mark says so; anything else is a
+  :class:`~connectana.errors.FormatError` naming the file, the line and the
+  byte offset. Encodings are never guessed.
+* :func:`load_json`, :func:`parse_json` (one document) and :func:`iter_json`
+  (JSON lines, streamed, or one document) — broken JSON is a ``FormatError``
+  naming file and line.
+* :class:`BadRecord` and :func:`raise_or_skip` — a record that cannot be used:
+  an :class:`~connectana.errors.InputError` (``on_error="raise"``) or a record
+  set aside under its reason (``"skip"``).
+* :func:`text_or_none`, :func:`as_id`, :func:`as_int`, :func:`get`,
+  :func:`url_host` — fields of JSON records, checked for type.
+* :func:`parse_times` — ISO / epoch times of JSON records, out-of-range values
+  flagged instead of overflowing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import math
+import os
+import re
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FormatError, InputError
+from ..events import IngestReport
+from .timestamps import to_utc_ns
+
+__all__ = [
+    "BadRecord",
+    "SKIPPED",
+    "as_id",
+    "as_int",
+    "check_on_error",
+    "decode_text",
+    "file_labels",
+    "get",
+    "input_files",
+    "iter_json",
+    "load_json",
+    "parse_json",
+    "parse_times",
+    "raise_or_skip",
+    "read_bytes",
+    "read_text",
+    "source_name",
+    "text_or_none",
+    "url_host",
+]
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+# --------------------------------------------------------------------------- #
+# Records that cannot be used
+# --------------------------------------------------------------------------- #
+class BadRecord(Exception):
+    """A record that cannot be used.
+
+    Raised inside a reader and turned by :func:`raise_or_skip` into an
+    :class:`InputError` naming file, record and field (``on_error="raise"``)
+    or into a record set aside under ``aside`` (``"skip"``). ``fatal=False``
+    sets the record aside even with ``on_error="raise"``.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        field: str | None = None,
+        found: Any = None,
+        expected: str | None = None,
+        aside: str | None = None,
+        fatal: bool = True,
+    ) -> None:
+        super().__init__(reason)
+        self.fatal = fatal
+        self.reason = reason
+        self.field = field
+        self.found = found
+        self.expected = expected
+        self.aside = aside or reason
+
+
+def check_on_error(on_error: str) -> None:
+    """Refuse an ``on_error`` other than ``"raise"`` or ``"skip"``."""
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+
+
+def raise_or_skip(
+    bad: BadRecord, *, on_error: str, report: IngestReport, file: Any, row: Any
+) -> None:
+    """Raise ``bad`` as an :class:`InputError` or set the record aside.
+
+    Examples
+    --------
+    >>> from connectana.events import IngestReport
+    >>> from connectana.io._common import BadRecord, raise_or_skip
+    >>> r = IngestReport()
+    >>> raise_or_skip(BadRecord("no id", field="id", aside="missing id"), on_error="skip",
+    ...               report=r, file="a.json", row=3)
+    >>> dict(r.set_aside), r.records[0]["record"]
+    ({'missing id': 1}, 'a.json:3')
+    """
+    if on_error == "raise" and bad.fatal:
+        raise InputError(
+            bad.reason, file=file, row=row, field=bad.field, found=bad.found, expected=bad.expected
+        )
+    report.set_aside_record(bad.aside, f"{file}:{row}")
+
+
+# --------------------------------------------------------------------------- #
+# Files
+# --------------------------------------------------------------------------- #
+def input_files(
+    path: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    suffixes: tuple[str, ...] | None = None,
+) -> list[Path]:
+    """The files to read: one file, the files of a folder, or a list of files.
+
+    A folder gives its non-hidden files sorted by name (only those ending in
+    ``suffixes`` when given; ``.gz`` is allowed on top).
+    """
+    if isinstance(path, (str, os.PathLike)):
+        items = [Path(path)]
+    else:
+        items = [Path(p) for p in path]
+        if not items:
+            raise InputError("no files given", expected="a file, a folder or a list of files")
+    files: list[Path] = []
+    for p in items:
+        if p.is_dir():
+            found = []
+            for f in sorted(p.iterdir()):
+                if f.name.startswith(".") or not f.is_file():
+                    continue
+                name = f.name.lower().removesuffix(".gz")
+                if suffixes is None or name.endswith(suffixes):
+                    found.append(f)
+            if not found:
+                raise InputError(
+                    "folder holds no file to read",
+                    file=p,
+                    expected=f"files ending in {', '.join(suffixes)}" if suffixes else "files",
+                )
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise InputError("file not found", file=p)
+    return files
+
+
+def source_name(path: Any) -> str:
+    """The input as the user named it, for the report."""
+    if isinstance(path, (str, os.PathLike)):
+        return str(path)
+    return ", ".join(map(str, path))
+
+
+def file_labels(files: list[Path]) -> list[str]:
+    """Short names telling the files apart: name, else folder/name, else the path."""
+    names = [f.name for f in files]
+    if len(set(names)) == len(names):
+        return names
+    names = [f"{f.parent.name}/{f.name}" for f in files]
+    if len(set(names)) == len(names):
+        return names
+    return [str(f) for f in files]
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a file, gunzipped when it starts with the gzip magic number."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", file=path) from None
+    except IsADirectoryError:
+        raise InputError("a folder was given where a file is expected", file=path) from None
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise FormatError(
+                f"broken gzip file ({exc})", file=path, expected="a complete .gz file"
+            ) from None
+    return data
+
+
+# --------------------------------------------------------------------------- #
+# Text
+# --------------------------------------------------------------------------- #
+def _undecodable(
+    exc: UnicodeDecodeError, data: bytes, file: Any, *, offset: int = 0, line: int | None = None
+) -> FormatError:
+    pos = offset + exc.start
+    if line is None:
+        line = data.count(b"\n", 0, exc.start) + 1
+    bad = data[exc.start : exc.start + 4]
+    return FormatError(
+        f"text is not UTF-8: byte 0x{data[exc.start]:02x} on line {line} (byte offset {pos}) "
+        "cannot be decoded",
+        file=file,
+        row=line,
+        found=bad,
+        expected="UTF-8 text (re-save the export as UTF-8)",
+    )
+
+
+def decode_text(data: bytes, *, file: Any = None) -> str:
+    """Decode bytes as UTF-8 (or as UTF-16/32 when a byte-order mark says so).
+
+    A UTF-8 BOM is dropped. Bytes that are not UTF-8 raise a
+    :class:`~connectana.errors.FormatError` naming the file, the line and the
+    byte offset: the encoding is never guessed.
+
+    Examples
+    --------
+    >>> from connectana.errors import FormatError
+    >>> from connectana.io._common import decode_text
+    >>> decode_text("\\ufeffhé".encode("utf-8")), decode_text("hé".encode("utf-16"))
+    ('hé', 'hé')
+    >>> try:
+    ...     decode_text(b"ok\\nh\\xe9", file="a.json")
+    ... except FormatError as err:
+    ...     print(err.file, err.row, err.reason)
+    a.json 2 text is not UTF-8: byte 0xe9 on line 2 (byte offset 4) cannot be decoded
+    """
+    encoding = "utf-8"
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            encoding = enc
+            break
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding in ("utf-8", "utf-8-sig"):
+            raise _undecodable(exc, data, file) from None
+        raise FormatError(
+            f"text is not {encoding.upper()} although it starts with a {encoding.upper()} "
+            f"byte-order mark (byte offset {exc.start})",
+            file=file,
+            expected="UTF-8 text",
+        ) from None
+
+
+def read_text(path: Path) -> str:
+    """The text of a file (gunzipped if needed), decoded by :func:`decode_text`."""
+    return decode_text(read_bytes(path), file=path)
+
+
+# --------------------------------------------------------------------------- #
+# JSON
+# --------------------------------------------------------------------------- #
+def _no_constant(name: str) -> None:
+    # NaN / Infinity are not JSON; tools that write them mean "no value"
+    return None
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_constant=_no_constant)
+
+
+def load_json(path: Path, *, expected: str = "a JSON document") -> Any:
+    """Parse a whole file as one JSON document.
+
+    Text is decoded by :func:`read_text`. Broken JSON is a
+    :class:`~connectana.errors.FormatError` naming the file, line and column.
+    ``NaN``/``Infinity`` (not JSON, written by some tools for a missing
+    number) are read as ``null``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from connectana.errors import FormatError
+    >>> from connectana.io._common import load_json
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.json"
+    >>> _ = p.write_text('{"a": [1, NaN]}')
+    >>> load_json(p)
+    {'a': [1, None]}
+    >>> _ = p.write_text('{"a": \\n [1,')
+    >>> try:
+    ...     load_json(p)
+    ... except FormatError as err:
+    ...     print(err.row, err.reason)
+    2 not valid JSON (Expecting value at line 2, column 5)
+    """
+    return parse_json(read_bytes(path), file=path, expected=expected)
+
+
+def parse_json(data: bytes, *, file: Any, expected: str = "a JSON document") -> Any:
+    """Decode (:func:`decode_text`) and parse bytes holding one JSON document,
+    naming ``file`` in errors (for members of archives; see :func:`load_json`)."""
+    text = decode_text(data, file=file)
+    try:
+        return _loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
+            file=file,
+            row=exc.lineno,
+            expected=expected,
+        ) from None
+    except RecursionError:
+        raise FormatError("JSON nested too deeply to read", file=file, expected=expected) from None
+
+
+def _binary_lines(path: Path) -> Iterator[bytes]:
+    """The lines of a file as bytes (gunzipped on the fly); broken gzip is a FormatError."""
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if magic[:2] == b"\x1f\x8b":
+        fh = gzip.open(path, "rb")
+    elif magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # UTF-16 text (rare): decode all of it, then re-encode line by line
+        for line in read_text(path).splitlines(keepends=True):
+            yield line.encode("utf-8")
+        return
+    else:
+        fh = open(path, "rb")
+    lineno = 0
+    try:
+        with fh:
+            for raw in fh:
+                lineno += 1
+                yield raw
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FormatError(
+            f"broken gzip file after line {lineno} ({exc})",
+            file=path,
+            row=lineno + 1,
+            expected="a complete .gz file",
+        ) from None
+
+
+#: Yielded by :func:`iter_json` for lines its ``skip`` test set aside unparsed.
+SKIPPED = object()
+
+
+def iter_json(
+    path: Path,
+    report: IngestReport,
+    on_error: str,
+    skip: Callable[[str], bool] | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line, value)`` for each JSON value of a file.
+
+    JSON lines (one value per line) are streamed (``.gz`` read transparently);
+    blank lines are ignored and lines starting with ``#`` are skipped (counted
+    in ``report.notes["comment lines skipped"]``, not as records). A file whose
+    first line is not a whole JSON value (a pretty-printed document) is parsed
+    as one document and yielded as ``(1, value)``; such a document that does
+    not parse is a :class:`~connectana.errors.FormatError`, whatever
+    ``on_error``. In JSON lines, a line that is not UTF-8 or not valid JSON is
+    one record read and set aside as ``unparseable`` (``on_error="skip"``) or
+    a ``FormatError`` naming the file and line. Lines for which ``skip(line)``
+    is true are yielded as ``(line, SKIPPED)`` without being parsed (a fast
+    pre-filter for huge logs). ``NaN``/``Infinity`` are read as ``null``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from connectana.events import IngestReport
+    >>> from connectana.io._common import iter_json
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = p.write_bytes(b'{"a": 1}\\n{"a": \\n{"a": "\\xe9"}\\n[2]\\n')
+    >>> r = IngestReport()
+    >>> list(iter_json(p, r, "skip")), dict(r.set_aside), r.read
+    ([(1, {'a': 1}), (4, [2])], {'unparseable': 2}, 2)
+    """
+    first = None
+    lineno = 0
+    offset = 0
+    for raw in _binary_lines(path):
+        lineno += 1
+        start = offset
+        offset += len(raw)
+        if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            looks = raw.decode("utf-8", errors="replace").strip()
+            if first is None and not looks.endswith(("}", "]")):
+                first = lineno
+                break  # maybe a document: decoded (and reported) as a whole below
+            first = lineno
+            report.read += 1
+            if on_error == "raise":
+                raise _undecodable(exc, raw, path, offset=start, line=lineno) from None
+            report.set_aside_record("unparseable", f"{path}:{lineno}")
+            continue
+        if not text:
+            continue
+        if text.startswith("#"):
+            report.notes["comment lines skipped"] += 1
+            continue
+        if skip is not None and first is not None and skip(text):
+            yield lineno, SKIPPED
+            continue
+        try:
+            value = _loads(text)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            if first is None and not text.endswith(("}", "]")):
+                first = lineno
+                break  # a pretty-printed document: parse the whole file below
+            report.read += 1
+            if on_error == "raise":
+                what = (
+                    f"{exc.msg} at column {exc.colno}"
+                    if isinstance(exc, json.JSONDecodeError)
+                    else "nested too deeply"
+                )
+                raise FormatError(
+                    f"line {lineno} is not valid JSON ({what})",
+                    file=path,
+                    row=lineno,
+                    found=text,
+                    expected="one JSON value per line",
+                ) from None
+            report.set_aside_record("unparseable", f"{path}:{lineno}")
+            first = lineno
+            continue
+        first = lineno
+        yield lineno, value
+    else:
+        return
+    yield 1, load_json(path, expected="a JSON document or one JSON value per line")
+
+
+# --------------------------------------------------------------------------- #
+# Fields of JSON records
+# --------------------------------------------------------------------------- #
+def get(d: Any, *keys: str) -> Any:
+    """``d[k1][k2]...``, or None when a level is missing or not a dict.
+
+    Examples
+    --------
+    >>> from connectana.io._common import get
+    >>> get({"a": {"b": 1}}, "a", "b"), get({"a": [1]}, "a", "b")
+    (1, None)
+    """
+    for k in keys:
+        if not isinstance(d, dict):
+            return None
+        d = d.get(k)
+    return d
+
+
+def text_or_none(value: Any) -> str | None:
+    """A non-empty id or name as a string; None for missing, empty or
+    structured values (dict, list, bool) and non-finite numbers.
+
+    Examples
+    --------
+    >>> from connectana.io._common import text_or_none
+    >>> text_or_none(" ann "), text_or_none(7), text_or_none({"a": 1}), text_or_none("")
+    ('ann', '7', None, None)
+    """
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def as_id(value: Any, *, field: str) -> str | None:
+    """An id field as a string: strings and integers as written, integral
+    floats without ``.0``; None when missing or empty.
+
+    Raises
+    ------
+    BadRecord
+        For any other type (object, array, boolean, fractional number),
+        naming ``field``.
+
+    Examples
+    --------
+    >>> from connectana.io._common import as_id
+    >>> as_id(12, field="id"), as_id("a1", field="id"), as_id(3.0, field="id"), as_id("", field="id")
+    ('12', 'a1', '3', None)
+    >>> as_id([1], field="id")
+    Traceback (most recent call last):
+    ...
+    connectana.io._common.BadRecord: id is not a string or an integer
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    raise BadRecord(
+        f"{field} is not a string or an integer",
+        field=field,
+        found=value,
+        expected="an id (string or integer)",
+        aside="invalid field",
+    )
+
+
+def as_int(value: Any, *, field: str) -> int | None:
+    """An integer field (``3``, ``3.0`` or ``"3"``); None when missing.
+
+    Raises
+    ------
+    BadRecord
+        For anything else, naming ``field``.
+
+    Examples
+    --------
+    >>> from connectana.io._common import as_int
+    >>> as_int("3", field="n"), as_int(3.0, field="n"), as_int(None, field="n")
+    (3, 3, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,30}\s*", value):
+        return int(value)
+    raise BadRecord(
+        f"{field} is not an integer",
+        field=field,
+        found=value,
+        expected="an integer",
+        aside="invalid field",
+    )
+
+
+def url_host(url: Any) -> str | None:
+    """The host of a URL, or None (also for a malformed URL such as a broken
+    IPv6 literal, on which :func:`urllib.parse.urlsplit` raises).
+
+    Examples
+    --------
+    >>> from connectana.io._common import url_host
+    >>> url_host("https://mastodon.social/@a/1"), url_host("http://[::1"), url_host(None)
+    ('mastodon.social', None, None)
+    """
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- #
+# Times of JSON records
+# --------------------------------------------------------------------------- #
+def parse_times(
+    values: list[Any], *, tz: str | None, unit: str = "ms"
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Vectorised times of JSON records: ISO strings (with an offset, or local
+    to ``tz``) and epoch numbers in ``unit``.
+
+    Returns the UTC times (``datetime64[ns, UTC]``) and two masks: values that
+    are unparseable or out of range (before 1677 or after 2262, the range of
+    the Events table; also every value of another type), and strings without
+    an offset when no ``tz`` was given. Both are NaT in the times.
+
+    Examples
+    --------
+    >>> from connectana.io._common import parse_times
+    >>> t, bad, naive = parse_times(["2024-01-01T00:00:00Z", 1e20, "2024-01-01", [1]], tz=None)
+    >>> t.dt.year.tolist(), bad.tolist(), naive.tolist()
+    ([2024.0, nan, nan, nan], [False, True, False, True], [False, False, True, False])
+    """
+    n = len(values)
+    out = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
+    if n == 0:
+        return out, np.zeros(0, bool), np.zeros(0, bool)
+    raw = pd.Series(values, dtype=object)
+    is_num = np.array(
+        [isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 1e19 for v in values]
+    )
+    is_str = np.array([isinstance(v, str) for v in values])
+    no_offset = np.zeros(n, bool)
+    if is_num.any():
+        nums = pd.to_numeric(raw[is_num], errors="coerce").astype("float64")
+        out[is_num] = to_utc_ns(pd.to_datetime(nums, unit=unit, utc=True, errors="coerce"))
+    if is_str.any():
+        s = raw[is_str].astype(str).str.strip()
+        has_off = s.str.contains(_OFFSET.pattern, regex=True).to_numpy()
+        with_off = s[has_off]
+        if len(with_off):
+            out[with_off.index] = to_utc_ns(
+                pd.to_datetime(with_off, format="ISO8601", utc=True, errors="coerce")
+            )
+        naive = s[~has_off]
+        if len(naive):
+            if tz is None:
+                no_offset[naive.index.to_numpy()] = True
+            else:
+                local = pd.to_datetime(naive, format="ISO8601", errors="coerce")
+                out[naive.index] = to_utc_ns(
+                    local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+                )
+    bad = out.isna().to_numpy() & ~no_offset
+    return out, bad, no_offset

@@ -1,0 +1,364 @@
+"""Every reader on broken input: a ConnectanaError, or Events whose report balances.
+
+Property-based (hypothesis): each reader is given mutations of a small valid file of its own
+format — truncated, with bytes flipped, inserted or deleted, re-encoded, emptied, with a
+record duplicated — and must either raise a ``ConnectanaError`` naming the file or return a
+valid Events table whose ingest report says read = kept + set aside. Never another exception,
+never a hang. JSON formats are also given structural mutations: values of the wrong type
+(a number for a string, a list for an object), missing keys, timestamps out of range (year
+99999, epoch 1e20), parent links that form cycles or point to missing parents, and
+duplicated records.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import connectana as ca
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# a mutated LRS response may still link a next page: that warning is expected here
+pytestmark = pytest.mark.filterwarnings("ignore:the LRS response links more statements")
+
+# format -> (seed file under tests/data, reader options)
+SEEDS = {
+    "table": ("table/posts_bom.csv", {}),
+    "table_dates": ("table/edges_cr.csv", {"dayfirst": False, "tz": "UTC"}),
+    "moodle_forum": ("moodle/forum_bom.csv", {}),
+    "moodle_forum_json": ("moodle/forum.json", {}),
+    "moodle_log": ("moodle/log_de.csv", {"tz": "Europe/Berlin"}),
+    "canvas_discussion": ("canvas/topic_1234.json", {}),
+    "canvas_events": ("canvas/events.jsonl", {}),
+    "edx_forum": ("edx/forum.mongo", {}),
+    "edx_tracking": ("edx/logs/tracking.log-20240102", {}),
+    "discourse": ("discourse/topic.json", {}),
+    "wordpress": ("wordpress/traps.xml", {"tz": "Europe/Athens"}),
+    "feed": ("wordpress/feeds/atom/comments.atom", {}),
+    "xapi": ("xapi/lrs_pages.jsonl", {}),
+    "mastodon": ("mastodon/statuses.json", {}),
+}
+
+
+def _format(name: str) -> str:
+    return {"table_dates": "table", "moodle_forum_json": "moodle_forum"}.get(name, name)
+
+
+def _check(path: Path, fmt: str, options: dict, on_error: str) -> None:
+    try:
+        ev = ca.read_events(path, format=fmt, on_error=on_error, **options)
+    except ca.ConnectanaError as err:
+        # the message names the file (the path, or an export folder / archive member in it)
+        assert isinstance(err, ca.InputError) and err.file, repr(err)
+        assert path.name in err.file or str(path) in err.file, repr(err)
+        return
+    ca.validate_events(ev)
+    report = ev.attrs["ingest"]
+    assert report.kept == len(ev)
+    assert report.balanced, str(report)
+
+
+@st.composite
+def mutations(draw, data: bytes) -> bytes:
+    kind = draw(
+        st.sampled_from(
+            ["truncate", "flip", "insert", "delete", "latin1", "utf16", "empty", "dup", "junk"]
+        )
+    )
+    n = len(data)
+    if kind == "truncate":
+        return data[: draw(st.integers(0, n))]
+    if kind == "flip":
+        i = draw(st.integers(0, n - 1))
+        return data[:i] + bytes([draw(st.integers(0, 255))]) + data[i + 1 :]
+    if kind == "insert":
+        i = draw(st.integers(0, n))
+        return data[:i] + draw(st.binary(min_size=1, max_size=8)) + data[i:]
+    if kind == "delete":
+        i = draw(st.integers(0, n - 1))
+        j = draw(st.integers(i, min(n, i + 40)))
+        return data[:i] + data[j:]
+    if kind == "latin1":
+        return data.decode("utf-8", errors="replace").encode("latin-1", errors="replace")
+    if kind == "utf16":
+        return data.decode("utf-8", errors="replace").encode("utf-16")
+    if kind == "empty":
+        return b""
+    if kind == "dup":
+        lines = data.splitlines(keepends=True)
+        i = draw(st.integers(0, max(0, len(lines) - 1)))
+        return b"".join(lines[: i + 1] + lines[i:])
+    return draw(st.binary(max_size=200))
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_reader_survives_mutations(name, tmp_path_factory):
+    rel, options = SEEDS[name]
+    seed = DATA / rel
+    data = seed.read_bytes()
+    fmt = _format(name)
+    # the unmutated seed reads cleanly
+    _check(seed, fmt, options, "raise")
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(mutations(data), st.sampled_from(["raise", "skip"]))
+    def run(blob: bytes, on_error: str) -> None:
+        folder = tmp_path_factory.mktemp(name)
+        path = folder / seed.name
+        path.write_bytes(blob)
+        _check(path, fmt, options, on_error)
+
+    run()
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(pick=st.integers(0, 50), cut=st.integers(0, 400))
+def test_slack_export_with_a_truncated_file(tmp_path_factory, pick, cut):
+    src = DATA / "slack" / "export"
+    dst = tmp_path_factory.mktemp("slack") / "export"
+    shutil.copytree(src, dst)
+    files = sorted(dst.rglob("*.json"))
+    target = files[pick % len(files)]
+    target.write_bytes(target.read_bytes()[:cut])
+    _check(dst, "slack", {}, "skip")
+    _check(dst, "slack", {}, "raise")
+
+
+# --------------------------------------------------------------------------- #
+# Structural mutations of JSON inputs
+# --------------------------------------------------------------------------- #
+JSON_SEEDS = [
+    "moodle_forum_json",
+    "canvas_discussion",
+    "canvas_events",
+    "edx_forum",
+    "edx_tracking",
+    "discourse",
+    "xapi",
+    "mastodon",
+]
+WEIRD = [
+    None,
+    "",
+    0,
+    -1,
+    2.5,
+    1e20,
+    10**30,
+    True,
+    [],
+    {},
+    [1, 2],
+    {"a": 1},
+    "x",
+    "\u00b2",
+    "99999-01-01T00:00:00Z",
+    "2424-01-01T00:00:00Z",
+    {"$date": 1e20},
+    {"$oid": 5},
+]
+ID_KEYS = ("id", "_id", "post_number", "discussion_entry_id")
+PARENT_KEYS = (
+    "parent_id",
+    "parent",
+    "reply_to_post_number",
+    "in_reply_to_id",
+    "parent_discussion_entry_id",
+)
+
+
+def _load(data: bytes) -> tuple[object, bool]:
+    """The JSON of a seed and whether it is JSON lines."""
+    text = data.decode("utf-8-sig")
+    try:
+        return json.loads(text), False
+    except json.JSONDecodeError:
+        lines = [json.loads(x) for x in text.splitlines() if x.strip() and not x.startswith("#")]
+        return lines, True
+
+
+def _dump(doc: object, lines: bool) -> bytes:
+    if lines:
+        return ("\n".join(json.dumps(x) for x in doc) + "\n").encode()
+    return json.dumps(doc).encode()
+
+
+def _slots(node: object, out: list) -> list:
+    """Every (container, key) of a JSON tree, depth first."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for k, v in items:
+        out.append((node, k))
+        if isinstance(v, (dict, list)):
+            _slots(v, out)
+    return out
+
+
+def _records(node: object, out: list) -> list:
+    """Every object carrying an id, depth first."""
+    if isinstance(node, dict):
+        if any(k in node for k in ID_KEYS):
+            out.append(node)
+        values = node.values()
+    else:
+        values = node if isinstance(node, list) else []
+    for v in values:
+        if isinstance(v, (dict, list)):
+            _records(v, out)
+    return out
+
+
+def _record_id(rec: dict) -> object:
+    return next(rec[k] for k in ID_KEYS if k in rec)
+
+
+@st.composite
+def json_mutations(draw, data: bytes) -> bytes:
+    doc, lines = _load(data)
+    doc = copy.deepcopy(doc)
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["type", "delete", "dup", "cycle", "missing", "self"]))
+        if kind in ("type", "delete", "dup"):
+            # the fields of records (where readers look) or any value of the tree
+            if draw(st.booleans()):
+                slots = [(r, k) for r in _records(doc, []) for k in r]
+            else:
+                slots = _slots(doc, [])
+            if not slots:
+                continue
+            node, key = slots[draw(st.integers(0, len(slots) - 1))]
+            if kind == "type":
+                node[key] = copy.deepcopy(draw(st.sampled_from(WEIRD)))
+            elif kind == "delete":
+                del node[key]
+            elif isinstance(node, list):
+                node.insert(key, copy.deepcopy(node[key]))
+            continue
+        recs = _records(doc, [])
+        if len(recs) < 2:
+            continue
+        i = draw(st.integers(0, len(recs) - 1))
+        j = draw(st.integers(0, len(recs) - 2))
+        a, b = recs[i], recs[j + (j >= i)]
+        key = next((k for k in PARENT_KEYS if k in a), "parent_id")
+        if kind == "cycle":  # a answers b, b answers a
+            a[key] = _record_id(b)
+            b[next((k for k in PARENT_KEYS if k in b), key)] = _record_id(a)
+        elif kind == "self":
+            a[key] = _record_id(a)
+        else:  # a reply to a parent that is not in the file
+            a[key] = 987654321 if isinstance(_record_id(a), int) else "987654321"
+    return _dump(doc, lines)
+
+
+@pytest.mark.parametrize("name", JSON_SEEDS)
+def test_reader_survives_structural_mutations(name, tmp_path_factory):
+    rel, options = SEEDS[name]
+    seed = DATA / rel
+    fmt = _format(name)
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(json_mutations(seed.read_bytes()), st.sampled_from(["raise", "skip"]))
+    def run(blob: bytes, on_error: str) -> None:
+        path = tmp_path_factory.mktemp(name) / seed.name
+        path.write_bytes(blob)
+        _check(path, fmt, options, on_error)
+
+    run()
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(pick=st.integers(0, 50), blob=st.data())
+def test_slack_export_with_structural_mutations(tmp_path_factory, pick, blob):
+    dst = tmp_path_factory.mktemp("slack") / "export"
+    shutil.copytree(DATA / "slack" / "export", dst)
+    files = sorted(dst.rglob("*.json"))
+    target = files[pick % len(files)]
+    target.write_bytes(blob.draw(json_mutations(target.read_bytes())))
+    _check(dst, "slack", {}, "skip")
+    _check(dst, "slack", {}, "raise")
+
+
+# --------------------------------------------------------------------------- #
+# Structural mutations of XML inputs
+# --------------------------------------------------------------------------- #
+XML_TEXTS = [
+    "",
+    "abc",
+    "-1",
+    "0",
+    "1" * 30,
+    "0000-00-00 00:00:00",
+    "99999-01-01 00:00:00",
+    "2424-01-01 00:00:00",
+    "2024-13-45 99:99:99",
+    "Mon, 99 Foo 2024",
+    "spam",
+    "pingback",
+]
+
+
+@st.composite
+def xml_mutations(draw, data: bytes) -> bytes:
+    """Elements duplicated (records exported twice), deleted, or given odd text."""
+    from lxml import etree
+
+    root = etree.fromstring(data)
+    for _ in range(draw(st.integers(1, 3))):
+        elements = [e for e in root.iter() if e.getparent() is not None]
+        el = elements[draw(st.integers(0, len(elements) - 1))]
+        parent = el.getparent()
+        kind = draw(st.sampled_from(["dup", "delete", "text"]))
+        if kind == "dup":
+            parent.insert(parent.index(el) + 1, copy.deepcopy(el))
+        elif kind == "delete":
+            parent.remove(el)
+        elif len(el) == 0:
+            el.text = draw(st.sampled_from(XML_TEXTS))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize("name", ["wordpress", "feed"])
+def test_reader_survives_xml_mutations(name, tmp_path_factory):
+    rel, options = SEEDS[name]
+    seed = DATA / rel
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(xml_mutations(seed.read_bytes()), st.sampled_from(["raise", "skip"]))
+    def run(blob: bytes, on_error: str) -> None:
+        path = tmp_path_factory.mktemp(name) / seed.name
+        path.write_bytes(blob)
+        _check(path, _format(name), options, on_error)
+
+    run()
