@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import SchemaError
+from .errors import SchemaError, TimestampError
 
 __all__ = [
     "EVENT_ID",
@@ -296,6 +296,15 @@ def validate_events(df: pd.DataFrame, *, name: str = "events") -> pd.DataFrame:
     return df
 
 
+def _reply_or_post(answered: np.ndarray, index: pd.Index) -> pd.Series:
+    """``reply`` where ``answered``, else ``post`` (built by pyarrow: no Python strings)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pc.if_else(pa.array(answered), "reply", "post").cast(pa.large_string())
+    return pd.Series(values, index=index, dtype=STRING)
+
+
 def _as_string(s: pd.Series) -> pd.Series:
     if s.dtype == STRING:
         return s
@@ -361,7 +370,7 @@ def make_events(
             df[c] = _as_string(df[c])
     if records.get(ACTION) is None:
         answered = df[TARGET].notna() | df[PARENT_ID].notna()
-        df[ACTION] = pd.Series(np.where(answered, "reply", "post"), index=df.index, dtype=STRING)
+        df[ACTION] = _reply_or_post(answered.to_numpy(dtype=bool), df.index)
     ts = df[TIMESTAMP]
     if not isinstance(ts.dtype, pd.DatetimeTZDtype):
         raise SchemaError(
@@ -370,7 +379,18 @@ def make_events(
             found=str(ts.dtype),
             expected="datetime64[ns, UTC]",
         )
-    df[TIMESTAMP] = ts.dt.tz_convert("UTC").astype(TIME)
+    ts = ts.dt.tz_convert("UTC")
+    lo, hi = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
+    outside = (ts.notna() & ((ts < lo) | (ts > hi))).to_numpy()
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise TimestampError(
+            "timestamp outside the years 1677-2262 that the Events table holds",
+            row=i + 1,
+            field=TIMESTAMP,
+            found=str(ts.iloc[i]),
+        )
+    df[TIMESTAMP] = ts.astype(TIME)
     if TEXT in df.columns and not keep_text:
         df = df.drop(columns=TEXT)
     cols = list(REQUIRED_COLUMNS) + [c for c in OPTIONAL_COLUMNS if c in df.columns]
@@ -410,22 +430,52 @@ def resolve_targets(events: pd.DataFrame, *, report: IngestReport | None = None)
     need = events[TARGET].isna() & events[PARENT_ID].notna()
     if not need.any():
         return events
-    authors = events.loc[events[OBJECT_ID].notna(), [PLATFORM, OBJECT_ID, ACTOR]]
-    authors = authors.drop_duplicates([PLATFORM, OBJECT_ID], keep="first")
-    lookup = pd.MultiIndex.from_frame(authors[[PLATFORM, OBJECT_ID]].fillna(""))
-    keys = pd.MultiIndex.from_frame(events.loc[need, [PLATFORM, PARENT_ID]].fillna(""))
-    pos = lookup.get_indexer(keys)
-    found = pos >= 0
-    resolved = pd.Series(pd.NA, index=events.index[need], dtype=STRING)
-    resolved[found] = authors[ACTOR].to_numpy()[pos[found]]
-    out = events.copy()
-    out.loc[need, TARGET] = resolved
+    arrow_ids = all(events[c].dtype == STRING for c in (ACTOR, TARGET, OBJECT_ID, PARENT_ID))
+    if arrow_ids and events[PLATFORM].nunique(dropna=False) <= 1:
+        # one platform (the usual case): look the parents up with pyarrow, which
+        # avoids turning a million ids into Python objects
+        out, found = _resolve_one_platform(events, need.to_numpy())
+    else:
+        authors = events.loc[events[OBJECT_ID].notna(), [PLATFORM, OBJECT_ID, ACTOR]]
+        authors = authors.drop_duplicates([PLATFORM, OBJECT_ID], keep="first")
+        lookup = pd.MultiIndex.from_frame(authors[[PLATFORM, OBJECT_ID]].fillna(""))
+        keys = pd.MultiIndex.from_frame(events.loc[need, [PLATFORM, PARENT_ID]].fillna(""))
+        pos = lookup.get_indexer(keys)
+        found = pos >= 0
+        resolved = pd.Series(pd.NA, index=events.index[need], dtype=STRING)
+        resolved[found] = authors[ACTOR].to_numpy()[pos[found]]
+        out = events.copy()
+        out.loc[need, TARGET] = resolved
     if report is not None:
         n_missing = int((~found).sum())
         if n_missing:
             report.notes["parent missing"] += n_missing
         report.notes["target from parent"] += int(found.sum())
     return out
+
+
+def _resolve_one_platform(
+    events: pd.DataFrame, need: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """``resolve_targets`` for a single platform: the parent's author is the actor
+    of the first event whose ``object_id`` equals the ``parent_id``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def arrow(col: str, rows: np.ndarray) -> pa.Array:
+        return pa.array(events[col]).filter(pa.array(rows)).cast(pa.large_string())
+
+    has_obj = events[OBJECT_ID].notna().to_numpy()
+    object_rows = np.flatnonzero(has_obj)
+    pos = pc.index_in(arrow(PARENT_ID, need), value_set=arrow(OBJECT_ID, has_obj))
+    pos = pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    found = pos >= 0
+    source_row = np.full(len(events), -1, dtype=np.int64)
+    source_row[np.flatnonzero(need)[found]] = object_rows[pos[found]]
+    filled = events[ACTOR].array.take(source_row, allow_fill=True)
+    out = events.copy()
+    out[TARGET] = out[TARGET].where(source_row < 0, pd.Series(filled, index=events.index))
+    return out, found
 
 
 _ROLE_WORDS = {

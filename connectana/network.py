@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .dask import is_dask
 from .errors import SchemaError
 from .events import (
     ACTOR,
@@ -28,7 +29,7 @@ from .events import (
     normalize_role,
     validate_events,
 )
-from .ties import TIE_DEFINITIONS, interactions, natural_direction
+from .ties import TIE_DEFINITIONS, _positions, interactions, natural_direction
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -91,8 +92,13 @@ class Network:
     # -- conversions -------------------------------------------------------------
     def edge_codes(self) -> tuple[np.ndarray, np.ndarray]:
         """Integer positions (in ``nodes``) of each edge's source and target."""
-        src = self.nodes.index.get_indexer(self.edges["source"])
-        dst = self.nodes.index.get_indexer(self.edges["target"])
+        index = self.nodes.index
+        if index.is_unique and len(self.edges):
+            src = _positions(index, self.edges["source"])
+            dst = _positions(index, self.edges["target"])
+        else:
+            src = index.get_indexer(self.edges["source"])
+            dst = index.get_indexer(self.edges["target"])
         if (src < 0).any() or (dst < 0).any():
             raise SchemaError("an edge names a node that is not in the nodes table")
         return src, dst
@@ -354,7 +360,8 @@ def build_network(
     Parameters
     ----------
     events : DataFrame
-        A valid Events table.
+        A valid Events table, or a Dask DataFrame of events (the aggregation
+        then runs in Dask: see :mod:`connectana.dask`).
     ties : str
         The tie definition (see :mod:`connectana.ties`): ``reply``, ``star``,
         ``reply+star``, ``limited_copresence``, ``copresence``, ``mention``
@@ -407,6 +414,13 @@ def build_network(
     >>> net.meta["self_loops"]
     1
     """
+    if is_dask(events):  # the aggregation runs in Dask: connectana/dask.py
+        from . import dask as ca_dask
+
+        return ca_dask.build_network(
+            events, ties, people=people, directed=directed, multi=multi, loops=loops,
+            start=start, end=end, exclude=exclude, k=k, fallback=fallback, object=object,
+        )  # fmt: skip
     validate_events(events)
     if ties not in TIE_DEFINITIONS:
         raise ValueError(f"unknown tie definition {ties!r}; choose one of {list(TIE_DEFINITIONS)}")
@@ -479,7 +493,8 @@ def _nodes(
         if people.index.name != "person" and "person" in people.columns:
             people = people.set_index("person")
         roster_ids = people.index.astype(str)
-        extra = [x for x in seen if x not in set(roster_ids)]
+        in_roster = set(roster_ids)
+        extra = [x for x in seen if x not in in_roster]
         ids = list(roster_ids) + extra
     else:
         roster_ids = pd.Index([])
@@ -493,7 +508,10 @@ def _nodes(
     roles = pd.Series(pd.NA, index=index, dtype=STRING)
     if ROLE in ev.columns:
         src_roles = (
-            ev.dropna(subset=[ROLE]).drop_duplicates(ACTOR, keep="last").set_index(ACTOR)[ROLE]
+            ev[[ACTOR, ROLE]]
+            .dropna(subset=[ROLE])
+            .drop_duplicates(ACTOR, keep="last")
+            .set_index(ACTOR)[ROLE]
         )
         src_roles = src_roles.map(normalize_role)
         common = src_roles.index.intersection(index)

@@ -71,26 +71,55 @@ CONTRIBUTION_ACTIONS: tuple[str, ...] = ("post", "reply", "comment", "message")
 _COLUMNS = ["source", "target", "time", "tie", "explicit", "thread_id", "event_id"]
 
 
+def _positions(names: np.ndarray | pd.Index, values: pd.Series) -> np.ndarray:
+    """Position of each value in ``names`` (distinct strings); -1 when absent.
+
+    Like ``pd.Index(names).get_indexer(values)``, with pyarrow doing the lookup
+    when the values are pyarrow strings (no conversion to Python objects).
+    """
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        value_set = pa.array(np.asarray(names, dtype=object), type=pa.large_string())
+        pos = pc.index_in(pa.array(values).cast(pa.large_string()), value_set=value_set)
+        return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    index = pd.Index(np.asarray(names, dtype=object))
+    return index.get_indexer(values.astype(str).to_numpy(dtype=object))
+
+
 def natural_direction(ties: str) -> bool:
     """Whether a tie definition is directed by nature."""
     return ties not in ("copresence", "bipartite")
+
+
+def _strings(values) -> pd.api.extensions.ExtensionArray:
+    """Values as a ``string[pyarrow]`` array (no round trip through Python objects
+    when they already are a string Series)."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        return values.astype("string[pyarrow]").array
+    return pd.array(np.asarray(values, dtype=object), dtype="string[pyarrow]")
+
+
+def _times(values) -> pd.api.extensions.ExtensionArray:
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC").astype("datetime64[ns, UTC]").array
+    return pd.Series(np.asarray(values)).astype("datetime64[ns, UTC]").array
 
 
 def _frame(source, target, time, tie, explicit, thread, event) -> pd.DataFrame:
     n = len(source)
     return pd.DataFrame(
         {
-            "source": pd.array(np.asarray(source, dtype=object), dtype="string[pyarrow]"),
-            "target": pd.array(np.asarray(target, dtype=object), dtype="string[pyarrow]"),
-            "time": pd.Series(np.asarray(time)).astype("datetime64[ns, UTC]").to_numpy()
-            if n
-            else pd.Series([], dtype="datetime64[ns, UTC]"),
+            "source": _strings(source),
+            "target": _strings(target),
+            "time": _times(time) if n else pd.Series([], dtype="datetime64[ns, UTC]"),
             "tie": np.full(n, tie, dtype=object)
             if isinstance(tie, str)
             else pd.array(tie, dtype=object),
             "explicit": np.broadcast_to(np.asarray(explicit, dtype=bool), (n,)).copy(),
-            "thread_id": pd.array(np.asarray(thread, dtype=object), dtype="string[pyarrow]"),
-            "event_id": pd.array(np.asarray(event, dtype=object), dtype="string[pyarrow]"),
+            "thread_id": _strings(thread),
+            "event_id": _strings(event),
         },
         columns=_COLUMNS,
     )

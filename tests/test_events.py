@@ -126,3 +126,16 @@ def test_ingest_report_balance_and_text(tmp_path):
     ev = small()
     both = pd.concat([ev, ev])
     assert len(both) == 4
+
+
+def test_timestamps_outside_the_nanosecond_range_are_an_error():
+    raw = pd.DataFrame(
+        {
+            "actor": ["a", "b"],
+            "timestamp": pd.Series(
+                pd.to_datetime(["2024-01-01", "2424-01-01"]).as_unit("s")
+            ).dt.tz_localize("UTC"),
+        }
+    )
+    with pytest.raises(ca.TimestampError, match=r"row 2.*1677-2262"):
+        ca.make_events(raw)

@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..dask import is_dask
 from ..events import ACTOR, ROLE, TIMESTAMP, normalize_role, validate_events
-from ..ties import TIE_DEFINITIONS, interactions, natural_direction
+from ..ties import TIE_DEFINITIONS, _positions, interactions, natural_direction
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -212,13 +213,13 @@ def _prepare(
     labels, starts, ends, position = _periods(events[TIMESTAMP], freq, start)
     n_per = len(labels)
 
-    act_code = index.get_indexer(events[ACTOR].astype(str).to_numpy(dtype=object))
+    act_code = _positions(names, events[ACTOR])
     act_period = position(events[TIMESTAMP])
     order = np.argsort(act_period, kind="stable")
     act_code, act_period = act_code[order], act_period[order]
 
-    src = index.get_indexer(inter["source"].astype(str).to_numpy(dtype=object))
-    dst = index.get_indexer(inter["target"].astype(str).to_numpy(dtype=object))
+    src = _positions(names, inter["source"])
+    dst = _positions(names, inter["target"])
     if len(inter):
         time = pd.DatetimeIndex(inter["time"]).as_unit("ns").asi8
         period = position(inter["time"])
@@ -534,7 +535,8 @@ def growth(
     Parameters
     ----------
     events : DataFrame
-        A valid Events table.
+        A valid Events table, or a Dask DataFrame of events (the aggregation
+        then runs in Dask: see :mod:`connectana.dask`).
     ties : str
         One-mode tie definition (see :mod:`connectana.ties`).
     freq : str
@@ -622,6 +624,14 @@ def growth(
     >>> g["newly_reciprocated"].tolist()
     [0, 1]
     """
+    if is_dask(events):  # the aggregation runs in Dask: connectana/dask.py
+        from .. import dask as ca_dask
+
+        return ca_dask.growth(
+            events, ties, freq=freq, window=window, periods=periods, half_life=half_life,
+            min_weight=min_weight, start=start, metrics=metrics, people=people, roles=roles,
+            seed=seed, directed=directed, **tie_options,
+        )  # fmt: skip
     _check_window(window, periods, half_life)
     chosen = list(SNAPSHOT_METRICS) if metrics is None else list(metrics)
     unknown = sorted(set(chosen) - set(SNAPSHOT_METRICS) - {"nodes", "ties"})
