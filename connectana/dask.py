@@ -1,0 +1,489 @@
+"""Events too large for one machine: the heavy aggregation in Dask.
+
+Whole-institution logs (years of clickstream, billions of rows) do not fit in
+memory, but the networks built from them do. :func:`connectana.build_network`
+and :func:`connectana.growth` accept the events as a Dask DataFrame (for example
+a partitioned Parquet dataset read with ``dask.dataframe.read_parquet``); they
+call the functions of this module, which aggregate events into weighted,
+time-stamped ties partition by partition in Dask and bring back only those tie
+tables (and one row per person, or per person and period). The network is then
+assembled exactly as the pandas path does: same nodes in the same order, same
+edges, same ``meta``, same ``growth`` table.
+
+Dask is an optional dependency (``pip install "dask[distributed]"``), imported
+only here. To use a cluster, create a ``distributed.Client`` before calling::
+
+    from dask.distributed import Client
+    import dask.dataframe as dd
+    import connectana as ca
+
+    client = Client("tcp://scheduler:8786")       # or Client() for a local cluster
+    events = dd.read_parquet("s3://bucket/events/")  # Events columns and dtypes
+    net = ca.build_network(events, "reply")
+    weekly = ca.growth(events, "reply", start="2024-01-08T00:00Z")
+
+Requirements on the Dask DataFrame: the Events columns with Events dtypes
+(string ids, ``timestamp`` as ``datetime64[ns, UTC]``) and **reply targets
+already resolved** (``target`` filled, as :func:`connectana.make_events` does when
+the events are written); the partitions in the order of the events (ties in time
+are broken by partition, then row, like the pandas path's stable sort by time).
+Supported tie definitions: ``reply`` (without ``fallback``) and ``mention``, the
+ones whose ties are local to a row; the others need a whole thread at once and
+raise ``NotImplementedError``. ``validate_events`` is not run on the whole
+dataset (it would read it all): only the columns and dtypes are checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .events import (
+    ACTION,
+    ACTOR,
+    EVENT_ID,
+    PLATFORM,
+    REPLY_ACTIONS,
+    REQUIRED_COLUMNS,
+    ROLE,
+    TARGET,
+    TIMESTAMP,
+)
+
+__all__ = ["is_dask", "DASK_TIES", "build_network", "growth", "tie_tables"]
+
+#: Tie definitions computed in Dask.
+DASK_TIES: tuple[str, ...] = ("reply", "mention")
+_ORDER = "_order"
+_PERIOD = "_period"
+_STRING = pd.StringDtype("pyarrow")
+_TIME = pd.DatetimeTZDtype("ns", "UTC")
+
+
+def is_dask(obj: Any) -> bool:
+    """Whether ``obj`` is a Dask DataFrame (checked without importing dask).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import dask.dataframe as dd
+    >>> df = pd.DataFrame({"a": [1, 2]})
+    >>> is_dask(df), is_dask(dd.from_pandas(df, npartitions=1))
+    (False, True)
+    """
+    return type(obj).__module__.split(".")[0] in ("dask", "dask_expr") and hasattr(
+        obj, "npartitions"
+    )
+
+
+def _check(events: Any, ties: str, tie_options: dict) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in events.columns]
+    if missing:
+        raise ValueError(f"the Dask events lack Events column(s) {missing}")
+    if not (isinstance(events[TIMESTAMP].dtype, pd.DatetimeTZDtype)):
+        raise ValueError(
+            f"the Dask events' timestamp has dtype {events[TIMESTAMP].dtype}, "
+            "expected datetime64[ns, UTC]"
+        )
+    from .ties import TIE_DEFINITIONS
+
+    if ties not in TIE_DEFINITIONS:
+        raise ValueError(f"unknown tie definition {ties!r}; choose one of {list(TIE_DEFINITIONS)}")
+    if ties not in DASK_TIES:
+        raise NotImplementedError(
+            f"ties={ties!r} is not computed in Dask (only {list(DASK_TIES)}); "
+            "call .compute() and use the pandas path"
+        )
+    extra = {k: v for k, v in tie_options.items() if v is not None and k not in ("k", "object")}
+    if extra:
+        raise NotImplementedError(f"option(s) {sorted(extra)} are not supported with Dask events")
+
+
+# -- per-partition work (pandas) -----------------------------------------------------------
+def _with_order(part: pd.DataFrame, partition_info: dict | None = None) -> pd.DataFrame:
+    """Add ``_order``: partition number * 2**32 + row, the events' global order."""
+    number = partition_info["number"] if partition_info else 0
+    part = part.copy()
+    part[_ORDER] = np.int64(number) * 2**32 + np.arange(len(part), dtype=np.int64)
+    return part
+
+
+def _period_keys(times: pd.Series, freq: str, start: Any) -> np.ndarray:
+    """An integer key per time, ordered like :mod:`connectana.metrics.growth`'s periods."""
+    if start is None:
+        naive = pd.DatetimeIndex(times).tz_convert("UTC").tz_localize(None)
+        return naive.to_period(freq).asi8
+    from .metrics.growth import _period_length
+
+    t0 = pd.Timestamp(start).tz_convert("UTC")
+    ns = pd.DatetimeIndex(times).tz_convert("UTC").as_unit("ns").asi8 - t0.as_unit("ns").value
+    return np.floor_divide(ns, _period_length(freq).value) + 1
+
+
+def _first(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per key: the row that comes first in (timestamp, order)."""
+    return df.sort_values([TIMESTAMP, _ORDER], kind="stable").drop_duplicates(keys, keep="first")
+
+
+def _partials(
+    part: pd.DataFrame, ties: str, directed: bool, by_period: bool, freq: str, start: Any
+) -> pd.DataFrame:
+    """One partition's partial aggregates, stacked in one frame with a ``kind`` column.
+
+    ``tie`` rows: (source, target[, period]) with ``weight``, first (timestamp,
+    order) and ``last``; ``actor`` rows: (actor[, period]) with ``n`` events and
+    the first (timestamp, order); ``role`` rows: the actor's last known role;
+    ``unresolved`` and ``platform`` rows: counts and platforms seen.
+    """
+    if by_period:
+        part = part.assign(**{_PERIOD: _period_keys(part[TIMESTAMP], freq, start)})
+    pkeys = [_PERIOD] if by_period else []
+    if ties == "reply":
+        answers = part[part[ACTION].isin(REPLY_ACTIONS).to_numpy()]
+        unresolved = int(answers[TARGET].isna().sum())
+    else:
+        answers = part[(part[ACTION] == "mention").to_numpy()]
+        unresolved = 0
+    inter = answers[answers[TARGET].notna().to_numpy()]
+    src = inter[ACTOR].astype(_STRING)
+    dst = inter[TARGET].astype(_STRING)
+    if not directed:
+        swap = (src > dst).to_numpy()
+        src, dst = src.where(~swap, dst), dst.where(~swap, src)
+    inter = pd.DataFrame(
+        {
+            "source": src.to_numpy(),
+            "target": dst.to_numpy(),
+            TIMESTAMP: inter[TIMESTAMP].to_numpy(),
+            _ORDER: inter[_ORDER].to_numpy(),
+            **({_PERIOD: inter[_PERIOD].to_numpy()} if by_period else {}),
+        }
+    )
+    tkeys = ["source", "target", *pkeys]
+    g = inter.groupby(tkeys, sort=False, dropna=False)
+    tie_rows = _first(inter, tkeys).set_index(tkeys)
+    tie_rows["weight"] = g.size()
+    tie_rows["last"] = g[TIMESTAMP].max()
+    tie_rows = tie_rows.reset_index().assign(kind="tie")
+
+    akeys = [ACTOR, *pkeys]
+    actors = part[[ACTOR, TIMESTAMP, _ORDER, *pkeys]]
+    act_rows = _first(actors, akeys).set_index(akeys)
+    act_rows["weight"] = actors.groupby(akeys, sort=False).size()
+    act_rows = act_rows.reset_index().assign(kind="actor")
+
+    frames = [tie_rows, act_rows]
+    if ROLE in part.columns:
+        roled = part.loc[part[ROLE].notna().to_numpy(), [ACTOR, ROLE, TIMESTAMP, _ORDER]]
+        last = roled.sort_values([TIMESTAMP, _ORDER], kind="stable")
+        frames.append(last.drop_duplicates(ACTOR, keep="last").assign(kind="role"))
+    plats = pd.unique(part[PLATFORM].dropna().astype(str).to_numpy())
+    frames.append(pd.DataFrame({PLATFORM: plats, "kind": "platform"}))
+    frames.append(pd.DataFrame({"weight": [unresolved], "kind": ["unresolved"]}))
+    out = pd.concat(frames, ignore_index=True)
+    return _normalise(out, by_period, ROLE in part.columns)
+
+
+def _partial_columns(by_period: bool, has_role: bool) -> dict[str, Any]:
+    cols: dict[str, Any] = {
+        "kind": _STRING,
+        "source": _STRING,
+        "target": _STRING,
+        ACTOR: _STRING,
+        TIMESTAMP: _TIME,
+        "last": _TIME,
+        _ORDER: "Int64",
+        "weight": "Int64",
+        PLATFORM: _STRING,
+    }
+    if by_period:
+        cols[_PERIOD] = "Int64"
+    if has_role:
+        cols[ROLE] = _STRING
+    return cols
+
+
+def _normalise(df: pd.DataFrame, by_period: bool, has_role: bool) -> pd.DataFrame:
+    cols = _partial_columns(by_period, has_role)
+    out = pd.DataFrame(index=df.index)
+    for c, dtype in cols.items():
+        out[c] = (
+            df[c].astype(dtype)
+            if c in df.columns
+            else pd.Series(pd.NA, index=df.index, dtype=dtype)
+        )
+    return out
+
+
+def tie_tables(
+    events: Any,
+    ties: str = "reply",
+    *,
+    directed: bool = True,
+    freq: str | None = None,
+    start: Any = None,
+) -> dict[str, Any]:
+    """Aggregate Dask events into small pandas tables (the only data brought back).
+
+    Returns a dict: ``ties`` (source, target[, _period], weight, timestamp = first,
+    _order of the first, last), ``actors`` (actor[, _period], weight = events,
+    timestamp and _order of the first), ``roles`` (actor, last known role),
+    ``platforms`` (sorted list) and ``unresolved`` (answers without a target).
+    With ``freq``, ties and actors are split by period (keys of
+    :mod:`connectana.metrics.growth`).
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> import dask.dataframe as dd
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "b", "c"],
+    ...     "target": [None, "a", "a", "b"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03",
+    ...                                  "2024-01-04"], utc=True)}))
+    >>> t = tie_tables(dd.from_pandas(ev, npartitions=2))
+    >>> t["ties"][["source", "target", "weight"]].values.tolist()
+    [['b', 'a', 2], ['c', 'b', 1]]
+    >>> t["actors"][["actor", "weight"]].values.tolist(), t["unresolved"]
+    ([['a', 1], ['b', 2], ['c', 1]], 0)
+    """
+    by_period = freq is not None
+    ev = events.map_partitions(_with_order, meta=_order_meta(events))
+    has_role = ROLE in events.columns
+    meta = pd.DataFrame(
+        {c: pd.Series(dtype=d) for c, d in _partial_columns(by_period, has_role).items()}
+    )
+    partial = ev.map_partitions(
+        _partials, ties, directed, by_period, freq, start, meta=meta
+    ).compute()
+    return _combine(partial, by_period)
+
+
+def _order_meta(events: Any) -> pd.DataFrame:
+    meta = events._meta.copy()
+    meta[_ORDER] = pd.Series(dtype=np.int64)
+    return meta
+
+
+def _combine(partial: pd.DataFrame, by_period: bool) -> dict[str, Any]:
+    """Reduce the partitions' partial aggregates (pandas)."""
+    pkeys = [_PERIOD] if by_period else []
+    kind = partial["kind"].to_numpy(dtype=object)
+
+    def reduce(rows: pd.DataFrame, keys: list[str], extra: dict) -> pd.DataFrame:
+        if rows.empty:
+            return rows[[*keys, TIMESTAMP, _ORDER, "weight", *extra]]
+        g = rows.groupby(keys, sort=False, dropna=False)
+        first = _first(rows, keys).set_index(keys)[[TIMESTAMP, _ORDER]]
+        first["weight"] = g["weight"].sum()
+        for name, how in extra.items():
+            first[name] = g[name].agg(how)
+        return first.reset_index().sort_values([TIMESTAMP, _ORDER], kind="stable")
+
+    tie_rows = partial[kind == "tie"]
+    ties = reduce(tie_rows, ["source", "target", *pkeys], {"last": "max"})
+    actors = reduce(partial[kind == "actor"], [ACTOR, *pkeys], {})
+    roles = partial[kind == "role"]
+    if ROLE in partial.columns and len(roles):
+        roles = roles.sort_values([TIMESTAMP, _ORDER], kind="stable")
+        roles = roles.drop_duplicates(ACTOR, keep="last")[[ACTOR, ROLE]]
+    else:
+        roles = None
+    platforms = sorted(set(partial.loc[kind == "platform", PLATFORM].dropna().astype(str)))
+    unresolved = int(partial.loc[kind == "unresolved", "weight"].sum())
+    return {
+        "ties": ties.reset_index(drop=True),
+        "actors": actors.reset_index(drop=True),
+        "roles": roles,
+        "platforms": platforms,
+        "unresolved": unresolved,
+    }
+
+
+def _window(events: Any, start: Any, end: Any, exclude: Sequence[Any] | None) -> Any:
+    from .network import _check_time
+
+    t0, t1 = _check_time(start, "start"), _check_time(end, "end")
+    if t0 is not None:
+        events = events[events[TIMESTAMP] >= t0]
+    if t1 is not None:
+        events = events[events[TIMESTAMP] < t1]
+    if exclude is not None:
+        ex = sorted({str(x) for x in exclude})
+        gone = events[ACTOR].isin(ex) | events[TARGET].isin(ex)
+        events = events[~gone]
+    return events, t0, t1
+
+
+# -- build_network ---------------------------------------------------------------------------
+def build_network(
+    events: Any,
+    ties: str = "reply",
+    *,
+    people: pd.DataFrame | None = None,
+    directed: bool | None = None,
+    multi: bool = False,
+    loops: bool = False,
+    start: Any = None,
+    end: Any = None,
+    exclude: Sequence[Any] | None = None,
+    **tie_options: Any,
+) -> Any:
+    """:func:`connectana.build_network` on a Dask DataFrame of events.
+
+    The same parameters and the same result as the pandas path (see the module
+    docstring for what the Dask events must be).
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> import dask.dataframe as dd
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "a", "b"],
+    ...     "target": ["b", "a", "b", "b"],
+    ...     "timestamp": pd.to_datetime(["2024-01-0%d" % d for d in (1, 2, 3, 4)], utc=True)}))
+    >>> net = ca.build_network(dd.from_pandas(ev, npartitions=2))
+    >>> net.edges[["source", "target", "weight"]].values.tolist()
+    [['a', 'b', 2], ['b', 'a', 1]]
+    """
+    from .network import EDGE_COLUMNS, Network, _nodes, natural_direction
+
+    _check(events, ties, tie_options)
+    if multi:
+        raise NotImplementedError("multi=True keeps every interaction: compute() the events first")
+    if directed is None:
+        directed = natural_direction(ties)
+    ev, t0, t1 = _window(events, start, end, exclude)
+    excluded = sorted({str(x) for x in exclude}) if exclude is not None else []
+    tables = tie_tables(ev, ties, directed=directed)
+    t = tables["ties"]
+    is_loop = (t["source"] == t["target"]).to_numpy(dtype=bool)
+    n_loops = int(t.loc[is_loop, "weight"].sum())
+    if not loops:
+        t = t[~is_loop]
+    n_inter = int(t["weight"].sum())
+
+    edges = t.sort_values(["source", "target"], kind="stable")
+    edges = pd.DataFrame(
+        {
+            "source": edges["source"].astype(_STRING).to_numpy(),
+            "target": edges["target"].astype(_STRING).to_numpy(),
+            "weight": edges["weight"].to_numpy(dtype=np.int64),
+            "first": edges[TIMESTAMP].to_numpy(),
+            "last": edges["last"].to_numpy(),
+        }
+    )
+    edges["n_explicit"] = edges["weight"]
+    edges["n_inferred"] = np.zeros(len(edges), dtype=np.int64)
+    if len(edges):
+        edges[f"n_{ties}"] = edges["weight"]
+    edges = edges.reindex(columns=EDGE_COLUMNS + [c for c in edges if c not in EDGE_COLUMNS])
+    for c in ("source", "target"):
+        edges[c] = edges[c].astype(_STRING)
+    for c in ("first", "last"):
+        edges[c] = edges[c].astype(_TIME)
+
+    actors = tables["actors"]  # in order of first event
+    targets = _first_targets(t)
+    people_ev = pd.DataFrame({ACTOR: actors[ACTOR].astype(_STRING).to_numpy()})
+    if tables["roles"] is not None or ROLE in events.columns:
+        roles = tables["roles"]
+        lookup = roles.set_index(ACTOR)[ROLE] if roles is not None else pd.Series(dtype=_STRING)
+        people_ev[ROLE] = lookup.reindex(people_ev[ACTOR]).astype(_STRING).to_numpy()
+    people_inter = pd.DataFrame({"source": pd.Series([], dtype=_STRING), "target": targets})
+    nodes = _nodes(people_ev, people_inter, people, excluded, ties)
+    counts = actors.set_index(ACTOR)["weight"]
+    nodes["n_events"] = (
+        counts.reindex(nodes.index.astype(str)).fillna(0).astype(np.int64).to_numpy()
+    )
+    meta = {
+        "ties": ties,
+        "directed": directed,
+        "multi": multi,
+        "loops": loops,
+        "start": None if t0 is None else t0.isoformat(),
+        "end": None if t1 is None else t1.isoformat(),
+        "events": int(actors["weight"].sum()),
+        "interactions": n_inter,
+        "self_loops": n_loops,
+        "self_loops_removed": 0 if loops else n_loops,
+        "unresolved_replies": tables["unresolved"] if ties == "reply" else 0,
+        "people_excluded": len(excluded),
+        "platforms": tables["platforms"],
+        "dask_partitions": int(events.npartitions),
+    }
+    return Network(nodes=nodes, edges=edges.reset_index(drop=True), directed=directed, meta=meta)
+
+
+def _first_targets(t: pd.DataFrame) -> pd.Series:
+    """Tie targets in order of their first interaction."""
+    first = t.sort_values([TIMESTAMP, _ORDER], kind="stable")
+    return pd.Series(pd.unique(first["target"].astype(str).to_numpy()), dtype=_STRING)
+
+
+# -- growth ----------------------------------------------------------------------------------
+def growth(events: Any, ties: str = "reply", *, freq: str = "W", start: Any = None, **options: Any):
+    """:func:`connectana.growth` on a Dask DataFrame of events.
+
+    The ties are aggregated per period in Dask (source, target, period: number of
+    interactions, time of the first); each person's activity per period likewise.
+    These tables are expanded locally into a compact Events table (one row per
+    interaction, timed at the first interaction of its tie in the period, and one
+    row per person and period) on which the pandas :func:`growth` runs: every
+    column of the result equals the pandas path's. The local memory is therefore
+    proportional to the number of interactions, not of events.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> import dask.dataframe as dd
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "c", "a"],
+    ...     "target": [None, "a", "a", "c"], "action": ["post", "reply", "reply", "reply"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-09",
+    ...                                  "2024-01-10"], utc=True)}))
+    >>> g = ca.growth(dd.from_pandas(ev, npartitions=2), metrics=["density"])
+    >>> g[["active", "newcomers", "new_ties", "nodes", "ties"]].values.tolist()
+    [[2, 2, 1, 2, 1], [2, 1, 2, 3, 3]]
+    """
+    from .metrics.growth import growth as pandas_growth
+
+    tie_options = {k: options.pop(k) for k in ("k", "fallback", "object") if k in options}
+    _check(events, ties, tie_options)
+    tables = tie_tables(events, ties, directed=True, freq=freq, start=start)
+    compact = _compact_events(tables, ties)
+    return pandas_growth(compact, ties, freq=freq, start=start, **options)
+
+
+def _compact_events(tables: dict, ties: str) -> pd.DataFrame:
+    """Events equivalent, for growth, to the original ones (see :func:`growth`)."""
+    from .events import make_events
+
+    t, a = tables["ties"], tables["actors"]
+    reps = t["weight"].to_numpy(dtype=np.int64)
+    idx = np.repeat(np.arange(len(t)), reps)
+    tie_part = pd.DataFrame(
+        {
+            ACTOR: t["source"].to_numpy()[idx],
+            TARGET: t["target"].to_numpy()[idx],
+            ACTION: "reply" if ties == "reply" else "mention",
+            TIMESTAMP: t[TIMESTAMP].to_numpy()[idx],
+            _ORDER: t[_ORDER].to_numpy(dtype=np.int64)[idx],
+        }
+    )
+    act_part = pd.DataFrame(
+        {
+            ACTOR: a[ACTOR].to_numpy(),
+            TARGET: pd.NA,
+            ACTION: "other",
+            TIMESTAMP: a[TIMESTAMP].to_numpy(),
+            _ORDER: a[_ORDER].to_numpy(dtype=np.int64),
+        }
+    )
+    df = pd.concat([act_part, tie_part], ignore_index=True)
+    df = df.sort_values([TIMESTAMP, _ORDER], kind="stable").drop(columns=_ORDER)
+    df[TIMESTAMP] = df[TIMESTAMP].astype(_TIME)
+    if tables["roles"] is not None:
+        df[ROLE] = tables["roles"].set_index(ACTOR)[ROLE].reindex(df[ACTOR]).to_numpy()
+    df[EVENT_ID] = [f"d{i}" for i in range(1, len(df) + 1)]
+    return make_events(df.reset_index(drop=True), sort=False, resolve=False)

@@ -1,0 +1,187 @@
+"""build_network / growth on Dask DataFrames equal the pandas path exactly.
+
+The events are written as a partitioned Parquet dataset and read back with
+``dask.dataframe.read_parquet``; the work runs on a local distributed cluster.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import connectana as ca
+from connectana.dask import is_dask
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def _forum(n: int = 1500, people: int = 120, seed: int = 3) -> pd.DataFrame:
+    """A small forum: reply chains in threads, some mentions, some staff, equal times."""
+    rng = np.random.default_rng(seed)
+    thread = rng.integers(0, n // 6, n)
+    actor = rng.zipf(1.6, n) % people
+    # whole hours, so that many events share a timestamp (order ties broken by row)
+    hours = np.sort(rng.integers(0, 24 * 7 * 6, n))
+    df = pd.DataFrame(
+        {
+            "object_id": [f"p{i}" for i in range(n)],
+            "thread_id": [f"t{t}" for t in thread],
+            "actor": [f"u{a}" for a in actor],
+            "timestamp": pd.Timestamp("2024-01-01T00:00Z") + pd.to_timedelta(hours, unit="h"),
+        }
+    )
+    first_in_thread = ~df["thread_id"].duplicated()
+    earlier = df.groupby("thread_id").cumcount()
+    parent = []
+    for t, k in zip(df["thread_id"], earlier, strict=True):
+        parent.append(None if k == 0 else df.index[df["thread_id"] == t][rng.integers(0, k)])
+    df["parent_id"] = [None if p is None else f"p{p}" for p in parent]
+    df["action"] = np.where(first_in_thread, "post", "reply")
+    mention = rng.random(n) < 0.05
+    df.loc[mention, "action"] = "mention"
+    df["target"] = pd.Series([f"u{x}" for x in rng.integers(0, people, n)]).where(mention)
+    df.loc[mention, "parent_id"] = None
+    df["role"] = np.where(actor < 4, "Instructor", np.where(actor % 7 == 0, None, "Student"))
+    return ca.make_events(df, platform="forum")
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return _forum()
+
+
+@pytest.fixture(scope="module")
+def parquet(events, tmp_path_factory):
+    path = tmp_path_factory.mktemp("dask") / "events"
+    plain = events.copy()
+    plain.attrs = {}  # the ingest report is not Parquet metadata
+    dd.from_pandas(plain, npartitions=5).to_parquet(path, write_index=False)
+    return path
+
+
+@pytest.fixture
+def dask_events(parquet, client):
+    return dd.read_parquet(parquet)
+
+
+def _same_network(a: ca.Network, b: ca.Network) -> None:
+    pd.testing.assert_frame_equal(a.nodes, b.nodes)
+    pd.testing.assert_frame_equal(a.edges, b.edges)
+    assert a.directed == b.directed
+    meta = {k: v for k, v in b.meta.items() if k != "dask_partitions"}
+    assert a.meta == meta
+
+
+pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")
+
+
+def test_is_dask(events, dask_events):
+    assert is_dask(dask_events)
+    assert not is_dask(events)
+
+
+def test_the_dataset_is_partitioned(parquet, dask_events):
+    assert len(list(parquet.glob("*.parquet"))) == 5
+    assert dask_events.npartitions == 5
+
+
+def test_build_network_equals_pandas(events, dask_events):
+    ref = ca.build_network(events, "reply")
+    net = ca.build_network(dask_events, "reply")
+    _same_network(ref, net)
+    # independent count: answers whose target is another person
+    answers = events[events["action"].isin(["reply", "comment", "message"])]
+    ok = answers[answers["target"].notna()]
+    assert net.n_interactions == int((ok["actor"] != ok["target"]).sum())
+    assert net.meta["self_loops"] == int((ok["actor"] == ok["target"]).sum()) > 0
+    assert net.meta["dask_partitions"] == 5
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"ties": "mention"},
+        {"directed": False},
+        {"loops": True},
+        {"start": "2024-01-10T00:00Z", "end": "2024-02-01T00:00Z"},
+        {"exclude": ["u1", "u2"]},
+    ],
+)
+def test_build_network_options_equal_pandas(events, dask_events, options):
+    _same_network(ca.build_network(events, **options), ca.build_network(dask_events, **options))
+
+
+def test_build_network_with_roster(events, dask_events):
+    people = ca.make_people(pd.DataFrame({"person": ["zz_nobody", "u0", "u5"]}))
+    _same_network(
+        ca.build_network(events, people=people), ca.build_network(dask_events, people=people)
+    )
+
+
+def test_growth_equals_pandas(events, dask_events):
+    ref = ca.growth(events, start="2024-01-01T00:00Z")
+    got = ca.growth(dask_events, start="2024-01-01T00:00Z")
+    pd.testing.assert_frame_equal(ref, got)
+    assert got["interactions"].sum() == ca.build_network(events).n_interactions
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"freq": "W"},
+        {"window": "sliding", "periods": 2, "metrics": ["density", "modularity"]},
+        {"roles": "students", "metrics": ["density", "transitivity"]},
+        {"directed": False, "metrics": ["weak_components"]},
+        {"ties": "mention", "metrics": ["reciprocity"]},
+    ],
+)
+def test_growth_options_equal_pandas(events, dask_events, options):
+    pd.testing.assert_frame_equal(ca.growth(events, **options), ca.growth(dask_events, **options))
+
+
+def test_hand_counted_example(client):
+    ev = ca.make_events(
+        pd.DataFrame(
+            {
+                "actor": ["a", "b", "c", "b", "a"],
+                "target": [None, "a", "a", "a", "b"],
+                "action": ["post", "reply", "reply", "reply", "reply"],
+                "timestamp": pd.to_datetime(
+                    ["2024-01-01", "2024-01-02", "2024-01-02", "2024-01-09", "2024-01-10"],
+                    utc=True,
+                ),
+            }
+        )
+    )
+    net = ca.build_network(dd.from_pandas(ev, npartitions=3))
+    assert net.edges[["source", "target", "weight"]].values.tolist() == [
+        ["a", "b", 1],
+        ["b", "a", 2],
+        ["c", "a", 1],
+    ]
+    assert net.nodes.index.tolist() == ["a", "b", "c"]
+    assert net.nodes["n_events"].tolist() == [2, 2, 1]
+    g = ca.growth(dd.from_pandas(ev, npartitions=2), metrics=["density"])
+    assert g["ties"].tolist() == [2, 3]
+    assert g["newly_reciprocated"].tolist() == [0, 1]
+
+
+def test_unsupported_ties_say_so(dask_events):
+    with pytest.raises(NotImplementedError, match="star"):
+        ca.build_network(dask_events, "star")
+    with pytest.raises(NotImplementedError, match="fallback"):
+        ca.build_network(dask_events, "reply", fallback="star")
+    with pytest.raises(ValueError, match="unknown tie definition"):
+        ca.build_network(dask_events, "friends")
