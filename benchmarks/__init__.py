@@ -1,0 +1,1 @@
+"""Benchmarks of connectana against hand-written igraph / networkx / networkit pipelines."""
