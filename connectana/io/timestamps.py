@@ -262,7 +262,31 @@ def _localize(naive: pd.Series, tz, ctx, values, info):
     return to_utc_ns(localized)
 
 
+def _utc_z_fast(as_str: pd.Series, present: np.ndarray) -> pd.Series | None:
+    """All present values exactly ``YYYY-MM-DDTHH:MM:SSZ``: parsed by pyarrow, else None.
+
+    The common shape of machine-written exports; a million values parse in a few
+    hundredths of a second instead of going through the regular expressions below.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(as_str.where(present).astype("string[pyarrow]"))
+    fast = pc.strptime(arr, format="%Y-%m-%dT%H:%M:%SZ", unit="s", error_is_null=True)
+    if fast.null_count != int((~present).sum()):
+        return None
+    seconds = pd.Series(fast.cast(pa.int64()).to_numpy(zero_copy_only=False), index=as_str.index)
+    lo, hi = _NS_MIN.timestamp(), _NS_MAX.timestamp()
+    if ((seconds < lo) | (seconds > hi)).any():
+        return None  # out of the nanosecond range: the general path names the row
+    return pd.to_datetime(seconds, unit="s", utc=True).astype("datetime64[ns, UTC]")
+
+
 def _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info):
+    fast = _utc_z_fast(as_str, present)
+    if fast is not None:
+        info["kind"] = "iso8601"
+        return fast
     # Values that are not ISO 8601 at all are unparseable (checked below), not "naive".
     given = present
     present = present & as_str.str.match(_ISO.pattern).fillna(False).to_numpy()

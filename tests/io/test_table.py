@@ -246,3 +246,19 @@ def test_skip_sets_aside_a_broken_first_timestamp(tmp_path):
     ev = ca.read_events(p, on_error="skip")
     assert ev["actor"].tolist() == ["b", "c"]
     assert str(ev["timestamp"].iloc[0]) == "2023-11-14 22:13:20+00:00"
+
+
+def test_the_fast_path_for_utc_z_timestamps_equals_the_general_one():
+    values = pd.Series(
+        pd.date_range("1999-12-31T23:59:58Z", periods=500, freq="37min").strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+    )
+    values[7] = None
+    fast = parse_timestamps(values)
+    general = pd.to_datetime(values, format="ISO8601", utc=True).astype("datetime64[ns, UTC]")
+    pd.testing.assert_series_equal(fast, general)
+    # one value in another shape: the general path parses all of them the same way
+    mixed = values.copy()
+    mixed[3] = "2000-01-01T02:00:00+01:00"
+    assert parse_timestamps(mixed)[3] == pd.Timestamp("2000-01-01T01:00Z")
