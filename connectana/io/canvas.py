@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +186,24 @@ def _walk(entries: Any, parent: Any, path: Path, where: str) -> Iterator[tuple[A
         yield from _walk(e.get("replies"), e["id"], path, f"replies of entry {e['id']}")
 
 
+def _set_aside(
+    df: pd.DataFrame,
+    mask: np.ndarray,
+    reason: str,
+    report: IngestReport,
+    on_error: str = "skip",
+    error: Callable[[int], InputError] | None = None,
+) -> np.ndarray:
+    """Set the rows of ``mask`` aside for ``reason`` (recording their ``where``), or, with
+    ``on_error="raise"`` and an ``error`` factory, raise it for the first one. Returns ``~mask``.
+    """
+    if error is not None and on_error == "raise" and mask.any():
+        raise error(int(np.flatnonzero(mask)[0]))
+    for w in df.loc[mask, "where"]:
+        report.set_aside_record(reason, w)
+    return ~mask
+
+
 def read_canvas_discussion(
     path: str | os.PathLike,
     *,
@@ -344,38 +362,38 @@ def read_canvas_discussion(
         ],
     )
     deleted = df["deleted"].to_numpy(dtype=bool)
-    for w in df.loc[deleted, "where"]:
-        report.set_aside_record("deleted", w)
-    keep = ~deleted
-    no_user = keep & df["user"].isna().to_numpy()
-    if no_user.any() and on_error == "raise":
-        i = int(np.flatnonzero(no_user)[0])
-        raise InputError(
+    keep = _set_aside(df, deleted, "deleted", report)
+    keep &= _set_aside(
+        df,
+        keep & df["user"].isna().to_numpy(),
+        "no user",
+        report,
+        on_error,
+        lambda i: InputError(
             "entry has no user_id",
             file=path,
             row=df["where"].iloc[i],
             field="user_id",
             expected="a user id",
-        )
-    for w in df.loc[no_user, "where"]:
-        report.set_aside_record("no user", w)
-    keep &= ~no_user
+        ),
+    )
     info: dict = {}
     ts = _iso_times(df["created"], path, info)
-    bad = keep & ts.isna().to_numpy()
-    if bad.any() and on_error == "raise":
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(
+    keep &= _set_aside(
+        df,
+        keep & ts.isna().to_numpy(),
+        "unparseable timestamp",
+        report,
+        on_error,
+        lambda i: InputError(
             "entry has no valid created_at",
             file=path,
             row=df["where"].iloc[i],
             field="created_at",
             found=df["created"].iloc[i],
             expected="an ISO 8601 time",
-        )
-    for w in df.loc[bad, "where"]:
-        report.set_aside_record("unparseable timestamp", w)
-    keep &= ~bad
+        ),
+    )
 
     deleted_ids = set(df.loc[deleted, OBJECT_ID])
     to_topic = df[PARENT_ID].isna()
@@ -638,36 +656,36 @@ def read_canvas_events(
     df = pd.DataFrame(rows, columns=cols)
     if n_global:
         report.notes["global user id made local"] += n_global
-    keep = np.ones(len(df), dtype=bool)
-    no_user = df["user"].isna().to_numpy()
-    if no_user.any() and on_error == "raise":
-        i = int(np.flatnonzero(no_user)[0])
-        raise InputError(
+    keep = _set_aside(
+        df,
+        df["user"].isna().to_numpy(),
+        "no user",
+        report,
+        on_error,
+        lambda i: InputError(
             "discussion event has no user", file=path, row=df["where"].iloc[i], field="user_id"
-        )
-    for w in df.loc[no_user, "where"]:
-        report.set_aside_record("no user", w)
-    keep &= ~no_user
+        ),
+    )
     info: dict = {}
     ts = _iso_times(df["time"], path, info)
-    bad = keep & ts.isna().to_numpy()
-    if bad.any() and on_error == "raise":
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(
+    keep &= _set_aside(
+        df,
+        keep & ts.isna().to_numpy(),
+        "unparseable timestamp",
+        report,
+        on_error,
+        lambda i: InputError(
             "discussion event has no valid time",
             file=path,
             row=df["where"].iloc[i],
             field="created_at",
             found=df["time"].iloc[i],
             expected="an ISO 8601 time",
-        )
-    for w in df.loc[bad, "where"]:
-        report.set_aside_record("unparseable timestamp", w)
-    keep &= ~bad
-    dup = keep & df[EVENT_ID].duplicated(keep="first").to_numpy()
-    for w in df.loc[dup, "where"]:
-        report.set_aside_record("duplicate", w)
-    keep &= ~dup
+        ),
+    )
+    keep &= _set_aside(
+        df, keep & df[EVENT_ID].duplicated(keep="first").to_numpy(), "duplicate", report
+    )
 
     is_topic = (df["kind"] == "topic").to_numpy()
     rec = pd.DataFrame(
