@@ -105,16 +105,42 @@ def _is_global(value: Any) -> bool:
     return s.isascii() and s.isdigit() and len(s) <= 40 and int(s) >= SHARD_FACTOR
 
 
-def _iso_times(values: pd.Series, path: Path, info: dict) -> pd.Series:
-    """ISO 8601 times; anything else is NaT (the caller sets the record aside).
+def _times(
+    df: pd.DataFrame,
+    column: str,
+    keep: np.ndarray,
+    path: Path,
+    report: IngestReport,
+    on_error: str,
+    what: str,
+) -> tuple[pd.Series, np.ndarray]:
+    """ISO 8601 times of ``column``; rows without one are set aside (or raise).
 
     Canvas writes UTC times (``2019-07-03T23:12:34Z``); a time without an
-    offset is read as UTC, as the Canvas API documents.
+    offset is read as UTC, as the Canvas API documents. Returns the times and
+    the updated ``keep`` mask.
     """
+    values = df[column]
     iso = values.map(lambda v: v if isinstance(v, str) and _ISO_START.match(v) else None)
-    return parse_timestamps(
-        iso.astype(object), file=path, field="created_at", tz="UTC", on_error="skip", info=info
+    ts = parse_timestamps(
+        iso.astype(object), file=path, field="created_at", tz="UTC", on_error="skip"
     )
+    keep = keep & _set_aside(
+        df,
+        keep & ts.isna().to_numpy(),
+        "unparseable timestamp",
+        report,
+        on_error,
+        lambda i: InputError(
+            f"{what} has no valid created_at",
+            file=path,
+            row=df["where"].iloc[i],
+            field="created_at",
+            found=values.iloc[i],
+            expected="an ISO 8601 time",
+        ),
+    )
+    return ts, keep
 
 
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -377,23 +403,7 @@ def read_canvas_discussion(
             expected="a user id",
         ),
     )
-    info: dict = {}
-    ts = _iso_times(df["created"], path, info)
-    keep &= _set_aside(
-        df,
-        keep & ts.isna().to_numpy(),
-        "unparseable timestamp",
-        report,
-        on_error,
-        lambda i: InputError(
-            "entry has no valid created_at",
-            file=path,
-            row=df["where"].iloc[i],
-            field="created_at",
-            found=df["created"].iloc[i],
-            expected="an ISO 8601 time",
-        ),
-    )
+    ts, keep = _times(df, "created", keep, path, report, on_error, "entry")
 
     deleted_ids = set(df.loc[deleted, OBJECT_ID])
     to_topic = df[PARENT_ID].isna()
@@ -666,23 +676,7 @@ def read_canvas_events(
             "discussion event has no user", file=path, row=df["where"].iloc[i], field="user_id"
         ),
     )
-    info: dict = {}
-    ts = _iso_times(df["time"], path, info)
-    keep &= _set_aside(
-        df,
-        keep & ts.isna().to_numpy(),
-        "unparseable timestamp",
-        report,
-        on_error,
-        lambda i: InputError(
-            "discussion event has no valid time",
-            file=path,
-            row=df["where"].iloc[i],
-            field="created_at",
-            found=df["time"].iloc[i],
-            expected="an ISO 8601 time",
-        ),
-    )
+    ts, keep = _times(df, "time", keep, path, report, on_error, "discussion event")
     keep &= _set_aside(
         df, keep & df[EVENT_ID].duplicated(keep="first").to_numpy(), "duplicate", report
     )
