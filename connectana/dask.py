@@ -10,7 +10,7 @@ tables (and one row per person, or per person and period). The network is then
 assembled exactly as the pandas path does: same nodes in the same order, same
 edges, same ``meta``, same ``growth`` table.
 
-Dask is an optional dependency (``pip install "dask[distributed]"``), imported
+Dask is an optional dependency (``pip install "connectana[dask]"``), imported
 only here. To use a cluster, create a ``distributed.Client`` before calling::
 
     from dask.distributed import Client

@@ -1,8 +1,14 @@
 """Community detection: :func:`communities`, :func:`community_table`, :func:`modularity`.
 
-Every method runs through igraph. Randomised methods are seeded locally (igraph's
-random number generator is set to ``random.Random(seed)`` for the call and restored
-to Python's ``random`` module afterwards): one seed gives one result, always.
+Every method runs through igraph by default. Randomised methods are seeded locally
+(igraph's random number generator is set to ``random.Random(seed)`` for the call and
+restored to Python's ``random`` module afterwards): one seed gives one result, always.
+
+Louvain can also run on networkit (``engine="networkit"``, optional dependency:
+``pip install "connectana[fast]"``): its PLM with refinement, one thread, nodes
+visited in a fixed order, so it is deterministic without a seed. On the 1M-post
+benchmark forum it takes 0.5 s where igraph's Leiden takes 15 s, for a slightly
+higher modularity (``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -24,10 +30,19 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..network import Network
 
-__all__ = ["METHODS", "communities", "community_table", "leiden_membership", "modularity"]
+__all__ = [
+    "ENGINES",
+    "METHODS",
+    "communities",
+    "community_table",
+    "leiden_membership",
+    "modularity",
+]
 
 #: Community detection methods known to :func:`communities`.
 METHODS = ("leiden", "louvain", "infomap", "label_propagation", "walktrap", "fast_greedy")
+#: The engines of :func:`communities` and the methods each runs.
+ENGINES = {"igraph": METHODS, "networkit": ("louvain",)}
 _RANDOMISED = {"leiden", "louvain", "infomap", "label_propagation"}
 
 
@@ -149,6 +164,7 @@ def communities(
     resolution: float = 1.0,
     weight: str | None = "weight",
     threshold: float = 0.5,
+    engine: str = "igraph",
 ) -> pd.Series:
     """Communities of a network, deterministic for a seed.
 
@@ -178,6 +194,14 @@ def communities(
     threshold : float
         Consensus: ties whose ends share a community in fewer than this share
         of the runs are dropped (Lancichinetti & Fortunato 2012).
+    engine : {"igraph", "networkit"}
+        ``"networkit"`` (optional dependency) runs ``method="louvain"`` as
+        networkit's PLM with refinement (Louvain plus a second node-moving phase
+        after each coarsening, Staudt & Meyerhenke 2016) on one thread, nodes
+        in a fixed order: deterministic, so ``seed`` is unused and ``runs``
+        must be 1. It is much faster than igraph on large networks (0.5 s
+        against 15 s for Leiden at 50k nodes and 770k ties, with modularity
+        0.1240 against 0.1236).
 
     Returns
     -------
@@ -221,20 +245,36 @@ def communities(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {list(METHODS)}")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {list(ENGINES)}")
+    if method not in ENGINES[engine]:
+        raise ValueError(
+            f"engine={engine!r} does not run method {method!r}; it runs {list(ENGINES[engine])}"
+        )
     if runs < 1:
         raise ValueError(f"runs must be at least 1, found {runs!r}")
+    if engine == "networkit" and runs > 1:
+        raise ValueError(
+            "engine='networkit' is deterministic (fixed node order): every run gives the same "
+            "partition; use engine='igraph' for an ensemble of runs"
+        )
     objective = _objective(objective)
     n = net.n_nodes
     directed = method == "infomap" and net.directed
-    g = _graph(n, tie_table(net, directed=directed, weight=weight, loops=False), directed)
+    ties = tie_table(net, directed=directed, weight=weight, loops=False)
+    g = _graph(n, ties, directed)
     und = g if not directed else _undirected(net, weight)
     seeds = [seed + i for i in range(runs)]
-    members = [_run(g, method, s, objective, resolution) for s in seeds]
+    if engine == "networkit":
+        members = [_plm(n, ties, resolution)]
+    else:
+        members = [_run(g, method, s, objective, resolution) for s in seeds]
     attrs: dict[str, Any] = {
         "method": method,
+        "engine": engine,
         "objective": objective if method == "leiden" else None,
         "resolution": resolution if method in ("leiden", "louvain") else None,
-        "seed": seed if method in _RANDOMISED else None,
+        "seed": seed if method in _RANDOMISED and engine == "igraph" else None,
         "runs": runs,
         "weight": weight,
         "direction": (
@@ -271,6 +311,31 @@ def communities(
     result = pd.Series(final, index=net.nodes.index.copy(), name="community", dtype=np.int64)
     result.attrs = attrs
     return result
+
+
+def _plm(n: int, ties: pd.DataFrame, resolution: float) -> list[int]:
+    """networkit's PLM with refinement on the undirected ties ``s``, ``t``, ``w``: one
+    thread, nodes in a fixed order (``par="none"``), so the result is deterministic."""
+    try:
+        import networkit as nk
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            "engine='networkit' needs networkit: pip install 'connectana[fast]'"
+        ) from None
+    if n == 0:
+        return []
+    s = ties["s"].to_numpy(dtype=np.uint64)
+    t = ties["t"].to_numpy(dtype=np.uint64)
+    w = ties["w"].to_numpy(dtype=np.float64)
+    g = nk.GraphFromCoo((w, (s, t)), n=n, weighted=True, directed=False)
+    threads = nk.getMaxNumberOfThreads()
+    nk.setNumberOfThreads(1)
+    try:
+        plm = nk.community.PLM(g, refine=True, gamma=resolution, par="none")
+        plm.run()
+        return [int(c) for c in plm.getPartition().getVector()]
+    finally:
+        nk.setNumberOfThreads(threads)
 
 
 def _undirected(net: Network, weight: str | None) -> igraph.Graph:
