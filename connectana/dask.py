@@ -51,6 +51,7 @@ from .events import (
     ROLE,
     TARGET,
     TIMESTAMP,
+    numbered_ids,
 )
 
 __all__ = ["is_dask", "DASK_TIES", "build_network", "growth", "tie_tables"]
@@ -485,5 +486,5 @@ def _compact_events(tables: dict, ties: str) -> pd.DataFrame:
     df[TIMESTAMP] = df[TIMESTAMP].astype(_TIME)
     if tables["roles"] is not None:
         df[ROLE] = tables["roles"].set_index(ACTOR)[ROLE].reindex(df[ACTOR]).to_numpy()
-    df[EVENT_ID] = [f"d{i}" for i in range(1, len(df) + 1)]
+    df[EVENT_ID] = numbered_ids("d", len(df), df.index)
     return make_events(df.reset_index(drop=True), sort=False, resolve=False)

@@ -305,6 +305,25 @@ def _reply_or_post(answered: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(values, index=index, dtype=STRING)
 
 
+def numbered_ids(prefix: str, n: int, index: pd.Index | None = None) -> pd.Series:
+    """``prefix1``, ``prefix2``, ... ``prefix<n>`` as an Arrow string Series (built by
+    pyarrow: a million ids without a million Python strings).
+
+    Examples
+    --------
+    >>> from connectana.events import numbered_ids
+    >>> numbered_ids("r", 3).tolist()
+    ['r1', 'r2', 'r3']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = pa.array(np.arange(1, n + 1, dtype=np.int64)).cast(pa.large_string())
+    empty = pa.scalar("", pa.large_string())
+    ids = pc.binary_join_element_wise(pa.scalar(prefix, pa.large_string()), numbers, empty)
+    return pd.Series(ids, index=index, dtype=STRING)
+
+
 def _as_string(s: pd.Series) -> pd.Series:
     if s.dtype == STRING:
         return s
@@ -362,7 +381,7 @@ def make_events(
         if c not in df.columns:
             df[c] = pd.Series(pd.NA, index=df.index, dtype=STRING)
     if records.get(EVENT_ID) is None:
-        df[EVENT_ID] = pd.Series([f"e{i}" for i in range(1, n + 1)], index=df.index)
+        df[EVENT_ID] = numbered_ids("e", n, df.index)
     if platform is not None:
         df[PLATFORM] = df[PLATFORM].fillna(platform) if n else df[PLATFORM]
     for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:

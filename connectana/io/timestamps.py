@@ -126,7 +126,14 @@ def parse_timestamps(
     info = {} if info is None else info
     ctx = {"file": file, "field": field}
     present = values.notna().to_numpy().copy()
-    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+    textual = values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+    if textual and time_format is None and unit is None and present.any():
+        # the common machine-written shape, before any other work on the column
+        fast = _utc_z_fast(values, present)
+        if fast is not None:
+            info["kind"] = "iso8601"
+            return fast
+    if textual:
         as_str = values.astype("string").str.strip()
         present &= (as_str != "").fillna(False).to_numpy()
     else:
@@ -271,7 +278,10 @@ def _utc_z_fast(as_str: pd.Series, present: np.ndarray) -> pd.Series | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(as_str.where(present).astype("string[pyarrow]"))
+    try:
+        arr = pa.array(as_str.where(present).astype("string[pyarrow]"))
+    except (TypeError, ValueError, pa.ArrowException):
+        return None  # objects that are not all text
     fast = pc.strptime(arr, format="%Y-%m-%dT%H:%M:%SZ", unit="s", error_is_null=True)
     if fast.null_count != int((~present).sum()):
         return None
