@@ -28,6 +28,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,7 +89,7 @@ def _pivots(n: int) -> list[int]:
 
 
 # -- connectana ---------------------------------------------------------------------------
-def run_connectana(path: Path) -> tuple[dict[str, float], Result]:
+def _connectana(path: Path, **community_options: Any) -> tuple[dict[str, float], Result]:
     import igraph  # noqa: F401  (imported before the clock starts, as in the other scripts)
 
     import connectana as ca
@@ -102,7 +103,7 @@ def run_connectana(path: Path) -> tuple[dict[str, float], Result]:
         net, ["in_degree", "out_degree", "pagerank", "betweenness"], pivots=PIVOTS, seed=0
     )
     clock.lap("centrality")
-    comm = ca.communities(net, "leiden", seed=0)
+    comm = ca.communities(net, **community_options)
     clock.lap("communities")
     g = ca.growth(ev, "reply", start=COURSE_START, metrics=SNAPSHOT_METRICS)
     clock.lap("growth")
@@ -122,53 +123,17 @@ def run_connectana(path: Path) -> tuple[dict[str, float], Result]:
     )
 
 
+def run_connectana(path: Path) -> tuple[dict[str, float], Result]:
+    """connectana with its defaults: igraph for everything, Leiden communities."""
+    return _connectana(path, method="leiden", seed=0)
+
+
 def run_connectana_networkit(path: Path) -> tuple[dict[str, float], Result]:
-    """connectana, with networkit's PLM (Louvain) as the community engine: a prototype
-    of the optional engine the README discusses (every other stage is connectana's)."""
-    import igraph  # noqa: F401
-    import networkit as nk
+    """connectana with its optional networkit engine for communities
+    (``communities(net, "louvain", engine="networkit")``: PLM with refinement)."""
+    import networkit  # noqa: F401  (imported before the clock starts)
 
-    import connectana as ca
-    from connectana.metrics.centrality import tie_table
-
-    nk.engineering.setNumberOfThreads(1)
-    clock = _Clock()
-    ev = ca.read_events(path, format="table")
-    clock.lap("read")
-    net = ca.build_network(ev, "reply")
-    clock.lap("ties")
-    c = ca.centrality(
-        net, ["in_degree", "out_degree", "pagerank", "betweenness"], pivots=PIVOTS, seed=0
-    )
-    clock.lap("centrality")
-    und = tie_table(net, directed=False, loops=False)  # a-b and b-a merged, weights summed
-    U = nk.Graph(net.n_nodes, weighted=True, directed=False)
-    U.addEdges(
-        (
-            und["w"].to_numpy(dtype=np.float64),
-            (und["s"].to_numpy(dtype=np.uint64), und["t"].to_numpy(dtype=np.uint64)),
-        )
-    )
-    plm = nk.community.PLM(U, refine=True)
-    plm.run()
-    part = plm.getPartition()
-    modularity = nk.community.Modularity().getQuality(part, U)
-    clock.lap("communities")
-    g = ca.growth(ev, "reply", start=COURSE_START, metrics=SNAPSHOT_METRICS)
-    clock.lap("growth")
-    snaps = g.reset_index()[["period", "nodes", "ties", *SNAPSHOT_METRICS]]
-    return clock.times, Result(
-        nodes=net.nodes.index.to_numpy(dtype=object),
-        in_degree=c["in_degree"].to_numpy(),
-        out_degree=c["out_degree"].to_numpy(),
-        pagerank=c["pagerank"].to_numpy(),
-        betweenness=c["betweenness"].to_numpy(),
-        n_ties=net.n_ties,
-        n_interactions=net.n_interactions,
-        modularity=modularity,
-        n_communities=part.numberOfSubsets(),
-        snapshots=snaps.rename(columns={"period": "week"}),
-    )
+    return _connectana(path, method="louvain", engine="networkit")
 
 
 # -- pandas preparation shared by the hand-written igraph / networkx / networkit scripts -------
