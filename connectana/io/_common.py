@@ -17,6 +17,8 @@ helpers here do that once:
 * :class:`BadRecord` and :func:`raise_or_skip` — a record that cannot be used:
   an :class:`~connectana.errors.InputError` (``on_error="raise"``) or a record
   set aside under its reason (``"skip"``).
+* :func:`set_aside_rows` — the same for the rows of a boolean mask (table-shaped
+  readers): raise for the first one, or set them all aside under one reason.
 * :func:`text_or_none`, :func:`as_id`, :func:`as_int`, :func:`get`,
   :func:`url_host` — fields of JSON records, checked for type.
 * :func:`parse_times` — ISO / epoch times of JSON records, out-of-range values
@@ -61,6 +63,7 @@ __all__ = [
     "raise_or_skip",
     "read_bytes",
     "read_text",
+    "set_aside_rows",
     "source_name",
     "text_or_none",
     "url_host",
@@ -133,6 +136,83 @@ def raise_or_skip(
             bad.reason, file=file, row=row, field=bad.field, found=bad.found, expected=bad.expected
         )
     report.set_aside_record(bad.aside, f"{file}:{row}")
+
+
+def set_aside_rows(
+    mask: Any,
+    reason: str,
+    report: IngestReport,
+    records: Sequence[Any] | pd.Series | np.ndarray | Callable[[int], Any],
+    *,
+    on_error: str = "skip",
+    error: Callable[[int], Exception] | None = None,
+) -> np.ndarray:
+    """Set the rows of ``mask`` aside under ``reason``, or raise for the first one.
+
+    With ``on_error="raise"`` and an ``error`` factory, ``error(i)`` is raised
+    for the first row ``i`` of ``mask``, so that the error names the file, the
+    row, the field and the value found. Otherwise every row of ``mask`` is
+    counted in ``report.set_aside[reason]`` and its label recorded (see
+    :meth:`~connectana.events.IngestReport.set_aside_record`). Without an
+    ``error`` the rows are set aside whatever ``on_error`` (deleted posts,
+    duplicates: a property of the export, not an error).
+
+    Parameters
+    ----------
+    mask : array-like of bool
+        The rows to set aside, by position.
+    reason : str
+        The reason they are counted under in the report.
+    report : IngestReport
+        The report to count them in.
+    records : sequence, Series, array or callable
+        The label recorded for row ``i``: ``records[i]`` (by position, also
+        for a Series) or ``records(i)``. NumPy scalars are recorded as plain
+        Python values.
+    on_error : {"raise", "skip"}
+        ``"raise"`` raises ``error`` for the first row when ``error`` is given.
+    error : callable, optional
+        ``error(i)`` builds the exception for row ``i``.
+
+    Returns
+    -------
+    ndarray of bool
+        ``~mask``: the rows to keep (``keep &= set_aside_rows(...)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from connectana.errors import InputError
+    >>> from connectana.events import IngestReport
+    >>> from connectana.io._common import set_aside_rows
+    >>> r = IngestReport()
+    >>> users = [None, "ann", None]
+    >>> no_user = np.array([u is None for u in users])
+    >>> def error(i):
+    ...     return InputError("post has no user", file="a.csv", row=i + 1, field="user")
+    >>> set_aside_rows(no_user, "no user", r, np.arange(1, 4), on_error="skip", error=error)
+    array([False,  True, False])
+    >>> dict(r.set_aside), r.records[1]
+    ({'no user': 2}, {'record': 3, 'reason': 'no user'})
+    >>> try:
+    ...     set_aside_rows(no_user, "no user", r, np.arange(1, 4), on_error="raise", error=error)
+    ... except InputError as err:
+    ...     print(err.file, err.row, err.field)
+    a.csv 1 user
+    """
+    mask = np.asarray(mask, dtype=bool)
+    idx = np.flatnonzero(mask)
+    if error is not None and on_error == "raise" and len(idx):
+        raise error(int(idx[0]))
+    if callable(records):
+        labels: Any = (records(int(i)) for i in idx)
+    elif isinstance(records, pd.Series):
+        labels = records.iloc[idx]
+    else:
+        labels = (records[i] for i in idx)
+    for label in labels:
+        report.set_aside_record(reason, label.item() if isinstance(label, np.generic) else label)
+    return ~mask
 
 
 # --------------------------------------------------------------------------- #

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ from ._common import (
     iter_json,
     load_json,
     raise_or_skip,
+    set_aside_rows,
     text_or_none,
 )
 from .timestamps import parse_timestamps
@@ -125,13 +126,13 @@ def _times(
     ts = parse_timestamps(
         iso.astype(object), file=path, field="created_at", tz="UTC", on_error="skip"
     )
-    keep = keep & _set_aside(
-        df,
+    keep = keep & set_aside_rows(
         keep & ts.isna().to_numpy(),
         "unparseable timestamp",
         report,
-        on_error,
-        lambda i: InputError(
+        df["where"],
+        on_error=on_error,
+        error=lambda i: InputError(
             f"{what} has no valid created_at",
             file=path,
             row=df["where"].iloc[i],
@@ -210,24 +211,6 @@ def _walk(entries: Any, parent: Any, path: Path, where: str) -> Iterator[tuple[A
             continue
         yield e, parent
         yield from _walk(e.get("replies"), e["id"], path, f"replies of entry {e['id']}")
-
-
-def _set_aside(
-    df: pd.DataFrame,
-    mask: np.ndarray,
-    reason: str,
-    report: IngestReport,
-    on_error: str = "skip",
-    error: Callable[[int], InputError] | None = None,
-) -> np.ndarray:
-    """Set the rows of ``mask`` aside for ``reason`` (recording their ``where``), or, with
-    ``on_error="raise"`` and an ``error`` factory, raise it for the first one. Returns ``~mask``.
-    """
-    if error is not None and on_error == "raise" and mask.any():
-        raise error(int(np.flatnonzero(mask)[0]))
-    for w in df.loc[mask, "where"]:
-        report.set_aside_record(reason, w)
-    return ~mask
 
 
 def read_canvas_discussion(
@@ -388,14 +371,14 @@ def read_canvas_discussion(
         ],
     )
     deleted = df["deleted"].to_numpy(dtype=bool)
-    keep = _set_aside(df, deleted, "deleted", report)
-    keep &= _set_aside(
-        df,
+    keep = set_aside_rows(deleted, "deleted", report, df["where"])
+    keep &= set_aside_rows(
         keep & df["user"].isna().to_numpy(),
         "no user",
         report,
-        on_error,
-        lambda i: InputError(
+        df["where"],
+        on_error=on_error,
+        error=lambda i: InputError(
             "entry has no user_id",
             file=path,
             row=df["where"].iloc[i],
@@ -666,19 +649,19 @@ def read_canvas_events(
     df = pd.DataFrame(rows, columns=cols)
     if n_global:
         report.notes["global user id made local"] += n_global
-    keep = _set_aside(
-        df,
+    keep = set_aside_rows(
         df["user"].isna().to_numpy(),
         "no user",
         report,
-        on_error,
-        lambda i: InputError(
+        df["where"],
+        on_error=on_error,
+        error=lambda i: InputError(
             "discussion event has no user", file=path, row=df["where"].iloc[i], field="user_id"
         ),
     )
     ts, keep = _times(df, "time", keep, path, report, on_error, "discussion event")
-    keep &= _set_aside(
-        df, keep & df[EVENT_ID].duplicated(keep="first").to_numpy(), "duplicate", report
+    keep &= set_aside_rows(
+        keep & df[EVENT_ID].duplicated(keep="first").to_numpy(), "duplicate", report, df["where"]
     )
 
     is_topic = (df["kind"] == "topic").to_numpy()

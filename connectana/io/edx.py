@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..events import (
     ACTION,
     ACTOR,
@@ -50,6 +51,7 @@ from ._common import (
     iter_json,
     parse_times,
     raise_or_skip,
+    set_aside_rows,
     source_name,
     text_or_none,
 )
@@ -299,22 +301,21 @@ def read_edx_forum(
     if differ:
         report.notes["thread differs from parent's"] += differ
     times, bad_t, _ = parse_times(dates, tz="UTC", unit="ms")
-    keep = ~bad_t
-    for i in np.flatnonzero(bad_t):
-        f, lineno = where[i]
-        raise_or_skip(
-            BadRecord(
-                "unparseable date",
-                field="created_at",
-                found=dates[i],
-                expected="epoch milliseconds or an ISO 8601 date",
-                aside="bad timestamp",
-            ),
-            on_error=on_error,
-            report=report,
-            file=f,
-            row=lineno,
-        )
+    keep = set_aside_rows(
+        bad_t,
+        "bad timestamp",
+        report,
+        lambda i: f"{where[i][0]}:{where[i][1]}",
+        on_error=on_error,
+        error=lambda i: InputError(
+            "unparseable date",
+            file=where[i][0],
+            row=where[i][1],
+            field="created_at",
+            found=dates[i],
+            expected="epoch milliseconds or an ISO 8601 date",
+        ),
+    )
     return _finish(
         cols, keep, times, report, scope=None, anon_parents=anon_parents, keep_text=keep_text
     )
@@ -567,26 +568,25 @@ def read_edx_tracking(
                 times_raw.append(row["_time"])
                 where.append((f, row_no))
     times, bad_t, no_off = parse_times(times_raw, tz=tz)
-    keep = ~(bad_t | no_off)
-    for i in np.flatnonzero(~keep):
-        f, row_no = where[i]
-        raise_or_skip(
-            BadRecord(
-                "timestamp has no UTC offset and no tz was given"
-                if no_off[i]
-                else "unparseable timestamp",
-                field="time",
-                found=times_raw[i],
-                expected="tz='UTC' (or the log's zone)"
-                if no_off[i]
-                else "an ISO 8601 time with offset",
-                aside="bad timestamp",
-            ),
-            on_error=on_error,
-            report=report,
-            file=f,
-            row=row_no,
-        )
+    keep = set_aside_rows(
+        bad_t | no_off,
+        "bad timestamp",
+        report,
+        lambda i: f"{where[i][0]}:{where[i][1]}",
+        on_error=on_error,
+        error=lambda i: InputError(
+            "timestamp has no UTC offset and no tz was given"
+            if no_off[i]
+            else "unparseable timestamp",
+            file=where[i][0],
+            row=where[i][1],
+            field="time",
+            found=times_raw[i],
+            expected="tz='UTC' (or the log's zone)"
+            if no_off[i]
+            else "an ISO 8601 time with offset",
+        ),
+    )
     anon_parents: dict[Any, str | None] = {}
     for i in anon_rows:
         if not keep[i]:

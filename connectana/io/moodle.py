@@ -49,7 +49,7 @@ from ..events import (
     make_events,
     normalize_role,
 )
-from ._common import check_on_error, load_json
+from ._common import check_on_error, load_json, set_aside_rows
 from .table import read_tabular_file
 from .timestamps import parse_timestamps
 
@@ -203,23 +203,24 @@ def _fail_or_set_aside(
     rows: np.ndarray,
     expected: str | None = None,
     error: type[InputError] = InputError,
-) -> None:
-    """Raise on the first bad row, or count the bad rows as set aside."""
-    if not bad.any():
-        return
-    idx = np.flatnonzero(bad)
-    if on_error == "raise":
-        i = int(idx[0])
-        raise error(
+) -> np.ndarray:
+    """:func:`set_aside_rows` with Moodle's error for the first bad row: ``error(reason)``
+    naming the file, the row label, ``field`` and the value ``found``. Returns ``~bad``."""
+    return set_aside_rows(
+        bad,
+        reason,
+        report,
+        rows,
+        on_error=on_error,
+        error=lambda i: error(
             reason,
             file=file,
             row=_row(rows[i]),
             field=field,
             found=None if found is None else found.iloc[i],
             expected=expected,
-        )
-    for i in idx:
-        report.set_aside_record(reason, _row(rows[i]))
+        ),
+    )
 
 
 def _row(v: Any) -> Any:
@@ -307,9 +308,7 @@ def _posts_to_events(
         if "privatereplyto" in df.columns
         else pd.Series(None, index=df.index, dtype=object)
     )
-    keep = ~deleted
-    for i in np.flatnonzero(deleted):
-        report.set_aside_record("deleted", _row(rows[i]))
+    keep = set_aside_rows(deleted, "deleted", report, rows)
 
     checks = [
         (post_id.isna().to_numpy(), "post has no id", "id", post_id, InputError),
@@ -324,9 +323,8 @@ def _posts_to_events(
         ),
     ]
     for bad, reason, field, found, error in checks:
-        bad = bad & keep
-        _fail_or_set_aside(
-            bad,
+        keep &= _fail_or_set_aside(
+            bad & keep,
             reason=reason,
             on_error=on_error,
             report=report,
@@ -336,11 +334,10 @@ def _posts_to_events(
             rows=rows,
             error=error,
         )
-        keep &= ~bad
     dup = (
         keep & post_id.where(keep).duplicated(keep="first").to_numpy() & post_id.notna().to_numpy()
     )
-    _fail_or_set_aside(
+    keep &= _fail_or_set_aside(
         dup,
         reason="duplicate post id",
         on_error=on_error,
@@ -350,7 +347,6 @@ def _posts_to_events(
         found=post_id,
         rows=rows,
     )
-    keep &= ~dup
 
     deleted_ids = set(post_id[deleted].dropna())
     is_reply = parent.notna()
@@ -1025,11 +1021,7 @@ def read_moodle_log(
         kind = kind.where(kind.notna() | ~desc.str.contains(pattern), k)
     action = kind.map(_KIND_ACTION).fillna("other")
 
-    keep = np.ones(n, dtype=bool)
-    no_user = name.isna().to_numpy()
-    for i in np.flatnonzero(no_user):
-        report.set_aside_record("no user", _row(rows[i]))
-    keep &= ~no_user
+    keep = set_aside_rows(name.isna().to_numpy(), "no user", report, rows)
 
     if actor == "auto":
         actor = "id" if numeric["user"][keep].all() else "name"
@@ -1048,9 +1040,7 @@ def read_moodle_log(
         needs_bad |= ~numeric["user"]
     needs_bad &= keep
     # obfuscated or odd descriptions are a property of the export, not an error
-    for i in np.flatnonzero(needs_bad):
-        report.set_aside_record("unparseable description", _row(rows[i]))
-    keep &= ~needs_bad
+    keep &= set_aside_rows(needs_bad, "unparseable description", report, rows)
 
     info: dict = {}
     ts = _parse_times(
@@ -1064,9 +1054,8 @@ def read_moodle_log(
         info=info,
     )
     report.options["timestamp"] = info
-    bad_ts = keep & ts.isna().to_numpy()
-    _fail_or_set_aside(
-        bad_ts,
+    keep &= _fail_or_set_aside(
+        keep & ts.isna().to_numpy(),
         reason="unparseable timestamp",
         on_error=on_error,
         report=report,
@@ -1076,7 +1065,6 @@ def read_moodle_log(
         rows=rows,
         error=TimestampError,
     )
-    keep &= ~bad_ts
 
     is_forum_kind = kind.notna().to_numpy() & (kind != "module_viewed").to_numpy()
     post_kinds = kind.isin(["post_created", "post_updated", "post_deleted"]).to_numpy()

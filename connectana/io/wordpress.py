@@ -34,7 +34,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
-from ._common import check_on_error, read_bytes, url_host
+from ._common import check_on_error, read_bytes, set_aside_rows, url_host
 from .timestamps import _NS_MAX, _NS_MIN, parse_timestamps
 
 __all__ = ["read_wordpress", "read_feed", "normalize_name"]
@@ -414,23 +414,29 @@ def _parse_dates(rows: list[dict], path: Path, report: IngestReport, on_error: s
             ) from exc
         for i, t in zip(idx, parsed, strict=True):
             rows[i]["_time"] = t
-    out = []
-    for r in rows:
-        if pd.isna(r["_time"]):
-            value, _, (record, field) = r[TIMESTAMP]
-            if on_error == "raise":
-                raise TimestampError(
-                    "unparseable date",
-                    file=path,
-                    row=record,
-                    field=field,
-                    found=value,
-                    expected="YYYY-MM-DD HH:MM:SS",
-                )
-            report.set_aside_record("invalid record", {"id": r[EVENT_ID]})
-            continue
+
+    def unparseable(i: int) -> TimestampError:
+        value, _, (record, field) = rows[i][TIMESTAMP]
+        return TimestampError(
+            "unparseable date",
+            file=path,
+            row=record,
+            field=field,
+            found=value,
+            expected="YYYY-MM-DD HH:MM:SS",
+        )
+
+    keep = set_aside_rows(
+        [pd.isna(r["_time"]) for r in rows],
+        "invalid record",
+        report,
+        lambda i: {"id": rows[i][EVENT_ID]},
+        on_error=on_error,
+        error=unparseable,
+    )
+    out = [r for r, k in zip(rows, keep, strict=True) if k]
+    for r in out:
         r[TIMESTAMP] = r.pop("_time")
-        out.append(r)
     return out
 
 
