@@ -302,7 +302,7 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
         r = nk / ig
         rows.append(
             (
-                "1M posts: connectana with `communities(engine=\"networkit\")` vs igraph script",
+                '1M posts: connectana with `communities(engine="networkit")` vs igraph script',
                 "≤ 0.5×",
                 f"{r:.2f}× ({nk:.1f} s vs {ig:.1f} s)",
                 verdict(r <= 0.5, f"{r / 0.5:.1f}× the allowed time"),
