@@ -488,7 +488,7 @@ def _nodes(
         [ev[ACTOR], inter["source"], inter["target"]] if ties != "bipartite" else [ev[ACTOR]],
         ignore_index=True,
     ).dropna()
-    seen = pd.unique(seen.astype(str).to_numpy())
+    seen = seen.astype(STRING).unique()  # in order of first appearance (pyarrow's hash)
     if people is not None:
         if people.index.name != "person" and "person" in people.columns:
             people = people.set_index("person")

@@ -443,7 +443,7 @@ def _activity(prep: _Prepared, mask: np.ndarray | None = None) -> pd.DataFrame:
     if mask is not None:
         keep = mask[code]
         code, per = code[keep], per[keep]
-    combos = np.unique(code * n_per + per)
+    combos = pd.unique(code * n_per + per)  # distinct (person, period)
     active = np.bincount(combos % n_per, minlength=n_per)
     first = np.full(n, n_per, dtype=np.int64)
     last = np.full(n, -1, dtype=np.int64)
@@ -462,10 +462,25 @@ def _activity(prep: _Prepared, mask: np.ndarray | None = None) -> pd.DataFrame:
     )
 
 
+def _first_appearance(ids: np.ndarray) -> np.ndarray:
+    """Position of the first occurrence of each id, for ids numbered ``0..m-1`` in order
+    of first appearance (``pd.factorize(sort=False)``): where an id exceeds all before it.
+
+    >>> _first_appearance(np.array([0, 1, 0, 2, 1, 3])).tolist()
+    [0, 1, 3, 5]
+    """
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.int64)
+    new = np.empty(len(ids), dtype=bool)
+    new[0] = True
+    new[1:] = ids[1:] > np.maximum.accumulate(ids)[:-1]
+    return np.flatnonzero(new)
+
+
 def _tie_formation(prep: _Prepared, closure: bool) -> pd.DataFrame:
     n_per, m, n = prep.n_periods, prep.n_pairs, prep.n_nodes
     nan = float("nan")
-    first_idx = np.unique(prep.pair, return_index=True)[1] if m else np.zeros(0, dtype=np.int64)
+    first_idx = _first_appearance(prep.pair)
     pair_period = prep.period[first_idx]
     pair_time = prep.time[first_idx]
     out = pd.DataFrame(
@@ -475,7 +490,7 @@ def _tie_formation(prep: _Prepared, closure: bool) -> pd.DataFrame:
             "new_ties": np.bincount(pair_period, minlength=n_per),
         }
     )
-    combos = np.unique(prep.pair * n_per + prep.period)
+    combos = pd.unique(prep.pair * n_per + prep.period)  # distinct (pair, period)
     c_pair, c_per = combos // n_per, combos % n_per
     out["repeated_ties"] = np.bincount(c_per[c_per > pair_period[c_pair]], minlength=n_per)
     if prep.directed:
