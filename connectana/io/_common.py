@@ -44,7 +44,7 @@ import pandas as pd
 
 from ..errors import FormatError, InputError
 from ..events import IngestReport
-from .timestamps import to_utc_ns
+from .timestamps import localize_wall_times, to_utc_ns
 
 __all__ = [
     "BadRecord",
@@ -707,8 +707,6 @@ def parse_times(
                 no_offset[naive.index.to_numpy()] = True
             else:
                 local = pd.to_datetime(naive, format="ISO8601", errors="coerce")
-                out[naive.index] = to_utc_ns(
-                    local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-                )
+                out[naive.index] = localize_wall_times(local, tz)[0]
     bad = out.isna().to_numpy() & ~no_offset
     return out, bad, no_offset

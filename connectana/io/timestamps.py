@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import TimestampError
 
-__all__ = ["parse_timestamps", "to_utc_ns"]
+__all__ = ["localize_wall_times", "parse_timestamps", "to_utc_ns"]
 
 _ISO = re.compile(
     r"^\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
@@ -146,7 +146,7 @@ def parse_timestamps(
         info["kind"] = "datetime"
         return to_utc_ns(values)
     if pd.api.types.is_datetime64_dtype(values.dtype):
-        return _localize(values, tz, ctx, values, info)
+        return _localize(values, tz, ctx, values, info, on_error, row_offset)
 
     numeric = None
     majority = None
@@ -186,7 +186,7 @@ def parse_timestamps(
             )
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
             return to_utc_ns(parsed)
-        return _localize(parsed, tz, ctx, values, info)
+        return _localize(parsed, tz, ctx, values, info, on_error, row_offset)
 
     sample = as_str[present]
     first = sample.iloc[0]
@@ -256,7 +256,7 @@ def _parse_epoch(numeric, present, unit, ctx, row_offset, info, on_error, values
     return out
 
 
-def _localize(naive: pd.Series, tz, ctx, values, info):
+def _localize(naive: pd.Series, tz, ctx, values, info, on_error="raise", row_offset=1):
     if tz is None:
         raise TimestampError(
             "timestamps carry no UTC offset and no time zone was given",
@@ -265,8 +265,90 @@ def _localize(naive: pd.Series, tz, ctx, values, info):
             **ctx,
         )
     info["tz"] = tz
-    localized = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-    return to_utc_ns(localized)
+    utc, unresolved = localize_wall_times(naive, tz)
+    if unresolved.any():
+        info["ambiguous_unresolved"] = int(unresolved.sum())
+        if on_error == "raise":
+            label = naive.index[np.flatnonzero(unresolved)[0]]
+            i = int(values.index.get_indexer([label])[0])
+            raise TimestampError(
+                f"local time occurs twice in {tz} (clocks go back that night) and the order "
+                "of the rows does not tell which of the two it is",
+                row=i + row_offset,
+                found=values.iloc[i],
+                expected="rows in time order around the change, or on_error='skip' to set "
+                "such rows aside",
+                **ctx,
+            )
+    return utc
+
+
+def localize_wall_times(naive: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray]:
+    """Wall-clock times of zone ``tz`` as ``datetime64[ns, UTC]``, and the rows left NaT
+    because their time occurs twice (the hour repeated when clocks go back).
+
+    Times skipped when clocks go forward are moved forward by the gap. A time of the
+    repeated hour is told from the order of the rows, as a log is written: when the
+    unambiguous times run in one direction (oldest or newest first) and, on that
+    night, the ambiguous ones step back exactly once in time order, those before the
+    step are the first pass (summer time) and those after it the second (standard
+    time). Otherwise they are NaT and flagged.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.io.timestamps import localize_wall_times
+    >>> wall = pd.to_datetime(pd.Series(["2023-10-29 01:50", "2023-10-29 02:20",
+    ...     "2023-10-29 02:40", "2023-10-29 02:10", "2023-10-29 03:05"]))
+    >>> utc, unresolved = localize_wall_times(wall, "Europe/Madrid")
+    >>> [t.strftime("%H:%M") for t in utc], unresolved.tolist()
+    (['23:50', '00:20', '00:40', '01:10', '02:05'], [False, False, False, False, False])
+    >>> utc, unresolved = localize_wall_times(wall.iloc[[1, 4]], "Europe/Madrid")
+    >>> unresolved.tolist()
+    [True, False]
+    """
+    local = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    ambiguous = (local.isna() & naive.notna()).to_numpy()
+    if not ambiguous.any():
+        return to_utc_ns(local), ambiguous
+    is_dst = _dst_from_order(naive, local, ambiguous)
+    settled = is_dst >= 0
+    if settled.any():
+        rows = np.flatnonzero(settled)
+        tried = local.copy()
+        tried.iloc[rows] = naive.iloc[rows].dt.tz_localize(tz, ambiguous=is_dst[rows] == 1)
+        times = tried.dropna()
+        if times.is_monotonic_increasing or times.is_monotonic_decreasing:
+            local = tried
+        else:  # the rows are not in time order after all: nothing is settled
+            settled[:] = False
+    return to_utc_ns(local), ambiguous & ~settled
+
+
+def _dst_from_order(naive: pd.Series, local: pd.Series, ambiguous: np.ndarray) -> np.ndarray:
+    """1 (summer time), 0 (standard time) or -1 (unknown) for each ambiguous row."""
+    out = np.full(len(naive), -1, dtype=np.int8)
+    known = local[~ambiguous].dropna()
+    if len(known) >= 2 and known.is_monotonic_increasing:
+        newest_first = False
+    elif len(known) >= 2 and known.is_monotonic_decreasing:
+        newest_first = True
+    else:
+        return out  # rows not in time order: nothing to go by
+    pos = np.flatnonzero(ambiguous)
+    if newest_first:
+        pos = pos[::-1]
+    wall = naive.to_numpy(dtype="datetime64[ns]")[pos]
+    night = wall.astype("datetime64[D]")
+    for d in np.unique(night):
+        p, w = pos[night == d], wall[night == d]
+        steps = np.diff(w.astype(np.int64))
+        back = np.flatnonzero(steps < 0)
+        if len(back) == 1:
+            k = int(back[0]) + 1
+            out[p[:k]] = 1
+            out[p[k:]] = 0
+    return out
 
 
 def _utc_z_fast(as_str: pd.Series, present: np.ndarray) -> pd.Series | None:
@@ -309,7 +391,7 @@ def _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info):
         if tz is None:
             _localize(pd.Series(dtype="datetime64[ns]"), tz, ctx, values, info)
         parsed = pd.to_datetime(as_str.where(present), format="ISO8601", errors="coerce")
-        parsed = _localize(parsed, tz, ctx, values, info)
+        parsed = _localize(parsed, tz, ctx, values, info, on_error, row_offset)
     else:
         # a mix: timestamps without an offset are in tz
         if tz is None:
@@ -329,7 +411,7 @@ def _parse_iso(as_str, present, tz, ctx, row_offset, on_error, values, info):
             pd.to_datetime(as_str[with_off], format="ISO8601", utc=True, errors="coerce")
         )
         naive = pd.to_datetime(as_str[without], format="ISO8601", errors="coerce")
-        parsed[without] = _localize(naive, tz, ctx, values, info)
+        parsed[without] = _localize(naive, tz, ctx, values, info, on_error, row_offset)
     parsed = parsed.astype("datetime64[ns, UTC]")
     _check_bad(parsed, given, values, ctx, row_offset, on_error, "an ISO 8601 timestamp")
     return parsed
@@ -380,7 +462,7 @@ def _parse_local(as_str, present, dayfirst, tz, ctx, row_offset, on_error, value
         rest_parsed = pd.to_datetime(as_str.where(present), format=date_fmt, errors="coerce")
         parsed = parsed.fillna(rest_parsed)
     info["format"] = fmt
-    localized = _localize(parsed, tz, ctx, values, info)
+    localized = _localize(parsed, tz, ctx, values, info, on_error, row_offset)
     _check_bad(localized, present, values, ctx, row_offset, on_error, f"a date like {fmt!r}")
     return localized
 

@@ -262,3 +262,71 @@ def test_the_fast_path_for_utc_z_timestamps_equals_the_general_one():
     mixed = values.copy()
     mixed[3] = "2000-01-01T02:00:00+01:00"
     assert parse_timestamps(mixed)[3] == pd.Timestamp("2000-01-01T01:00Z")
+
+
+# -- the hour repeated when clocks go back ---------------------------------------------------------
+def _utc(wall: str, tz: str, fold: int) -> pd.Timestamp:
+    """The UTC time of a wall-clock time, computed independently with zoneinfo."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    t = dt.datetime.fromisoformat(wall).replace(tzinfo=ZoneInfo(tz), fold=fold)
+    return pd.Timestamp(t.astimezone(dt.timezone.utc))
+
+
+def test_repeated_hour_told_apart_by_row_order_oldest_first():
+    tz = "America/New_York"  # clocks go back at 02:00 EDT on 2023-11-05
+    wall = ["2023-11-05 00:50", "2023-11-05 01:20", "2023-11-05 01:45", "2023-11-05 01:05",
+            "2023-11-05 01:40", "2023-11-05 02:15"]  # fmt: skip
+    folds = [0, 0, 0, 1, 1, 0]  # fold=1: the second pass through 01:00-02:00 (EST)
+    got = parse_timestamps(pd.Series(wall), tz=tz)
+    assert got.tolist() == [_utc(w, tz, f) for w, f in zip(wall, folds, strict=True)]
+    assert got.is_monotonic_increasing
+    assert got.iloc[3] - got.iloc[2] == pd.Timedelta(minutes=20)  # 01:45 EDT -> 01:05 EST
+
+
+def test_repeated_hour_in_a_newest_first_log(tmp_path):
+    # a Moodle log report lists the newest rows first, in local time
+    p = tmp_path / "log.csv"
+    p.write_text(
+        "Time,User full name,Event name\n"
+        '"29/10/23, 03:10",User 2,Post created\n'
+        '"29/10/23, 02:10",User 1,Post created\n'
+        '"29/10/23, 02:50",User 2,Post created\n'
+        '"29/10/23, 02:30",User 1,Post created\n'
+        '"28/10/23, 23:00",User 1,Post created\n'
+    )
+    ev = ca.read_events(
+        p, tz="Europe/Madrid", dayfirst=True, action="post", columns={"actor": "User full name"}
+    )
+    tz = "Europe/Madrid"
+    expected = [
+        _utc("2023-10-28 23:00", tz, 0),
+        _utc("2023-10-29 02:30", tz, 0),  # summer time (CEST, +02:00)
+        _utc("2023-10-29 02:50", tz, 0),
+        _utc("2023-10-29 02:10", tz, 1),  # the second 02:10, standard time (CET, +01:00)
+        _utc("2023-10-29 03:10", tz, 0),
+    ]
+    assert ev["timestamp"].tolist() == expected
+    assert ev["timestamp"].iloc[3] == pd.Timestamp("2023-10-29T01:10Z")
+
+
+def test_repeated_hour_that_order_cannot_settle():
+    values = pd.Series(["2023-10-29 01:50", "2023-10-29 02:30", "2023-10-29 03:05"])
+    with pytest.raises(ca.TimestampError, match="occurs twice in Europe/Madrid") as err:
+        parse_timestamps(values, tz="Europe/Madrid", field="when")
+    assert err.value.row == 2 and err.value.found == "2023-10-29 02:30"
+    info: dict = {}
+    got = parse_timestamps(values, tz="Europe/Madrid", on_error="skip", info=info)
+    assert got.isna().tolist() == [False, True, False]
+    assert info["ambiguous_unresolved"] == 1
+    # rows out of time order give nothing to go by, even with a step back
+    shuffled = pd.Series(["2023-10-29 02:10", "2023-10-29 02:40", "2023-10-29 03:05",
+                          "2023-10-29 00:10"])  # fmt: skip
+    assert parse_timestamps(shuffled, tz="Europe/Madrid", on_error="skip").isna().sum() == 2
+
+
+def test_skipped_hour_moves_forward():
+    # 02:30 does not exist in Madrid on 2023-03-26 (clocks jump from 02:00 to 03:00)
+    got = parse_timestamps(pd.Series(["2023-03-26 01:30", "2023-03-26 02:30"]), tz="Europe/Madrid")
+    assert got.tolist() == [pd.Timestamp("2023-03-26T00:30Z"), pd.Timestamp("2023-03-26T01:00Z")]
