@@ -174,20 +174,56 @@ def _parse_times(
 
 
 def _parse_yearless(raw, *, file, field, tz, year, info) -> pd.Series:
+    """Year-less log dates (``11 May, 09:44``): ``year`` is the year of the oldest row.
+
+    A log is written in time order (the log report lists the newest rows first); when,
+    in time order, the dates step back by more than half a year (31 Dec → 1 Jan),
+    the year goes up by one. Rows not in time order cannot show a New Year: every
+    row then gets ``year`` and the ingest options say so.
+    """
     if year is None:
         raise TimestampError(
             "dates have no year",
             file=file,
             field=field,
             found=raw.dropna().iloc[0],
-            expected="year=<the year of the log> (and tz='...'), e.g. year=2018",
+            expected="year=<the year of the oldest row> (and tz='...'), e.g. year=2018",
         )
     parts = raw.str.extract(_YEARLESS.pattern)
-    text = parts["day"] + " " + parts["month"] + f" {int(year)} " + parts["clock"]
-    naive = pd.to_datetime(text, format="%d %B %Y %H:%M", errors="coerce")
-    short = pd.to_datetime(text, format="%d %b %Y %H:%M", errors="coerce")
-    naive = naive.fillna(short)
-    info.update(kind="yearless", year=int(year), format="%d %B, %H:%M")
+
+    def in_year(years: pd.Series | int) -> pd.Series:
+        y = pd.Series(years, index=raw.index).astype(str)
+        text = (parts["day"] + " " + parts["month"] + " " + y + " " + parts["clock"]).where(
+            parts["day"].notna()
+        )
+        long = pd.to_datetime(text, format="%d %B %Y %H:%M", errors="coerce")
+        return long.fillna(pd.to_datetime(text, format="%d %b %Y %H:%M", errors="coerce"))
+
+    # the order of the rows in a leap year, where every day and month exists
+    placed = in_year(2000).to_numpy(dtype="datetime64[ns]")
+    rows = np.flatnonzero(~np.isnat(placed))
+    half_year = np.timedelta64(183, "D")
+    steps = np.diff(placed[rows])
+    new_year_back, new_year_fwd = steps < -half_year, steps > half_year
+    back = (steps < np.timedelta64(0)) & ~new_year_back
+    fwd = (steps > np.timedelta64(0)) & ~new_year_fwd
+    if not back.any() and not new_year_fwd.any():
+        order, years_after = "oldest first", np.r_[0, np.cumsum(new_year_back)]
+    elif not fwd.any() and not new_year_back.any():
+        order = "newest first"
+        years_after = np.r_[np.cumsum(new_year_fwd[::-1])[::-1], 0]
+    else:
+        order, years_after = "not in time order", np.zeros(len(rows), dtype=np.int64)
+    offset = np.zeros(len(raw), dtype=np.int64)
+    offset[rows] = years_after
+    naive = in_year(pd.Series(int(year) + offset, index=raw.index))
+    info.update(
+        kind="yearless",
+        year=int(year),
+        format="%d %B, %H:%M",
+        yearless_order=order,
+        years=sorted({int(year) + int(k) for k in np.unique(offset[rows])}),
+    )
     return parse_timestamps(naive, file=file, field=field, tz=tz, info=info)
 
 
@@ -945,7 +981,9 @@ def read_moodle_log(
     dayfirst : bool, optional
         For dates like ``01/02/23`` whose order the data cannot prove.
     year : int, optional
-        Year of year-less dates (``11 May, 09:44``); required for them.
+        Year of the oldest row of year-less dates (``11 May, 09:44``); required
+        for them. Rows after New Year (31 Dec → 1 Jan in time order, the log
+        being newest or oldest first) fall in the next year.
     time_format : str, optional
         Explicit strptime format of the Time column.
     forum : path-like or DataFrame, optional

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import tarfile
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -483,3 +484,46 @@ def test_forum_broken_date_among_epochs_names_its_row(tmp_path):
     assert (err.value.file, err.value.row, err.value.field) == (str(path), 2, "created")
     rep = read_moodle_forum(path, on_error="skip").attrs["ingest"]
     assert (rep.read, rep.kept, dict(rep.set_aside)) == (2, 1, {"unparseable timestamp": 1})
+
+
+def _yearless_log(tmp_path, times: list[str]) -> Path:
+    head = "Time,User full name,Affected user,Event context,Component,Event name,Description,Origin,IP address\n"  # fmt: skip
+    rows = [
+        f'"{t}",Student {i},-,Forum: Q&A,Forum,Course module viewed,'
+        f"\"The user with id '{i}' viewed the 'forum' activity with course module id '3'.\","
+        "web,0.0.0.0\n"
+        for i, t in enumerate(times, start=1)
+    ]
+    p = tmp_path / "log.csv"
+    p.write_text(head + "".join(rows))
+    return p
+
+
+def test_log_yearless_dates_across_new_year(tmp_path):
+    # the log report lists the newest rows first; the course ran from December into January
+    p = _yearless_log(tmp_path, ["2 Jan, 10:00", "1 Jan, 00:30", "31 Dec, 23:50", "14 Dec, 09:00"])
+    ev = read_moodle_log(p, tz="UTC", year=2018)  # the year of the oldest row
+    assert ev["timestamp"].tolist() == [
+        pd.Timestamp("2018-12-14 09:00", tz="UTC"),
+        pd.Timestamp("2018-12-31 23:50", tz="UTC"),
+        pd.Timestamp("2019-01-01 00:30", tz="UTC"),
+        pd.Timestamp("2019-01-02 10:00", tz="UTC"),
+    ]
+    opts = ev.attrs["ingest"].options["timestamp"]
+    assert opts["yearless_order"] == "newest first" and opts["years"] == [2018, 2019]
+    # the same rows oldest first, and a leap day in the second year
+    p = _yearless_log(tmp_path, ["30 Dec, 08:00", "29 Feb, 12:00", "1 Mar, 12:00"])
+    ev = read_moodle_log(p, tz="UTC", year=2023)
+    assert ev["timestamp"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2023-12-30",
+        "2024-02-29",
+        "2024-03-01",
+    ]
+    assert ev.attrs["ingest"].options["timestamp"]["yearless_order"] == "oldest first"
+
+
+def test_log_yearless_dates_out_of_order_stay_in_one_year(tmp_path):
+    p = _yearless_log(tmp_path, ["3 Mar, 10:00", "1 Jan, 00:30", "2 Feb, 23:50"])
+    ev = read_moodle_log(p, tz="UTC", year=2020)
+    assert (ev["timestamp"].dt.year == 2020).all()
+    assert ev.attrs["ingest"].options["timestamp"]["yearless_order"] == "not in time order"
