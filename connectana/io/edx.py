@@ -468,7 +468,9 @@ def read_edx_tracking(
     ``event_id`` = ``<file name>:<line>`` (``<file name>:<line>.<k>`` for the
     k-th event of a JSON array). Lines starting with ``#`` (found in edX
     fixture logs) are not records: they are skipped and counted in
-    ``notes["comment lines skipped"]``; blank lines are ignored. ``event`` may be a dict or a JSON-encoded string. With
+    ``notes["comment lines skipped"]``; blank lines are ignored. A post created
+    twice by the same person at the same instant (a line repeated by overlapping
+    log files) is kept once; the repeats are set aside as ``repeated line``. ``event`` may be a dict or a JSON-encoded string. With
     ``forum_only=True`` a line that does not contain ``edx.forum.`` is set
     aside as ``not a forum event`` without being parsed (forum events are a
     small share of a log, so this keeps reading fast; such a line is not
@@ -599,6 +601,7 @@ def read_edx_tracking(
         elif anonymous == "separate":
             cols[ACTOR][i] = f"anonymous:{cols[OBJECT_ID][i]}"
             cols[ROLE][i] = None
+    _drop_repeated_lines(cols, keep, times, report)
     _undo_votes(cols, keep, times, report)
     if actor == "user_id":
         cols[TARGET] = [user_ids.get(t) if t is not None else None for t in cols[TARGET]]
@@ -612,6 +615,26 @@ def read_edx_tracking(
         keep_text=keep_text,
         drop=["_undo"],
     )
+
+
+def _drop_repeated_lines(
+    cols: dict[str, list], keep: np.ndarray, times: pd.Series, report: IngestReport
+) -> None:
+    """A post created twice by the same person at the same instant (a log line
+    repeated, e.g. by overlapping daily files) is one post: the later lines are set
+    aside as ``repeated line``. The same id created at another time or by another
+    person is kept (and noted as a ``duplicate object id`` when targets are resolved)."""
+    ns = times.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    seen: set[tuple] = set()
+    for i in np.flatnonzero(keep):
+        if cols[ACTION][i] not in ("post", "reply", "comment") or cols[OBJECT_ID][i] is None:
+            continue
+        key = (cols[CONTEXT][i], cols[OBJECT_ID][i], cols[ACTOR][i], cols[ACTION][i], ns[i])
+        if key in seen:
+            keep[i] = False
+            report.set_aside_record("repeated line", cols[EVENT_ID][i])
+        else:
+            seen.add(key)
 
 
 def _undo_votes(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -383,3 +385,35 @@ def test_tracking_array_line_ids_do_not_collide(tmp_path):
     ev = read_edx_tracking(path)
     ca.validate_events(ev)
     assert ev["event_id"].tolist() == ["t.log:1.1", "t.log:1.2", "t.log:2"]
+
+
+def test_tracking_repeated_lines_are_one_post(tmp_path, data_dir):
+    # a day's log copied into two files (overlapping exports): every forum line twice
+    logs = data_dir / "edx" / "logs"
+    once = read_edx_tracking(logs)
+    folder = tmp_path / "logs"
+    shutil.copytree(logs, folder)
+    day1 = next(p for p in sorted(folder.iterdir()) if p.suffix == ".gz")
+    shutil.copy(day1, folder / "tracking.log-20240101-copy.gz")
+    twice = read_edx_tracking(folder)
+    created = once["action"].isin(["post", "reply", "comment"])
+    day1_created = int((created & once["event_id"].str.startswith(day1.name)).sum())
+    rep = twice.attrs["ingest"]
+    assert rep.set_aside["repeated line"] == day1_created == 3
+    assert rep.balanced
+    # the network is the same as from one copy (views and votes of the copy stay events)
+    assert edge_set(twice) == edge_set(once)
+    assert twice.loc[twice["action"].isin(["post", "reply", "comment"]), "object_id"].is_unique
+    # the same id created at another time is kept, and noted
+    line = {
+        "username": "zed",
+        "event_type": "edx.forum.response.created",
+        "time": "2024-01-03T10:00:00+00:00",
+        "context": {"course_id": COURSE, "user_id": "99"},
+        "event": {"id": "r1", "discussion": {"id": "t1"}},
+    }
+    with gzip.open(folder / "tracking.log-20240103.gz", "wt") as f:
+        f.write(json.dumps(line) + "\n")
+    later = read_edx_tracking(folder)
+    assert later.attrs["ingest"].set_aside["repeated line"] == 3
+    assert later.attrs["ingest"].notes["duplicate object id"] == 1
