@@ -414,7 +414,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the instructor's HTML report for a course",
         description="Read the export(s), build the network and write DIR/report.html (one "
         "self-contained file: what formed, the pattern, who is isolated, growth, staff "
-        "dependence, engagement, method) and DIR/engagement.csv.",
+        "dependence, engagement, method), DIR/engagement.csv and DIR/isolated.csv.",
     )
     _inputs_options(p, formats)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")

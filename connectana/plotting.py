@@ -119,10 +119,12 @@ def person_labels(
 def network_layout(net: Network, *, layout: str = "auto", seed: int = 0) -> np.ndarray:
     """Node positions (n × 2), deterministic for a seed.
 
-    ``auto`` picks Fruchterman–Reingold up to 1,000 nodes and DrL above (fast
-    and readable up to tens of thousands of nodes); isolates are placed on a
-    ring around the drawing so they stay visible without crowding it.
-    ``kk`` (Kamada–Kawai) and ``circle`` are also available.
+    ``auto`` picks Fruchterman–Reingold (``fr``, 500 iterations), computing
+    every pair's repulsion up to 1,000 connected nodes and, above, only that
+    of nearby nodes (igraph's grid variant, ``fr_grid``: 1.4 s for 17k nodes
+    and 80k ties, where DrL takes 100 s). Isolates are placed on a ring around
+    the drawing so they stay visible without crowding it. ``fr_grid``, ``drl``
+    (DrL), ``kk`` (Kamada–Kawai) and ``circle`` can be asked for.
     """
     import random
 
@@ -136,16 +138,21 @@ def network_layout(net: Network, *, layout: str = "auto", seed: int = 0) -> np.n
     init = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(n)]
     ig.set_random_number_generator(random.Random(seed))
     try:
-        if layout == "auto":
-            layout = "fr" if n <= 1000 else "drl"
         deg = np.array(g.degree())
         connected = np.flatnonzero(deg > 0)
+        if layout == "auto":
+            layout = "fr" if len(connected) <= 1000 else "fr_grid"
         pos = np.zeros((n, 2))
         if len(connected):
             sub = g.induced_subgraph(connected.tolist())
-            sub_init = [init[i] for i in connected]
-            if layout == "fr":
-                lay = sub.layout_fruchterman_reingold(seed=sub_init, niter=500)
+            # the grid variant needs the nodes spread over a square of side sqrt(n), as
+            # igraph places them, else every node starts in one grid cell (4 min, not 2 s)
+            spread = np.sqrt(len(connected)) / 2 if layout == "fr_grid" else 1.0
+            sub_init = [[spread * x, spread * y] for x, y in (init[i] for i in connected)]
+            if layout in ("fr", "fr_grid"):
+                lay = sub.layout_fruchterman_reingold(
+                    seed=sub_init, niter=500, grid=layout == "fr_grid"
+                )
             elif layout == "drl":
                 lay = sub.layout_drl(seed=sub_init)
             elif layout == "kk":
@@ -153,7 +160,7 @@ def network_layout(net: Network, *, layout: str = "auto", seed: int = 0) -> np.n
             elif layout == "circle":
                 lay = sub.layout_circle()
             else:
-                raise ValueError("layout must be 'auto', 'fr', 'drl', 'kk' or 'circle'")
+                raise ValueError("layout must be 'auto', 'fr', 'fr_grid', 'drl', 'kk' or 'circle'")
             xy = np.asarray(lay.coords, dtype=float)
             xy -= np.median(xy, axis=0)
             # Robust scale: the central 90% fills the unit disc; outliers are pulled in
@@ -576,13 +583,15 @@ def plot_staff_removal(
     seed: int = 0,
     labels: str | Mapping[Any, str] | None = None,
     axes: Sequence[Axes] | None = None,
+    layout: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The network before and after removing staff, side by side, same positions."""
+    """The network before and after removing staff, side by side, same positions
+    (``layout``: positions of ``full``'s nodes, default :func:`network_layout`)."""
     if axes is None:
         plt = _plt()
         _, axs = plt.subplots(1, 2, figsize=(12, 6))
         axes = axs
-    pos = network_layout(full, seed=seed)
+    pos = network_layout(full, seed=seed) if layout is None else np.asarray(layout)
     keep = full.nodes.index.get_indexer(without_staff.nodes.index)
     sociogram(full, layout=pos, labels=labels, ax=axes[0], title=f"With staff: {full.n_ties} ties")
     sociogram(

@@ -3,7 +3,9 @@
 :func:`write_report` takes Events (and optionally a roster), computes what an
 instructor asks — is a network forming, who is isolated, is everything going
 through me? — and writes ``report.html`` (figures embedded as PNG, no external
-resources: it opens without internet) plus ``engagement.csv``. People appear
+resources: it opens without internet) plus ``engagement.csv`` (every student and
+period) and ``isolated.csv`` (every isolated learner; the page lists the first
+:data:`ISOLATED_ROWS`). People appear
 under short keyed pseudonyms (``S-7F3A``) unless ``names=True``. The same
 inputs, options and key give a byte-identical report.
 """
@@ -119,7 +121,8 @@ def write_report(
         Events of the course (one platform, or several joined with
         :func:`connectana.concat_events`).
     out : path
-        Folder to write ``report.html`` and ``engagement.csv`` into (created).
+        Folder to write ``report.html``, ``engagement.csv`` and ``isolated.csv``
+        into (created).
     people : DataFrame, optional
         The roster (:func:`connectana.read_people`): roles, groups, and the
         members who never took part.
@@ -149,8 +152,14 @@ def write_report(
     from .metrics.engagement import engagement
     from .metrics.growth import growth
     from .metrics.roles import isolated_learners, network_pattern, staff_dependence
-    from .metrics.structure import summary
-    from .plotting import _plt, plot_engagement_heatmap, plot_growth, plot_staff_removal, sociogram
+    from .plotting import (
+        _plt,
+        network_layout,
+        plot_engagement_heatmap,
+        plot_growth,
+        plot_staff_removal,
+        sociogram,
+    )
     from .privacy import default_key_file, exclude_people, load_or_create_key, pseudonym_map
 
     _plt()
@@ -173,7 +182,6 @@ def write_report(
         k = load_or_create_key(key_file or default_key_file()) if key is None else key
         label = pseudonym_map(list(net.nodes.index.astype(str)), key=k, prefix="S-", length=4)
 
-    stats = summary(net)
     pattern = network_pattern(net)
     isolated = isolated_learners(net, events)
     staff = staff_dependence(net)
@@ -197,12 +205,15 @@ def write_report(
 
     parts: list[str] = []
     parts.append(f"<h1>{html.escape(title)}</h1>")
-    parts.append(_overview(net, stats, pattern, isolated, staff, grow, n_excluded))
+    parts.append(_overview(net, pattern, isolated, staff, grow, n_excluded))
     parts.append(_pattern_section(pattern))
-    parts.append(_isolated_section(isolated, label))
+    isolated_table = _isolated_table(isolated, label)
+    isolated_table.to_csv(out / "isolated.csv", index=False, lineterminator="\n")
+    parts.append(_isolated_section(isolated_table))
     parts.append(_growth_section(grow, plot_growth))
-    parts.append(_staff_section(net, staff, plot_staff_removal))
-    parts.append(_community_section(net, membership, label, sociogram))
+    pos = network_layout(net, seed=seed)  # one layout for both drawings
+    parts.append(_staff_section(net, staff, plot_staff_removal, pos))
+    parts.append(_community_section(net, membership, label, sociogram, pos))
     parts.append(_engagement_section(eng, totals, plot_engagement_heatmap, suppress_k))
     parts.append(_method_section(net, ties, ingest, freq, start, seed, names, suppress_k))
     doc = (
@@ -232,7 +243,7 @@ def _name_labels(net: Network) -> dict[str, str]:
     return out
 
 
-def _overview(net, stats, pattern, isolated, staff, grow, n_excluded) -> str:
+def _overview(net, pattern, isolated, staff, grow, n_excluded) -> str:
     people = net.nodes[net.nodes["kind"] == "person"]
     active = int((people["n_events"] > 0).sum())
     roster = int(people["in_roster"].sum()) if "in_roster" in people.columns else None
@@ -286,17 +297,31 @@ def _pattern_section(pattern: pd.Series) -> str:
     )
 
 
-def _isolated_section(isolated: pd.DataFrame, label: dict[str, str]) -> str:
-    text = "<h2 id='isolated'>Who is isolated?</h2>"
-    if not len(isolated):
-        return text + "<p>Nobody: every learner has at least one tie and was answered.</p>"
+#: Rows of the isolated-learner table shown in the report (all are in ``isolated.csv``).
+ISOLATED_ROWS = 100
+
+
+def _isolated_table(isolated: pd.DataFrame, label: dict[str, str]) -> pd.DataFrame:
     t = isolated.copy()
     t["person"] = t["person"].astype(str).map(label)
+    return t[["person", "role", "reason", "posts"]]
+
+
+def _isolated_section(table: pd.DataFrame) -> str:
+    text = "<h2 id='isolated'>Who is isolated?</h2>"
+    if not len(table):
+        return text + "<p>Nobody: every learner has at least one tie and was answered.</p>"
+    more = (
+        f" The first {ISOLATED_ROWS} of {len(table)} are shown; all of them are in "
+        "<code>isolated.csv</code>."
+        if len(table) > ISOLATED_ROWS
+        else " They are also in <code>isolated.csv</code>."
+    )
     return (
         text
         + "<p>Learners with no tie to anyone (they may have read but never posted or were never "
-        "answered), and learners who posted but never received an answer.</p>"
-        + _table(t[["person", "role", "reason", "posts"]], index=False)
+        f"answered), and learners who posted but never received an answer.{more}</p>"
+        + _table(table.head(ISOLATED_ROWS), index=False)
     )
 
 
@@ -315,11 +340,11 @@ def _growth_section(grow: pd.DataFrame, plot_growth) -> str:
     )
 
 
-def _staff_section(net: Network, staff, plot_staff_removal) -> str:
+def _staff_section(net: Network, staff, plot_staff_removal, pos: np.ndarray) -> str:
     students = net.nodes.index[
         ~net.nodes["role"].isin(["instructor", "ta"]).fillna(False).to_numpy()
     ]
-    axes = plot_staff_removal(net, net.subgraph(students), labels=None)
+    axes = plot_staff_removal(net, net.subgraph(students), labels=None, layout=pos)
     fig = axes[0].figure
     shares = staff.shares.to_frame("share")
     return (
@@ -333,10 +358,12 @@ def _staff_section(net: Network, staff, plot_staff_removal) -> str:
     )
 
 
-def _community_section(net: Network, membership: pd.Series, label, sociogram) -> str:
+def _community_section(net: Network, membership: pd.Series, label, sociogram, pos) -> str:
     sizes = membership.value_counts()
     big = int((sizes > 1).sum())
-    ax = sociogram(net, color="community", membership=membership, labels=label, top_labels=8)
+    ax = sociogram(
+        net, color="community", membership=membership, labels=label, top_labels=8, layout=pos
+    )
     return (
         "<h2>Which groups formed?</h2>"
         f"<p>{big} groups of two or more people (communities found by the Leiden method, "

@@ -105,7 +105,8 @@ def test_demo_outputs_are_pseudonymised(tmp_path, capsys, net):
     expected_pseudonym = "P-" + digest[:8].upper()
     assert expected_pseudonym in set(nodes["node"])
     assert int(edges["weight"].sum()) == 978
-    for f in ("nodes.csv", "edges.csv", "summary.txt", "report.html", "engagement.csv"):
+    for f in ("nodes.csv", "edges.csv", "summary.txt", "report.html", "engagement.csv",
+              "isolated.csv"):  # fmt: skip
         text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", (tmp_path / f).read_text())
         assert not ID_PATTERN.search(text), f
         assert "Learner 0" not in text and "Instructor 1" not in text
@@ -149,7 +150,7 @@ def test_demo_via_python_m(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "distinct ties" in proc.stdout
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
-        "nodes.csv", "edges.csv", "summary.txt", "report.html", "engagement.csv"
+        "nodes.csv", "edges.csv", "summary.txt", "report.html", "engagement.csv", "isolated.csv"
     }  # fmt: skip
 
 

@@ -185,7 +185,14 @@ def test_nothing_identifying_is_written_anywhere(course, tmp_path, capsys):
         ax.figure.savefig(out / "heatmap.svg")
 
     written = sorted(p.name for p in out.rglob("*") if p.is_file())
-    assert {"report.html", "engagement.csv", "events.parquet", "net.gexf", "view.html"} <= set(
+    assert {
+        "report.html",
+        "engagement.csv",
+        "isolated.csv",
+        "events.parquet",
+        "net.gexf",
+        "view.html",
+    } <= set(  # fmt: skip
         written
     )
     assert _leaks(out) == []

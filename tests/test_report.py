@@ -70,6 +70,7 @@ def test_report_states_the_facts_in_plain_words(report, course):
 def test_report_shows_pseudonyms_only(report, course):
     ev, people = course
     text = _text(report) + (report.parent / "engagement.csv").read_text()
+    text += (report.parent / "isolated.csv").read_text()
     ids = set(people.index) | set(ev["actor"])
     labels = pseudonym_map(sorted(ids), key=KEY, prefix="S-", length=4)
     isolated = ca.isolated_learners(ca.build_network(ev, people=people), ev)
@@ -79,6 +80,30 @@ def test_report_shows_pseudonyms_only(report, course):
         assert not re.search(rf"\b{re.escape(person)}\b", text), person
     for name in people["display_name"]:
         assert name not in text
+
+
+def test_isolated_learners_all_in_the_csv_first_ones_in_the_page(
+    course, report, tmp_path, monkeypatch
+):
+    ev, people = course
+    net = ca.build_network(ev, people=people)
+    isolated = ca.isolated_learners(net, ev)
+    table = pd.read_csv(report.parent / "isolated.csv")
+    assert len(table) == len(isolated) > 5
+    labels = pseudonym_map(list(isolated["person"].astype(str)), key=KEY, prefix="S-", length=4)
+    assert table["person"].tolist() == [labels[p] for p in isolated["person"].astype(str)]
+    assert table["reason"].tolist() == isolated["reason"].tolist()
+    assert "They are also in <code>isolated.csv</code>" in _text(report)
+    # a MOOC's hundreds of isolated learners: the page shows the first ones only
+    import connectana.report as rep
+
+    monkeypatch.setattr(rep, "ISOLATED_ROWS", 5)
+    small = write_report(ev, tmp_path, people=people, key=KEY, start=COURSE_START)
+    text = _text(small)
+    assert f"The first 5 of {len(isolated)} are shown" in text
+    section = text.split("id='isolated'", 1)[1].split("<h2", 1)[0]
+    shown = [lab for lab in table["person"] if lab in section]
+    assert shown == table["person"].head(5).tolist()
 
 
 def test_report_is_byte_identical_for_the_same_inputs(course, report, tmp_path):

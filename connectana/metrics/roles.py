@@ -104,7 +104,8 @@ COMPARISON_KEYS: tuple[str, ...] = (
 
 def _basic_stats(net: Network) -> pd.Series:
     """The :data:`COMPARISON_KEYS` of ``summary(net)`` as floats (NaN when absent)."""
-    return summary(net).reindex(list(COMPARISON_KEYS)).astype(float)
+    stats = summary(net, distances=False, triads=False)
+    return stats.reindex(list(COMPARISON_KEYS)).astype(float)
 
 
 # -- isolated learners -------------------------------------------------------------------------
@@ -523,7 +524,14 @@ def network_pattern(
     n_posters = int(posters.sum())
     largest = float(np.max(comp_sizes) / n_posters) if n_posters else np.nan
     centralization = (
-        float(summary(net.subgraph(net.nodes.index[posters]), directed=False)["centralization_all"])
+        float(
+            summary(
+                net.subgraph(net.nodes.index[posters]),
+                directed=False,
+                distances=False,
+                triads=False,
+            )["centralization_all"]
+        )
         if n_posters >= 3
         else np.nan
     )

@@ -47,6 +47,8 @@ def summary(
     *,
     directed: bool | None = None,
     attribute: str | Sequence[str] | None = None,
+    distances: bool = True,
+    triads: bool = True,
 ) -> pd.Series:
     """Whole-network description, one value per snake_case key.
 
@@ -59,6 +61,15 @@ def summary(
     attribute : str or list of str, optional
         Column(s) of ``net.nodes`` (``"role"``, ``"group"``, …): adds
         ``assortativity_<attribute>`` and ``ei_index_<attribute>`` for each.
+    distances : bool
+        Compute ``diameter``, ``mean_distance`` and ``global_efficiency``
+        (default). They need a shortest-path search from every node, the one
+        part of the summary that grows as nodes × ties (minutes at 20k
+        people); ``False`` leaves them out.
+    triads : bool
+        Compute the 16 ``triad_<type>`` counts of a directed network (default);
+        the census visits every connected triple (half a minute at 20k
+        people); ``False`` leaves them out.
 
     Returns
     -------
@@ -144,8 +155,9 @@ def summary(
         out["mutual_dyads"] = mutual
         out["asymmetric_dyads"] = asym
         out["null_dyads"] = null
-        counts = list(g.triad_census()) if n >= 3 else [0] * 16
-        out.update({f"triad_{k}": int(v) for k, v in zip(TRIAD_TYPES, counts, strict=True)})
+        if triads:
+            counts = list(g.triad_census()) if n >= 3 else [0] * 16
+            out.update({f"triad_{k}": int(v) for k, v in zip(TRIAD_TYPES, counts, strict=True)})
     out["transitivity"] = u.transitivity_undirected() if n else np.nan
     out["average_clustering"] = u.transitivity_avglocal_undirected(mode="zero") if n else np.nan
     weak = g.connected_components(mode="weak").sizes() if n else [0]
@@ -153,13 +165,16 @@ def summary(
     out["weak_components"] = len(weak) if n else 0
     out["strong_components"] = len(strong) if n else 0
     out["largest_component_share"] = max(weak) / n if n else np.nan
-    out["diameter"] = int(g.diameter(directed=directed, unconn=True)) if L else 0
-    out["mean_distance"] = g.average_path_length(directed=directed, unconn=True) if L else np.nan
-    if n > 1:
-        harmonic = g.harmonic_centrality(mode="out", normalized=True)
-        out["global_efficiency"] = float(np.mean(harmonic))
-    else:
-        out["global_efficiency"] = np.nan
+    if distances:
+        out["diameter"] = int(g.diameter(directed=directed, unconn=True)) if L else 0
+        out["mean_distance"] = (
+            g.average_path_length(directed=directed, unconn=True) if L else np.nan
+        )
+        if n > 1:
+            harmonic = g.harmonic_centrality(mode="out", normalized=True)
+            out["global_efficiency"] = float(np.mean(harmonic))
+        else:
+            out["global_efficiency"] = np.nan
     deg_in = np.array(g.degree(mode="in"), dtype=float)
     deg_out = np.array(g.degree(mode="out"), dtype=float)
     deg_all = np.array(g.degree(mode="all"), dtype=float)

@@ -117,6 +117,14 @@ def test_distances_by_hand():
     d = summary(directed_net([("a", "b"), ("b", "c")]))
     assert d["diameter"] == 2 and d["mean_distance"] == pytest.approx(4 / 3)
     assert d["global_efficiency"] == pytest.approx((1 + 1 + 0.5) / 6)
+    # distances=False leaves out exactly the three all-pairs measures, triads=False the census
+    no_triads = summary(directed_net([("a", "b"), ("b", "c")]), triads=False)
+    assert set(d.index) - set(no_triads.index) == {f"triad_{t}" for t in TRIAD_TYPES}
+    without = summary(directed_net([("a", "b"), ("b", "c")]), distances=False)
+    assert set(d.index) - set(without.index) == {"diameter", "mean_distance", "global_efficiency"}
+    pd.testing.assert_series_equal(
+        without, d.drop(["diameter", "mean_distance", "global_efficiency"])
+    )
 
 
 def test_self_loops_and_multi_edges_are_set_apart():
