@@ -186,7 +186,16 @@ def write_report(
     isolated = isolated_learners(net, events)
     staff = staff_dependence(net)
     membership = communities(net, seed=seed)
-    grow = growth(events, ties, freq=freq, start=start, people=people, seed=seed)
+    # only what the report shows: per-period communities (modularity) would cost minutes
+    grow = growth(
+        events,
+        ties,
+        freq=freq,
+        start=start,
+        people=people,
+        seed=seed,
+        metrics=["density", "reciprocity", "isolates"],
+    )
     grow["connected"] = grow["nodes"] - grow["isolates"]
     eng = engagement(
         events, ties=ties, people=people, freq=freq, start=start, suppress_k=suppress_k, names=True
