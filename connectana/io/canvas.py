@@ -71,18 +71,24 @@ _FLAT_MESSAGE = (
 )
 
 
-def local_id(value: Any) -> str | None:
+def local_id(value: Any, home_shard: int | None = None) -> str | None:
     """A Canvas id as a local id string (``None`` when missing).
 
-    Global (shard-prefixed) ids ``shard * 10**13 + local`` lose their shard;
-    URNs (``urn:instructure:canvas:user:21070000000098765``) lose their
-    prefix.
+    Global (shard-prefixed) ids ``shard * 10**13 + local`` lose their shard
+    when it is ``home_shard`` (the shard of the institution's root account,
+    where local ids live) or when no home shard is known; an id of another
+    shard (a user or object of another institution, as Canvas shows it in
+    the home shard) keeps its global form, so that it cannot merge with the
+    local id it shares digits with. URNs
+    (``urn:instructure:canvas:user:21070000000098765``) lose their prefix.
 
     Examples
     --------
     >>> from connectana.io.canvas import local_id
     >>> local_id("21070000000098765"), local_id(98765), local_id("urn:instructure:canvas:user:5")
     ('98765', '98765', '5')
+    >>> local_id("21070000000098765", home_shard=2107), local_id("30000000000098765", home_shard=2107)
+    ('98765', '30000000000098765')
     """
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -92,13 +98,24 @@ def local_id(value: Any) -> str | None:
     if s == "":
         return None
     if s.isascii() and s.isdigit() and len(s) <= 40:
-        return str(int(s) % SHARD_FACTOR)
+        n = int(s)
+        if home_shard is not None and n >= SHARD_FACTOR and n // SHARD_FACTOR != home_shard:
+            return str(n)
+        return str(n % SHARD_FACTOR)
     return s
 
 
-def _entry_id(value: Any, field: str) -> str | None:
+def _entry_id(value: Any, field: str, home_shard: int | None = None) -> str | None:
     """A Canvas id field made local; BadRecord when it is not a string or an integer."""
-    return local_id(as_id(value, field=field))
+    return local_id(as_id(value, field=field), home_shard)
+
+
+def _shard(value: Any) -> int | None:
+    """The shard of a global id (``root_account_id``), None for anything else."""
+    s = "" if value is None else str(value).strip().rsplit(":", 1)[-1]
+    if s.isascii() and s.isdigit() and len(s) <= 40 and int(s) >= SHARD_FACTOR:
+        return int(s) // SHARD_FACTOR
+    return None
 
 
 def _is_global(value: Any) -> bool:
@@ -473,6 +490,7 @@ def _from_canvas(ev: dict) -> dict | None:
     user = body.get("user_id") or meta.get("user_id")
     role = text_or_none(meta.get("context_role"))
     ctx = meta.get("context_id")
+    home = _shard(meta.get("root_account_id"))
     if name == "discussion_entry_created":
         eid = body.get("discussion_entry_id")
         return {
@@ -486,6 +504,7 @@ def _from_canvas(ev: dict) -> dict | None:
             CONTEXT: ctx,
             TEXT: body.get("text"),
             "parent_from_url": False,
+            "home": home,
         }
     if name == "discussion_topic_created":
         tid = body.get("discussion_topic_id")
@@ -500,6 +519,7 @@ def _from_canvas(ev: dict) -> dict | None:
             CONTEXT: body.get("context_id") or ctx,
             TEXT: body.get("body"),
             "parent_from_url": False,
+            "home": home,
         }
     return None
 
@@ -513,6 +533,7 @@ def _from_caliper(ev: dict) -> dict | None:
     roles = get(ev, "membership", "roles")
     role = text_or_none(roles[0]) if isinstance(roles, list) and roles else None
     ctx = get(ev, "group", "id")
+    home = _shard(get(ev, "actor", "extensions", "com.instructure.canvas", "root_account_id"))
     if ":discussionEntry:" in oid:
         m = _CALIPER_PARENT.search(str(ext.get("request_url", "")))
         return {
@@ -526,6 +547,7 @@ def _from_caliper(ev: dict) -> dict | None:
             CONTEXT: ctx,
             TEXT: obj.get("body"),
             "parent_from_url": m is not None,
+            "home": home,
         }
     if ":discussion:" in oid and ev.get("action") in ("Created", "Posted"):
         return {
@@ -539,6 +561,7 @@ def _from_caliper(ev: dict) -> dict | None:
             CONTEXT: ctx,
             TEXT: obj.get("body"),
             "parent_from_url": False,
+            "home": home,
         }
     return None
 
@@ -583,7 +606,9 @@ def read_canvas_events(
     ``extensions["com.instructure.canvas"].request_url``
     (``.../entries/62152/replies``) when present (counted in the notes).
     Global, shard-prefixed ids (``shard * 10**13 + local``) are normalised
-    to local ids (:func:`local_id`). ``role`` is
+    to local ids (:func:`local_id`) when they are on the shard of the event's
+    ``root_account_id``; ids of another shard (users of another institution)
+    keep their global form, so they never merge with a local id. ``role`` is
     ``metadata.context_role`` (Caliper: the first membership role)
     normalised by :func:`connectana.events.normalize_role`. The time is
     ``body.created_at``, else the event time (ISO 8601, UTC). Other event
@@ -608,7 +633,7 @@ def read_canvas_events(
     path = Path(path)
     report = IngestReport(source=str(path), format="canvas_events")
     rows: list[dict] = []
-    n_global = 0
+    n_global = n_foreign = 0
     for f in input_files(path, suffixes=(".json", ".jsonl")):
         for ev, where in _event_records(f, report, on_error):
             report.read += 1
@@ -620,9 +645,12 @@ def read_canvas_events(
                 report.set_aside_record("not a discussion event", where)
                 continue
             try:
+                home = rec.pop("home")
                 n_global += int(_is_global(rec["user"]))
+                foreign = _shard(rec["user"]) not in (None, home) and home is not None
+                n_foreign += int(foreign)
                 for c, field in _EVENT_FIELDS.items():
-                    rec[c] = _entry_id(rec[c], field)
+                    rec[c] = _entry_id(rec[c], field, home)
             except BadRecord as bad:
                 raise_or_skip(bad, on_error=on_error, report=report, file=path, row=where)
                 continue
@@ -647,8 +675,10 @@ def read_canvas_events(
         "where",
     ]
     df = pd.DataFrame(rows, columns=cols)
-    if n_global:
-        report.notes["global user id made local"] += n_global
+    if n_global - n_foreign:
+        report.notes["global user id made local"] += n_global - n_foreign
+    if n_foreign:
+        report.notes["user of another shard (global id kept)"] += n_foreign
     keep = set_aside_rows(
         df["user"].isna().to_numpy(),
         "no user",

@@ -339,3 +339,45 @@ def test_view_malformed_replies_are_records_set_aside(tmp_path, data_dir):
     rep = read_canvas_discussion(path, on_error="skip").attrs["ingest"]
     assert dict(rep.set_aside) == {"deleted": 1, "invalid field": 1, "missing id": 1}
     assert rep.balanced and rep.kept == len(read_canvas_discussion(path, on_error="skip"))
+
+
+def test_users_of_another_shard_keep_their_global_id(tmp_path):
+    # home shard 2107 (the root account's); user 7 at home, and user 7 of shard 3000
+    # (another institution), whom Canvas shows on the home shard by their global id
+    def entry(eid, user, parent=None, meta_user=None):
+        return {
+            "metadata": {
+                "event_name": "discussion_entry_created",
+                "root_account_id": "21070000000000001",
+                "user_id": meta_user or user,
+                "context_id": "21070000000000565",
+            },
+            "body": {
+                "discussion_entry_id": eid,
+                "discussion_topic_id": "9",
+                "parent_discussion_entry_id": parent,
+                "user_id": user,
+                "created_at": f"2024-01-01T10:0{eid}:00Z",
+            },
+        }
+
+    events = [
+        entry("1", "7", meta_user="21070000000000007"),
+        entry("2", "30000000000000007", parent="1"),
+        entry("3", "21070000000000008", parent="2"),
+    ]
+    p = tmp_path / "events.jsonl"
+    p.write_text("".join(json.dumps(e) + "\n" for e in events))
+    ev = read_canvas_events(p)
+    assert ev["actor"].tolist() == ["7", "30000000000000007", "8"]
+    assert ev["target"].tolist()[1:] == ["7", "30000000000000007"]
+    assert ev["context"].tolist() == ["565"] * 3
+    notes = ev.attrs["ingest"].notes
+    assert notes["user of another shard (global id kept)"] == 1
+    assert notes["global user id made local"] == 1
+    # two different people: two nodes, a tie each way
+    net = ca.build_network(ev)
+    assert set(map(tuple, net.edges[["source", "target"]].values)) == {
+        ("30000000000000007", "7"),
+        ("8", "30000000000000007"),
+    }
