@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,7 @@ __all__ = [
     "validate_events",
     "make_events",
     "resolve_targets",
+    "key_positions",
     "empty_events",
     "normalize_role",
     "make_people",
@@ -446,25 +447,22 @@ def resolve_targets(events: pd.DataFrame, *, report: IngestReport | None = None)
     >>> ev.attrs["ingest"].notes["parent missing"]
     1
     """
-    need = events[TARGET].isna() & events[PARENT_ID].notna()
+    need = (events[TARGET].isna() & events[PARENT_ID].notna()).to_numpy()
     if not need.any():
         return events
-    arrow_ids = all(events[c].dtype == STRING for c in (ACTOR, TARGET, OBJECT_ID, PARENT_ID))
-    if arrow_ids and events[PLATFORM].nunique(dropna=False) <= 1:
-        # one platform (the usual case): look the parents up with pyarrow, which
-        # avoids turning a million ids into Python objects
-        out, found = _resolve_one_platform(events, need.to_numpy())
-    else:
-        authors = events.loc[events[OBJECT_ID].notna(), [PLATFORM, OBJECT_ID, ACTOR]]
-        authors = authors.drop_duplicates([PLATFORM, OBJECT_ID], keep="first")
-        lookup = pd.MultiIndex.from_frame(authors[[PLATFORM, OBJECT_ID]].fillna(""))
-        keys = pd.MultiIndex.from_frame(events.loc[need, [PLATFORM, PARENT_ID]].fillna(""))
-        pos = lookup.get_indexer(keys)
-        found = pos >= 0
-        resolved = pd.Series(pd.NA, index=events.index[need], dtype=STRING)
-        resolved[found] = authors[ACTOR].to_numpy()[pos[found]]
-        out = events.copy()
-        out.loc[need, TARGET] = resolved
+    has_obj = events[OBJECT_ID].notna().to_numpy()
+    # ids are looked up per platform; with one platform the ids alone are the key
+    by = [] if events[PLATFORM].nunique(dropna=False) <= 1 else [PLATFORM]
+    pos = key_positions(
+        [events.loc[need, c] for c in [*by, PARENT_ID]],
+        [events.loc[has_obj, c] for c in [*by, OBJECT_ID]],
+    )
+    found = pos >= 0
+    source_row = np.full(len(events), -1, dtype=np.int64)
+    source_row[np.flatnonzero(need)[found]] = np.flatnonzero(has_obj)[pos[found]]
+    filled = events[ACTOR].array.take(source_row, allow_fill=True)
+    out = events.copy()
+    out[TARGET] = out[TARGET].where(source_row < 0, pd.Series(filled, index=events.index))
     if report is not None:
         n_missing = int((~found).sum())
         if n_missing:
@@ -473,28 +471,39 @@ def resolve_targets(events: pd.DataFrame, *, report: IngestReport | None = None)
     return out
 
 
-def _resolve_one_platform(
-    events: pd.DataFrame, need: np.ndarray
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """``resolve_targets`` for a single platform: the parent's author is the actor
-    of the first event whose ``object_id`` equals the ``parent_id``."""
+def key_positions(keys: Sequence[pd.Series], table: Sequence[pd.Series]) -> np.ndarray:
+    """For each row of ``keys``, the position of the first row of ``table`` with the
+    same key (-1 when there is none), a key being one or more text columns compared as
+    a whole (missing values compare equal to each other). pyarrow does the lookup: a
+    million ids are never turned into Python objects.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.events import key_positions
+    >>> platform = pd.Series(["forum", "blog", "forum"])
+    >>> ids = pd.Series(["1", "1", "2"])
+    >>> key_positions([pd.Series(["blog", "forum", "blog"]), pd.Series(["1", "2", "2"])],
+    ...               [platform, ids]).tolist()
+    [1, 2, -1]
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    def arrow(col: str, rows: np.ndarray) -> pa.Array:
-        return pa.array(events[col]).filter(pa.array(rows)).cast(pa.large_string())
+    def joined(columns: Sequence[pd.Series]) -> pa.Array:
+        parts = []
+        for c in columns:
+            arr = pa.array(c.astype(STRING).array)
+            if isinstance(arr, pa.ChunkedArray):
+                arr = arr.combine_chunks()
+            parts.append(arr.cast(pa.large_string()).fill_null(""))
+        if len(parts) == 1:
+            return parts[0]
+        # the unit separator (U+001F) joins the parts: it does not occur in ids or names
+        return pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
 
-    has_obj = events[OBJECT_ID].notna().to_numpy()
-    object_rows = np.flatnonzero(has_obj)
-    pos = pc.index_in(arrow(PARENT_ID, need), value_set=arrow(OBJECT_ID, has_obj))
-    pos = pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    found = pos >= 0
-    source_row = np.full(len(events), -1, dtype=np.int64)
-    source_row[np.flatnonzero(need)[found]] = object_rows[pos[found]]
-    filled = events[ACTOR].array.take(source_row, allow_fill=True)
-    out = events.copy()
-    out[TARGET] = out[TARGET].where(source_row < 0, pd.Series(filled, index=events.index))
-    return out, found
+    pos = pc.index_in(joined(keys), value_set=joined(table))
+    return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 _ROLE_WORDS = {

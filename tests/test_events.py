@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -139,3 +140,29 @@ def test_timestamps_outside_the_nanosecond_range_are_an_error():
     )
     with pytest.raises(ca.TimestampError, match=r"row 2.*1677-2262"):
         ca.make_events(raw)
+
+
+def test_key_positions_equal_a_multiindex_lookup():
+    # oracle: pandas' MultiIndex lookup of the first row with the same (platform, id)
+    from connectana.events import key_positions
+
+    rng = np.random.default_rng(3)
+    platforms = np.array(["forum", "blog", None], dtype=object)
+    table = pd.DataFrame(
+        {"p": platforms[rng.integers(0, 3, 400)], "id": rng.integers(0, 150, 400).astype(str)}
+    )
+    keys = pd.DataFrame(
+        {"p": platforms[rng.integers(0, 3, 300)], "id": rng.integers(0, 200, 300).astype(str)}
+    )
+    got = key_positions([keys["p"], keys["id"]], [table["p"], table["id"]])
+    first = table.fillna("").drop_duplicates()
+    lookup = pd.MultiIndex.from_frame(first)
+    where = lookup.get_indexer(pd.MultiIndex.from_frame(keys.fillna("")))
+    expected = np.where(where >= 0, first.index.to_numpy()[where], -1)
+    assert got.tolist() == expected.tolist()
+    assert (got >= 0).sum() > 100 and (got < 0).sum() > 20  # both cases exercised
+    # one column
+    assert key_positions([keys["id"]], [table["id"]]).tolist() == [
+        int(np.flatnonzero(table["id"].to_numpy() == k)[0]) if (table["id"] == k).any() else -1
+        for k in keys["id"]
+    ]

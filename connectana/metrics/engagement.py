@@ -32,6 +32,7 @@ from ..events import (
     REPLY_ACTIONS,
     ROLE,
     TIMESTAMP,
+    key_positions,
     validate_events,
 )
 from ..network import build_network
@@ -214,13 +215,14 @@ def _latency(
     answers = events[events[ACTION].isin(REPLY_ACTIONS) & events[PARENT_ID].notna()]
     if answers.empty:
         return out
-    posts = events[events[OBJECT_ID].notna()].drop_duplicates([PLATFORM, OBJECT_ID])
-    parents = posts.set_index([posts[PLATFORM].fillna(""), posts[OBJECT_ID]])[[TIMESTAMP, ACTOR]]
-    keys = pd.MultiIndex.from_arrays([answers[PLATFORM].fillna(""), answers[PARENT_ID]])
-    pos = parents.index.get_indexer(keys)
+    posts = events[events[OBJECT_ID].notna()]
+    # the parent: the first post with that id on the same platform
+    pos = key_positions(
+        [answers[PLATFORM], answers[PARENT_ID]], [posts[PLATFORM], posts[OBJECT_ID]]
+    )
     found = pos >= 0
     a = answers[found]
-    par = parents.iloc[pos[found]]
+    par = posts.iloc[pos[found]]
     hours = (a[TIMESTAMP].to_numpy() - par[TIMESTAMP].to_numpy()) / np.timedelta64(1, "h")
     other = a[ACTOR].astype(str).to_numpy() != par[ACTOR].astype(str).to_numpy()
     d = pd.DataFrame(
