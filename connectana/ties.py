@@ -52,6 +52,7 @@ from .events import (
     TARGET,
     THREAD_ID,
     TIMESTAMP,
+    key_positions,
 )
 
 __all__ = ["TIE_DEFINITIONS", "interactions", "CONTRIBUTION_ACTIONS", "natural_direction"]
@@ -72,20 +73,9 @@ _COLUMNS = ["source", "target", "time", "tie", "explicit", "thread_id", "event_i
 
 
 def _positions(names: np.ndarray | pd.Index, values: pd.Series) -> np.ndarray:
-    """Position of each value in ``names`` (distinct strings); -1 when absent.
-
-    Like ``pd.Index(names).get_indexer(values)``, with pyarrow doing the lookup
-    when the values are pyarrow strings (no conversion to Python objects).
-    """
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        value_set = pa.array(np.asarray(names, dtype=object), type=pa.large_string())
-        pos = pc.index_in(pa.array(values).cast(pa.large_string()), value_set=value_set)
-        return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    index = pd.Index(np.asarray(names, dtype=object))
-    return index.get_indexer(values.astype(str).to_numpy(dtype=object))
+    """Position of each value in ``names`` (distinct strings); -1 when absent
+    (:func:`connectana.events.key_positions`: pyarrow does the lookup)."""
+    return key_positions([values], [pd.Series(np.asarray(names, dtype=object))])
 
 
 def natural_direction(ties: str) -> bool:
