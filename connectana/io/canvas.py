@@ -111,16 +111,11 @@ def _entry_id(value: Any, field: str, home_shard: int | None = None) -> str | No
 
 
 def _shard(value: Any) -> int | None:
-    """The shard of a global id (``root_account_id``), None for anything else."""
+    """The shard of a global id (a user id, ``root_account_id``), None for anything else."""
     s = "" if value is None else str(value).strip().rsplit(":", 1)[-1]
     if s.isascii() and s.isdigit() and len(s) <= 40 and int(s) >= SHARD_FACTOR:
         return int(s) // SHARD_FACTOR
     return None
-
-
-def _is_global(value: Any) -> bool:
-    s = "" if value is None else str(value).strip().rsplit(":", 1)[-1]
-    return s.isascii() and s.isdigit() and len(s) <= 40 and int(s) >= SHARD_FACTOR
 
 
 def _times(
@@ -646,9 +641,9 @@ def read_canvas_events(
                 continue
             try:
                 home = rec.pop("home")
-                n_global += int(_is_global(rec["user"]))
-                foreign = _shard(rec["user"]) not in (None, home) and home is not None
-                n_foreign += int(foreign)
+                shard = _shard(rec["user"])
+                n_global += int(shard is not None)
+                n_foreign += int(shard is not None and home is not None and shard != home)
                 for c, field in _EVENT_FIELDS.items():
                     rec[c] = _entry_id(rec[c], field, home)
             except BadRecord as bad:
