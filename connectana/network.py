@@ -293,8 +293,8 @@ def aggregate_ties(inter: pd.DataFrame, *, directed: bool, multi: bool) -> pd.Da
                 "source": df["source"].to_numpy(),
                 "target": df["target"].to_numpy(),
                 "weight": np.ones(len(df), dtype=np.int64),
-                "first": df["time"].to_numpy(),
-                "last": df["time"].to_numpy(),
+                "first": df["time"].array,  # not to_numpy(): object Timestamps
+                "last": df["time"].array,
                 "n_explicit": df["explicit"].astype(np.int64).to_numpy(),
                 "n_inferred": (~df["explicit"]).astype(np.int64).to_numpy(),
             }
