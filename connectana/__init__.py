@@ -59,6 +59,12 @@ _LAZY = {
     "exclude_people": "connectana.privacy",
     "suppress_small_cells": "connectana.privacy",
     "scrub_text": "connectana.privacy",
+    "temporal_spells": "connectana.temporal",
+    "temporal_paths": "connectana.temporal",
+    "temporal_density": "connectana.temporal",
+    "temporal_stats": "connectana.temporal",
+    "reachability": "connectana.temporal",
+    "read_edgelist": "connectana.io.edgelist",
 }
 
 __all__ = [
