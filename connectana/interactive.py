@@ -24,16 +24,18 @@ import numpy as np
 import pandas as pd
 
 from .network import Network
+from .periods import make_periods
 from .plotting import ROLE_COLORS, network_layout, person_labels
 
 __all__ = ["sigma_graph", "interactive", "write_html", "time_slider"]
 
 
 def _period_label(t: pd.Series, start: pd.Timestamp | None, freq: str) -> pd.Series:
-    if start is not None:
-        weeks = ((t - start) // pd.Timedelta(weeks=1)).astype("Int64") + 1
-        return "week " + weeks.astype(str).str.zfill(2)
-    return t.dt.tz_convert(None).dt.to_period(freq).astype(str)
+    """Display text of each time's period (:meth:`connectana.periods.Periods.text`)."""
+    if len(t) == 0:
+        return pd.Series([], index=t.index, dtype=object)
+    per = make_periods(t, freq=freq, start=start)
+    return pd.Series(per.text(per.position(t)), index=t.index, dtype=object)
 
 
 def sigma_graph(
@@ -196,10 +198,7 @@ def time_slider(
 
     full = build_network(events, ties, people=people)
     pos = network_layout(full, seed=graph_options.pop("seed", 0))
-    ends = (
-        events["timestamp"].dt.tz_convert(None).dt.to_period(freq).drop_duplicates().sort_values()
-    )
-    ends = [p.end_time.tz_localize("UTC") + pd.Timedelta(1, "ns") for p in ends]
+    ends = list(make_periods(events["timestamp"], freq=freq).ends)
     out = widgets.Output()
 
     def show(k: int) -> None:

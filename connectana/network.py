@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .dask import is_dask
+from .engines import dask as dask_engine
 from .errors import SchemaError
 from .events import (
     ACTOR,
@@ -26,10 +26,12 @@ from .events import (
     ROLE,
     TARGET,
     TIMESTAMP,
+    key_positions,
     normalize_role,
     validate_events,
 )
-from .ties import TIE_DEFINITIONS, _positions, interactions, natural_direction
+from .periods import course_start
+from .ties import TIE_DEFINITIONS, interactions, natural_direction
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -94,8 +96,12 @@ class Network:
         """Integer positions (in ``nodes``) of each edge's source and target."""
         index = self.nodes.index
         if index.is_unique and len(self.edges):
-            src = _positions(index, self.edges["source"])
-            dst = _positions(index, self.edges["target"])
+            src = key_positions(
+                [self.edges["source"]], [pd.Series(np.asarray(index, dtype=object))]
+            )
+            dst = key_positions(
+                [self.edges["target"]], [pd.Series(np.asarray(index, dtype=object))]
+            )
         else:
             src = index.get_indexer(self.edges["source"])
             dst = index.get_indexer(self.edges["target"])
@@ -267,15 +273,6 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _check_time(value: Any, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    t = pd.Timestamp(value)
-    if t.tzinfo is None:
-        raise ValueError(f"{name}={value!r} has no time zone; give e.g. '2024-01-01T00:00Z'")
-    return t.tz_convert("UTC")
-
-
 def aggregate_ties(inter: pd.DataFrame, *, directed: bool, multi: bool) -> pd.DataFrame:
     """Collapse interactions into an edges table (see :class:`Network`)."""
     df = inter
@@ -361,7 +358,7 @@ def build_network(
     ----------
     events : DataFrame
         A valid Events table, or a Dask DataFrame of events (the aggregation
-        then runs in Dask: see :mod:`connectana.dask`).
+        then runs in Dask: see :mod:`connectana.engines.dask`).
     ties : str
         The tie definition (see :mod:`connectana.ties`): ``reply``, ``star``,
         ``reply+star``, ``limited_copresence``, ``copresence``, ``mention``
@@ -414,21 +411,31 @@ def build_network(
     >>> net.meta["self_loops"]
     1
     """
-    if is_dask(events):  # the aggregation runs in Dask: connectana/dask.py
-        from . import dask as ca_dask
-
-        return ca_dask.build_network(
-            events, ties, people=people, directed=directed, multi=multi, loops=loops,
-            start=start, end=end, exclude=exclude, k=k, fallback=fallback, object=object,
-        )  # fmt: skip
-    validate_events(events)
     if ties not in TIE_DEFINITIONS:
         raise ValueError(f"unknown tie definition {ties!r}; choose one of {list(TIE_DEFINITIONS)}")
     if directed is None:
         directed = natural_direction(ties)
     elif directed and not natural_direction(ties):
         raise ValueError(f"the {ties!r} tie definition is undirected; use directed=False")
-    t0, t1 = _check_time(start, "start"), _check_time(end, "end")
+    if dask_engine.is_dask(events):  # the aggregation runs in Dask: connectana/engines/dask.py
+        parts = dask_engine.network_parts(
+            events, ties, directed=directed, multi=multi, loops=loops, start=start, end=end,
+            exclude=exclude, k=k, fallback=fallback, object=object,
+        )  # fmt: skip
+        excluded = sorted({str(x) for x in exclude}) if exclude is not None else []
+        inter_people = pd.DataFrame(
+            {"source": pd.Series([], dtype=STRING), "target": parts.targets}
+        )
+        nodes = _nodes(parts.people_events, inter_people, people, excluded, ties)
+        nodes["n_events"] = (
+            parts.n_events.reindex(nodes.index.astype(str)).fillna(0).astype(np.int64).to_numpy()
+        )
+        edges = parts.edges.reindex(
+            columns=EDGE_COLUMNS + [c for c in parts.edges if c not in EDGE_COLUMNS]
+        )
+        return Network(nodes=nodes, edges=edges, directed=directed, meta=parts.meta)
+    validate_events(events)
+    t0, t1 = course_start(start, name="start"), course_start(end, name="end")
     ev = events
     if t0 is not None:
         ev = ev[ev[TIMESTAMP] >= t0]

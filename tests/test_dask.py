@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import connectana as ca
-from connectana.dask import is_dask
+from connectana.engines.dask import is_dask
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")

@@ -36,6 +36,7 @@ from ..events import (
     validate_events,
 )
 from ..network import build_network
+from ..periods import Periods, make_periods
 from ..ties import CONTRIBUTION_ACTIONS, interactions, natural_direction
 from .roles import STAFF_ROLES
 
@@ -155,59 +156,10 @@ def engagement_caveats() -> pd.DataFrame:
     return out
 
 
-def _periods(
-    times: pd.Series, freq: str, start: Any
-) -> tuple[list, pd.DatetimeIndex, pd.DatetimeIndex]:
-    """Labels, starts and ends (exclusive) of the periods covering ``times``."""
-    t = pd.DatetimeIndex(times)
-    if start is None:
-        if len(t) == 0:
-            none = pd.DatetimeIndex([], tz="UTC").as_unit("ns")
-            return [], none, none
-        per = t.tz_convert("UTC").tz_localize(None).to_period(freq)
-        labels = pd.period_range(per.min(), per.max(), freq=per.freq)
-        starts = labels.start_time.tz_localize("UTC")
-        ends = (labels + 1).start_time.tz_localize("UTC")
-        starts = pd.DatetimeIndex(starts).as_unit("ns")
-        return [str(x) for x in labels], starts, pd.DatetimeIndex(ends).as_unit("ns")
-    from pandas.tseries.frequencies import to_offset
-    from pandas.tseries.offsets import Week
-
-    try:
-        off = to_offset(freq)
-        step = pd.Timedelta(days=7 * off.n) if isinstance(off, Week) else pd.Timedelta(off)
-    except (ValueError, TypeError):
-        raise ValueError(
-            f"with start=, freq must be a fixed length such as 'W' or '14D', not {freq!r}"
-        ) from None
-    t0 = pd.Timestamp(start)
-    if t0.tzinfo is None:
-        raise ValueError(f"start={start!r} has no time zone; give e.g. '2024-01-01T00:00Z'")
-    t0 = t0.tz_convert("UTC")
-    last = t.max() if len(t) else t0
-    k = max(1, int(np.floor((last - t0) / step)) + 1)
-    starts = pd.DatetimeIndex([t0 + i * step for i in range(k)]).as_unit("ns")
-    ends = starts + step
-    # course periods are numbered 1, 2, ... from the start, as growth() numbers them
-    return list(range(1, k + 1)), starts, ends
-
-
-def _period_of(times: pd.Series, starts: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> np.ndarray:
-    """Position of each time's period, -1 outside all periods."""
-    if len(times) == 0:
-        return np.zeros(0, dtype=np.int64)
-    tv = pd.DatetimeIndex(times).tz_convert("UTC").as_unit("ns").asi8
-    sv, ev = starts.as_unit("ns").asi8, ends.as_unit("ns").asi8
-    pos = np.searchsorted(sv, tv, side="right") - 1
-    ok = (pos >= 0) & (tv < ev[np.clip(pos, 0, len(ev) - 1)])
-    return np.where(ok, pos, -1)
-
-
 def _latency(
     events: pd.DataFrame,
     sid: dict[str, int],
-    starts: pd.DatetimeIndex,
-    ends: pd.DatetimeIndex,
+    per: Periods,
     shape: tuple[int, int],
 ) -> np.ndarray:
     """Median hours from parent post to answer, per student × period (NaN: none)."""
@@ -228,7 +180,7 @@ def _latency(
     d = pd.DataFrame(
         {
             "s": a[ACTOR].astype(str).map(sid).to_numpy(dtype=float),
-            "p": _period_of(a[TIMESTAMP], starts, ends),
+            "p": per.position(a[TIMESTAMP]),
             "h": hours.astype(float),
         }
     )
@@ -282,8 +234,8 @@ def engagement(
     start : timestamp-like, optional
         With ``start``, periods are consecutive windows of fixed length
         ``freq`` from ``start`` (tz-aware) instead of calendar periods,
-        numbered 1, 2, ... (as :func:`connectana.growth` numbers course weeks);
-        events before ``start`` are left out.
+        numbered 1, 2, ...; events before ``start`` fall in periods 0, -1, ...
+        (the one rule of :mod:`connectana.periods`, as in :func:`connectana.growth`).
     staff_roles : sequence of str
         Roles that are not students (they get no rows but count as peers).
     suppress_k : int, optional
@@ -345,7 +297,9 @@ def engagement(
     group.index = group.index.astype(str)
     staff_ids = set(nodes.index[is_staff].astype(str))
 
-    labels, starts, ends = _periods(events[TIMESTAMP], freq, start)
+    per = make_periods(events[TIMESTAMP], freq=freq, start=start)
+    starts, ends = per.starts, per.ends
+    labels = [str(x) for x in per.labels] if per.start is None else list(per.labels)
     n_p = len(labels)
     sid = {s: i for i, s in enumerate(students)}
     n_s = len(students)
@@ -356,7 +310,7 @@ def engagement(
 
     # posts and active weeks --------------------------------------------------
     ev = events
-    ev_pos = _period_of(ev[TIMESTAMP], starts, ends)
+    ev_pos = per.position(ev[TIMESTAMP])
     actor_code = ev[ACTOR].astype(str).map(sid).to_numpy(dtype=float)
     in_scope = (ev_pos >= 0) & ~np.isnan(actor_code)
     a_code = actor_code[in_scope].astype(np.int64)
@@ -387,7 +341,7 @@ def engagement(
     # ties --------------------------------------------------------------------
     inter = interactions(events, ties)
     inter = inter[(inter["source"] != inter["target"]).to_numpy()]
-    i_pos = _period_of(inter["time"], starts, ends)
+    i_pos = per.position(inter["time"])
     inter = inter.assign(p=i_pos)[i_pos >= 0]
     src = inter["source"].astype(str).to_numpy(dtype=object)
     dst = inter["target"].astype(str).to_numpy(dtype=object)
@@ -445,7 +399,7 @@ def engagement(
     np.add.at(cross_group, (distinct["s"].to_numpy()[cross], distinct["p"].to_numpy()[cross]), 1)
 
     # response latency ----------------------------------------------------------
-    latency = _latency(events, sid, starts, ends, shape)
+    latency = _latency(events, sid, per, shape)
 
     # assemble --------------------------------------------------------------------
     s_idx = np.repeat(np.arange(n_s), n_p)

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import connectana as ca
+from connectana.metrics.community_evolution import match_step
 from connectana.metrics.growth import (
     SNAPSHOT_METRICS,
-    _match_step,
     community_evolution,
     growth,
     newcomer_integration,
@@ -245,7 +245,7 @@ def test_match_step_rules():
         (3, frozenset({20, 21})),
     ]
     cur = [frozenset({5, 6, 7, 8, 9}), frozenset({1, 2}), frozenset({3, 4}), frozenset({10, 11})]
-    labels, rows, nxt = _match_step("p", prev, cur, 0.3, 4)
+    labels, rows, nxt = match_step("p", prev, cur, 0.3, 4)
     # {5..9} keeps 1 (mutual best), {1, 2} keeps 0, {3, 4} and {10, 11} are new
     assert labels == [1, 0, 4, 5]
     assert nxt == 6
@@ -262,7 +262,7 @@ def test_match_step_rules():
     assert rows[0]["jaccard"] == pytest.approx(0.5)
     assert rows[2]["jaccard"] == pytest.approx(0.6)
     # below the threshold nothing is linked
-    labels, rows, _ = _match_step("p", prev[:1], [frozenset({1, 9, 10, 11})], 0.3, 4)
+    labels, rows, _ = match_step("p", prev[:1], [frozenset({1, 9, 10, 11})], 0.3, 4)
     assert [r["event"] for r in rows] == ["death", "birth"]
 
 

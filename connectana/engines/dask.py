@@ -35,13 +35,14 @@ dataset (it would read it all): only the columns and dtypes are checked.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .events import (
+from ..events import (
     ACTION,
     ACTOR,
     EVENT_ID,
@@ -51,10 +52,19 @@ from .events import (
     ROLE,
     TARGET,
     TIMESTAMP,
+    make_events,
     numbered_ids,
 )
+from ..periods import course_start, period_keys
 
-__all__ = ["is_dask", "DASK_TIES", "build_network", "growth", "tie_tables"]
+__all__ = [
+    "is_dask",
+    "DASK_TIES",
+    "DaskNetworkParts",
+    "network_parts",
+    "compact_events",
+    "tie_tables",
+]
 
 #: Tie definitions computed in Dask.
 DASK_TIES: tuple[str, ...] = ("reply", "mention")
@@ -89,10 +99,6 @@ def _check(events: Any, ties: str, tie_options: dict) -> None:
             f"the Dask events' timestamp has dtype {events[TIMESTAMP].dtype}, "
             "expected datetime64[ns, UTC]"
         )
-    from .ties import TIE_DEFINITIONS
-
-    if ties not in TIE_DEFINITIONS:
-        raise ValueError(f"unknown tie definition {ties!r}; choose one of {list(TIE_DEFINITIONS)}")
     if ties not in DASK_TIES:
         raise NotImplementedError(
             f"ties={ties!r} is not computed in Dask (only {list(DASK_TIES)}); "
@@ -112,18 +118,6 @@ def _with_order(part: pd.DataFrame, partition_info: dict | None = None) -> pd.Da
     return part
 
 
-def _period_keys(times: pd.Series, freq: str, start: Any) -> np.ndarray:
-    """An integer key per time, ordered like :mod:`connectana.metrics.growth`'s periods."""
-    if start is None:
-        naive = pd.DatetimeIndex(times).tz_convert("UTC").tz_localize(None)
-        return naive.to_period(freq).asi8
-    from .metrics.growth import _period_length
-
-    t0 = pd.Timestamp(start).tz_convert("UTC")
-    ns = pd.DatetimeIndex(times).tz_convert("UTC").as_unit("ns").asi8 - t0.as_unit("ns").value
-    return np.floor_divide(ns, _period_length(freq).value) + 1
-
-
 def _first(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per key: the row that comes first in (timestamp, order)."""
     return df.sort_values([TIMESTAMP, _ORDER], kind="stable").drop_duplicates(keys, keep="first")
@@ -140,7 +134,7 @@ def _partials(
     ``unresolved`` and ``platform`` rows: counts and platforms seen.
     """
     if by_period:
-        part = part.assign(**{_PERIOD: _period_keys(part[TIMESTAMP], freq, start)})
+        part = part.assign(**{_PERIOD: period_keys(part[TIMESTAMP], freq=freq, start=start)})
     pkeys = [_PERIOD] if by_period else []
     if ties == "reply":
         answers = part[part[ACTION].isin(REPLY_ACTIONS).to_numpy()]
@@ -234,7 +228,7 @@ def tie_tables(
     timestamp and _order of the first), ``roles`` (actor, last known role),
     ``platforms`` (sorted list) and ``unresolved`` (answers without a target).
     With ``freq``, ties and actors are split by period (keys of
-    :mod:`connectana.metrics.growth`).
+    :func:`connectana.periods.period_keys`).
 
     Examples
     --------
@@ -304,9 +298,7 @@ def _combine(partial: pd.DataFrame, by_period: bool) -> dict[str, Any]:
 
 
 def _window(events: Any, start: Any, end: Any, exclude: Sequence[Any] | None) -> Any:
-    from .network import _check_time
-
-    t0, t1 = _check_time(start, "start"), _check_time(end, "end")
+    t0, t1 = course_start(start, name="start"), course_start(end, name="end")
     if t0 is not None:
         events = events[events[TIMESTAMP] >= t0]
     if t1 is not None:
@@ -318,24 +310,49 @@ def _window(events: Any, start: Any, end: Any, exclude: Sequence[Any] | None) ->
     return events, t0, t1
 
 
-# -- build_network ---------------------------------------------------------------------------
-def build_network(
+# -- the network's tables ----------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class DaskNetworkParts:
+    """What :func:`connectana.build_network` needs from Dask events (all pandas).
+
+    Attributes
+    ----------
+    edges : DataFrame
+        ``source, target, weight, first, last, n_explicit, n_inferred, n_<ties>``.
+    people_events : DataFrame
+        One row per actor in order of first event (``actor`` and, when known, ``role``).
+    targets : Series
+        Tie targets in order of their first interaction.
+    n_events : Series
+        Events per actor.
+    meta : dict
+        The window, counts and platforms, as :attr:`connectana.Network.meta` records them.
+    """
+
+    edges: pd.DataFrame
+    people_events: pd.DataFrame
+    targets: pd.Series
+    n_events: pd.Series
+    meta: dict
+
+
+def network_parts(
     events: Any,
     ties: str = "reply",
     *,
-    people: pd.DataFrame | None = None,
-    directed: bool | None = None,
+    directed: bool = True,
     multi: bool = False,
     loops: bool = False,
     start: Any = None,
     end: Any = None,
     exclude: Sequence[Any] | None = None,
     **tie_options: Any,
-) -> Any:
-    """:func:`connectana.build_network` on a Dask DataFrame of events.
+) -> DaskNetworkParts:
+    """Aggregate Dask events into the tables of a network.
 
-    The same parameters and the same result as the pandas path (see the module
-    docstring for what the Dask events must be).
+    :func:`connectana.build_network` calls this for Dask events and assembles the
+    :class:`~connectana.Network` exactly as the pandas path does (same nodes in
+    the same order, same edges, same ``meta``).
 
     Examples
     --------
@@ -344,17 +361,16 @@ def build_network(
     >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "a", "b"],
     ...     "target": ["b", "a", "b", "b"],
     ...     "timestamp": pd.to_datetime(["2024-01-0%d" % d for d in (1, 2, 3, 4)], utc=True)}))
+    >>> parts = network_parts(dd.from_pandas(ev, npartitions=2))
+    >>> parts.edges[["source", "target", "weight"]].values.tolist()
+    [['a', 'b', 2], ['b', 'a', 1]]
     >>> net = ca.build_network(dd.from_pandas(ev, npartitions=2))
     >>> net.edges[["source", "target", "weight"]].values.tolist()
     [['a', 'b', 2], ['b', 'a', 1]]
     """
-    from .network import EDGE_COLUMNS, Network, _nodes, natural_direction
-
     _check(events, ties, tie_options)
     if multi:
         raise NotImplementedError("multi=True keeps every interaction: compute() the events first")
-    if directed is None:
-        directed = natural_direction(ties)
     ev, t0, t1 = _window(events, start, end, exclude)
     excluded = sorted({str(x) for x in exclude}) if exclude is not None else []
     tables = tie_tables(ev, ties, directed=directed)
@@ -379,25 +395,17 @@ def build_network(
     edges["n_inferred"] = np.zeros(len(edges), dtype=np.int64)
     if len(edges):
         edges[f"n_{ties}"] = edges["weight"]
-    edges = edges.reindex(columns=EDGE_COLUMNS + [c for c in edges if c not in EDGE_COLUMNS])
     for c in ("source", "target"):
         edges[c] = edges[c].astype(_STRING)
     for c in ("first", "last"):
         edges[c] = edges[c].astype(_TIME)
 
     actors = tables["actors"]  # in order of first event
-    targets = _first_targets(t)
     people_ev = pd.DataFrame({ACTOR: actors[ACTOR].astype(_STRING).to_numpy()})
     if tables["roles"] is not None or ROLE in events.columns:
         roles = tables["roles"]
         lookup = roles.set_index(ACTOR)[ROLE] if roles is not None else pd.Series(dtype=_STRING)
         people_ev[ROLE] = lookup.reindex(people_ev[ACTOR]).astype(_STRING).to_numpy()
-    people_inter = pd.DataFrame({"source": pd.Series([], dtype=_STRING), "target": targets})
-    nodes = _nodes(people_ev, people_inter, people, excluded, ties)
-    counts = actors.set_index(ACTOR)["weight"]
-    nodes["n_events"] = (
-        counts.reindex(nodes.index.astype(str)).fillna(0).astype(np.int64).to_numpy()
-    )
     meta = {
         "ties": ties,
         "directed": directed,
@@ -414,7 +422,13 @@ def build_network(
         "platforms": tables["platforms"],
         "dask_partitions": int(events.npartitions),
     }
-    return Network(nodes=nodes, edges=edges.reset_index(drop=True), directed=directed, meta=meta)
+    return DaskNetworkParts(
+        edges=edges.reset_index(drop=True),
+        people_events=people_ev,
+        targets=_first_targets(t),
+        n_events=actors.set_index(ACTOR)["weight"],
+        meta=meta,
+    )
 
 
 def _first_targets(t: pd.DataFrame) -> pd.Series:
@@ -424,16 +438,18 @@ def _first_targets(t: pd.DataFrame) -> pd.Series:
 
 
 # -- growth ----------------------------------------------------------------------------------
-def growth(events: Any, ties: str = "reply", *, freq: str = "W", start: Any = None, **options: Any):
-    """:func:`connectana.growth` on a Dask DataFrame of events.
+def compact_events(
+    events: Any, ties: str = "reply", *, freq: str = "W", start: Any = None, **tie_options: Any
+) -> pd.DataFrame:
+    """A small pandas Events table equivalent, for :func:`connectana.growth`, to Dask events.
 
     The ties are aggregated per period in Dask (source, target, period: number of
     interactions, time of the first); each person's activity per period likewise.
     These tables are expanded locally into a compact Events table (one row per
     interaction, timed at the first interaction of its tie in the period, and one
-    row per person and period) on which the pandas :func:`growth` runs: every
-    column of the result equals the pandas path's. The local memory is therefore
-    proportional to the number of interactions, not of events.
+    row per person and period) on which the pandas path of :func:`connectana.growth`
+    runs: every column of the result equals the pandas path's. The local memory
+    is therefore proportional to the number of interactions, not of events.
 
     Examples
     --------
@@ -446,20 +462,16 @@ def growth(events: Any, ties: str = "reply", *, freq: str = "W", start: Any = No
     >>> g = ca.growth(dd.from_pandas(ev, npartitions=2), metrics=["density"])
     >>> g[["active", "newcomers", "new_ties", "nodes", "ties"]].values.tolist()
     [[2, 2, 1, 2, 1], [2, 1, 2, 3, 3]]
+    >>> len(compact_events(dd.from_pandas(ev, npartitions=2)))
+    7
     """
-    from .metrics.growth import growth as pandas_growth
-
-    tie_options = {k: options.pop(k) for k in ("k", "fallback", "object") if k in options}
     _check(events, ties, tie_options)
     tables = tie_tables(events, ties, directed=True, freq=freq, start=start)
-    compact = _compact_events(tables, ties)
-    return pandas_growth(compact, ties, freq=freq, start=start, **options)
+    return _compact(tables, ties)
 
 
-def _compact_events(tables: dict, ties: str) -> pd.DataFrame:
-    """Events equivalent, for growth, to the original ones (see :func:`growth`)."""
-    from .events import make_events
-
+def _compact(tables: dict, ties: str) -> pd.DataFrame:
+    """Events equivalent, for growth, to the original ones (see :func:`compact_events`)."""
     t, a = tables["ties"], tables["actors"]
     reps = t["weight"].to_numpy(dtype=np.int64)
     idx = np.repeat(np.arange(len(t)), reps)

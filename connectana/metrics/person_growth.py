@@ -1,0 +1,218 @@
+"""People over time: per-person measures in every snapshot, and newcomer integration."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..events import ACTOR, TIMESTAMP
+from .snapshots import SnapshotGraphs, check_window, prepare, snapshots, undirected
+
+if TYPE_CHECKING:  # pragma: no cover
+    import igraph
+
+
+__all__ = ["PERSON_MEASURES", "person_growth", "newcomer_integration"]
+
+#: Measures accepted by ``person_growth(measures=...)``.
+PERSON_MEASURES: tuple[str, ...] = (
+    "degree",
+    "in_degree",
+    "out_degree",
+    "ties",
+    "in_ties",
+    "out_ties",
+    "strength",
+    "in_strength",
+    "out_strength",
+    "betweenness",
+    "pagerank",
+    "coreness",
+    "clustering",
+)
+
+
+def person_growth(
+    events: pd.DataFrame,
+    ties: str = "reply",
+    *,
+    freq: str = "W",
+    window: str = "cumulative",
+    periods: int | None = None,
+    half_life: float | None = None,
+    min_weight: float = 0.5,
+    start: Any = None,
+    measures: Sequence[str] = ("degree", "ties", "strength", "in_degree", "out_degree"),
+    people: pd.DataFrame | None = None,
+    directed: bool | None = None,
+    **tie_options: Any,
+) -> pd.DataFrame:
+    """Per-person measures in every snapshot: a long table.
+
+    Parameters are those of :func:`growth`; ``measures`` from
+    :data:`PERSON_MEASURES`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``period, person`` and one per measure; one row per person
+        present in the period's snapshot.
+
+    Notes
+    -----
+    As in :func:`connectana.centrality`: ``degree`` / ``in_degree`` /
+    ``out_degree`` = interactions on the person's ties in the snapshot (both /
+    received / sent; the decayed sums for ``window="decay"``); ``ties`` /
+    ``in_ties`` / ``out_ties`` = distinct ties; ``strength`` /
+    ``in_strength`` / ``out_strength`` = sums of the snapshot weights (equal
+    to the degrees: a tie's weight is its number of interactions in the
+    window). Undirected networks: the in/out variants equal the total.
+    ``betweenness``: unweighted (hops), directed when the network is, not
+    normalised; ``pagerank``: weighted, damping 0.85; ``coreness``: k-core
+    number, direction ignored; ``clustering``: local clustering of the
+    undirected graph, 0 below 2 neighbours.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.metrics.growth import person_growth
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["b", "c"], "target": ["a", "a"],
+    ...     "action": "reply",
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-09"], utc=True)}))
+    >>> t = person_growth(ev, measures=["in_degree"])
+    >>> t[t["person"] == "a"]["in_degree"].tolist()
+    [1, 2]
+    """
+    check_window(window, periods, half_life)
+    unknown = sorted(set(measures) - set(PERSON_MEASURES))
+    if unknown:
+        raise ValueError(f"unknown measures {unknown}; choose from {list(PERSON_MEASURES)}")
+    prep = prepare(
+        events,
+        ties,
+        freq=freq,
+        start=start,
+        people=people,
+        directed=directed,
+        tie_options=tie_options,
+    )
+    parts = []
+    graphs = SnapshotGraphs(prep, window)
+    for snap in snapshots(prep, window, periods, half_life, min_weight):
+        if len(snap.nodes) == 0:
+            continue
+        g = graphs(snap)
+        cols: dict[str, Any] = {
+            "period": prep.labels[[snap.p] * len(snap.nodes)],
+            "person": prep.names[snap.nodes],
+        }
+        for name in measures:
+            cols[name] = _person_measure(g, name)
+        parts.append(pd.DataFrame(cols))
+    if not parts:
+        return pd.DataFrame(columns=["period", "person", *measures])
+    out = pd.concat(parts, ignore_index=True)
+    out["person"] = out["person"].astype(str)
+    if window != "decay":  # weights are interaction counts
+        for name in measures:
+            if name.endswith(("degree", "strength")):
+                out[name] = out[name].round().astype(np.int64)
+    return out
+
+
+def _person_measure(g: igraph.Graph, name: str) -> list:
+    directed = g.is_directed()
+    base, _, kind = name.rpartition("_") if "_" in name else ("all", "", name)
+    mode = base if directed and base in ("in", "out") else "all"
+    if kind in ("degree", "strength"):  # interactions on the person's ties (= weights)
+        return g.strength(mode=mode, weights="weight")
+    if kind == "ties":
+        return g.degree(mode=mode)
+    if name == "betweenness":
+        return g.betweenness(directed=directed)
+    if name == "pagerank":
+        return g.pagerank(directed=directed, weights="weight") if g.vcount() else []
+    if name == "coreness":
+        return g.coreness(mode="all")
+    if name == "clustering":
+        return undirected(g).transitivity_local_undirected(mode="zero")
+    raise ValueError(name)  # pragma: no cover
+
+
+def newcomer_integration(
+    events: pd.DataFrame,
+    ties: str = "reply",
+    *,
+    people: pd.DataFrame | None = None,
+    directed: bool | None = None,
+    **tie_options: Any,
+) -> pd.DataFrame:
+    """How fast newcomers are drawn into the network, per person.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by person (the network's nodes), columns ``first_post`` (first
+        event the person acted in, any action), ``first_reply_received``
+        (first interaction of which the person is the target),
+        ``first_reciprocated`` (first time the person has a reciprocated tie:
+        for each partner, the later of the first a→b and the first b→a;
+        the earliest over partners; directed networks only),
+        ``days_to_first_reply`` and ``days_to_reciprocated`` (from
+        ``first_post``, in days; negative when the person was answered
+        before their first event in the data, e.g. when their first post is
+        not in the export).
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.metrics.growth import newcomer_integration
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "a"],
+    ...     "target": [None, "a", "b"], "action": ["post", "reply", "reply"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-04"], utc=True)}))
+    >>> newcomer_integration(ev)[["days_to_first_reply", "days_to_reciprocated"]].values.tolist()
+    [[2.0, 3.0], [1.0, 1.0]]
+    """
+    prep = prepare(events, ties, people=people, directed=directed, tie_options=tie_options)
+    n = prep.n_nodes
+    never = np.iinfo(np.int64).max
+    ev_time = pd.DatetimeIndex(events[TIMESTAMP]).as_unit("ns").asi8
+    ev_code = pd.Index(prep.names, dtype=object).get_indexer(
+        events[ACTOR].astype(str).to_numpy(dtype=object)
+    )
+    first_post = np.full(n, never, dtype=np.int64)
+    np.minimum.at(first_post, ev_code, ev_time)
+    first_reply = np.full(n, never, dtype=np.int64)
+    np.minimum.at(first_reply, prep.dst, prep.time)
+    if not prep.directed:
+        np.minimum.at(first_reply, prep.src, prep.time)
+    first_recip = np.full(n, never, dtype=np.int64)
+    if prep.directed and prep.n_pairs:
+        first_idx = np.unique(prep.pair, return_index=True)[1]
+        pair_time = prep.time[first_idx]
+        keys = prep.pair_src * n + prep.pair_dst
+        rev = pd.Index(keys).get_indexer(prep.pair_dst * n + prep.pair_src)
+        has = rev >= 0
+        when = np.maximum(pair_time[has], pair_time[rev[has]])
+        np.minimum.at(first_recip, prep.pair_src[has], when)
+
+    def as_time(a: np.ndarray) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(
+            np.where(a == never, np.datetime64("NaT"), a.astype("datetime64[ns]"))
+        ).tz_localize("UTC")
+
+    out = pd.DataFrame(
+        {
+            "first_post": as_time(first_post),
+            "first_reply_received": as_time(first_reply),
+            "first_reciprocated": as_time(first_recip),
+        },
+        index=pd.Index(prep.names.astype(str), name="person"),
+    )
+    day = pd.Timedelta(days=1)
+    out["days_to_first_reply"] = (out["first_reply_received"] - out["first_post"]) / day
+    out["days_to_reciprocated"] = (out["first_reciprocated"] - out["first_post"]) / day
+    return out
