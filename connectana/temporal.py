@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "SPELL_RULES",
+    "collapse",
     "merge_spells",
     "reachability",
     "temporal_density",
@@ -855,23 +856,40 @@ def collapse(
     >>> collapse(s, 3.0, length=1.0).n_nodes
     3
     """
+    return _collapse(_TemporalGraph(spells, nodes, directed), float(at), float(length))
+
+
+def _active(g: _TemporalGraph, q0: float, q1: float) -> np.ndarray:
+    """Which spells overlap the query ``[q0, q1]`` (``spells.overlap``, vectorised)."""
+    on, off = g.on, g.off
+    untimed = np.isnan(on)
+    hit = (on == q0) & (off == q1)
+    if q0 == q1:
+        hit |= (on <= q0) & (q0 < off)
+    else:
+        hit |= (on == off) & (q0 <= on) & (on < q1)
+    hit |= (q0 < off) & (q1 > on)
+    if q0 == math.inf and q1 == math.inf:
+        hit[:] = False
+    hit &= ~((on == math.inf) & (off == math.inf))
+    return hit | untimed
+
+
+def _collapse(g: _TemporalGraph, at: float, length: float) -> Network:
     from .network import Network
 
-    g = _TemporalGraph(spells, nodes, directed)
-    q0, q1 = float(at), float(at) + float(length)
-    keep = [
-        (g.nodes[u], g.nodes[w])
-        for u, w, on, off in g.edge_spells()
-        if len(on) == 0 or any(_overlap(q0, q1, a, b) for a, b in zip(on, off, strict=True))
-    ]
-    edges = pd.DataFrame(keep, columns=["source", "target"], dtype=object)
+    keep = _active(g, at, at + length)
+    codes = np.unique(g.u[keep] * max(g.n, 1) + g.w[keep])
+    u, w = codes // max(g.n, 1), codes % max(g.n, 1)
+    names = np.array(g.nodes, dtype=object)
+    edges = pd.DataFrame({"source": names[u], "target": names[w]}, dtype=object)
     edges["weight"] = np.ones(len(edges), dtype=np.int64)
     nodes_df = pd.DataFrame({"kind": "person"}, index=pd.Index(g.nodes, name="node", dtype=object))
     return Network(
         nodes=nodes_df,
         edges=edges,
         directed=g.directed,
-        meta={"ties": "temporal collapse", "at": q0, "length": float(length)},
+        meta={"ties": "temporal collapse", "at": at, "length": length},
     )
 
 
@@ -953,7 +971,7 @@ def temporal_stats(
     times = float(start) + np.arange(int((float(end) - float(start)) / step + 1e-10) + 1) * step
     frames = []
     for t in times:
-        net = collapse(spells, t, length=length, nodes=g.nodes, directed=g.directed)
+        net = _collapse(g, float(t), float(length))
         if node:
             c = centrality(net, measures=node)
             c.index = pd.MultiIndex.from_product([[t], c.index], names=["time", "node"])
