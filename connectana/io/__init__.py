@@ -13,7 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["READERS", "read_events", "get_reader"]
+from ._common import DEFAULT_MAX_BYTES
+
+__all__ = ["READERS", "read_events", "get_reader", "DEFAULT_MAX_BYTES"]
 
 #: Format name -> "module:function" of its reader.
 READERS: dict[str, str] = {
@@ -46,7 +48,13 @@ def get_reader(format: str):
     return getattr(importlib.import_module(module), func)
 
 
-def read_events(path: str | os.PathLike, format: str = "table", **options: Any) -> pd.DataFrame:
+def read_events(
+    path: str | os.PathLike,
+    format: str = "table",
+    *,
+    max_bytes: int | None = None,
+    **options: Any,
+) -> pd.DataFrame:
     """Read an export file into a canonical Events table.
 
     Parameters
@@ -57,6 +65,14 @@ def read_events(path: str | os.PathLike, format: str = "table", **options: Any) 
         A key of :data:`READERS`: ``"table"`` (CSV, Excel, Parquet, JSON
         lines, see :func:`connectana.io.table.read_table`) or a platform's
         export format.
+    max_bytes : int, optional
+        The most bytes one compressed input (a ``.gz`` file, or the members
+        read from one zip/tar archive such as a ``.mbz`` backup or a Slack
+        export) may decompress to; more is a
+        :class:`~connectana.errors.FormatError` naming the file, the member and
+        the limit, raised before memory runs out. Default
+        :data:`connectana.io._common.DEFAULT_MAX_BYTES` (1 GiB); raise it for a
+        genuine larger export. Decompression is always streamed.
     **options
         Passed to the reader (``columns=``, ``on_error=``, ``tz=``, ...).
 
@@ -65,4 +81,8 @@ def read_events(path: str | os.PathLike, format: str = "table", **options: Any) 
     DataFrame
         Valid Events; ``attrs["ingest"]`` holds the :class:`IngestReport`.
     """
-    return get_reader(format)(path, **options)
+    from ._common import byte_limit
+
+    reader = get_reader(format)
+    with byte_limit(max_bytes):
+        return reader(path, **options)

@@ -6,6 +6,9 @@ or, with ``on_error="skip"``, sets the bad record aside with its reason. The
 helpers here do that once:
 
 * :func:`input_files`, :func:`source_name`, :func:`file_labels` — what to read.
+* :data:`DEFAULT_MAX_BYTES`, :func:`byte_limit`, :func:`max_bytes`,
+  :func:`read_limited`, :func:`read_zip_member` — every decompression is
+  streamed under a size limit (see "Decompression limit" below).
 * :func:`read_bytes` (gunzipped when needed), :func:`decode_text`,
   :func:`read_text` — bytes to text: UTF-8 (a UTF-8 BOM is dropped), or
   UTF-16/32 when a byte-order mark says so; anything else is a
@@ -23,18 +26,38 @@ helpers here do that once:
   :func:`url_host` — fields of JSON records, checked for type.
 * :func:`parse_times` — ISO / epoch times of JSON records, out-of-range values
   flagged instead of overflowing.
+
+Decompression limit
+-------------------
+A small compressed file can expand enormously (a 1 MB gzip of zeros is 1 GB).
+So nothing is ever decompressed at once: gzip files, and the members of zip
+and tar archives (``.mbz`` backups, Slack exports, ``.xlsx`` workbooks), are
+read in chunks, and reading stops with a :class:`~connectana.errors.FormatError`
+naming the file, the member and the limit as soon as more than ``max_bytes``
+decompressed bytes come out of one compressed file — for an archive, out of
+the members read from it together (zip members whose declared size is already
+too large are refused before reading). The limit is :data:`DEFAULT_MAX_BYTES`
+(1 GiB) unless ``read_events(..., max_bytes=N)`` (or :func:`byte_limit`) says
+otherwise; ``max_bytes=None`` there means the default. Lines of JSON-lines
+files are held one at a time, each at most :data:`MAX_LINE_BYTES`; so peak
+memory follows what is kept, not the decompressed size. Uncompressed files
+are not limited (their size is what the disk shows).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gzip
+import io
 import json
 import math
 import os
 import re
+import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,7 +71,14 @@ from .timestamps import localize_wall_times, to_utc_ns
 
 __all__ = [
     "BadRecord",
+    "DEFAULT_MAX_BYTES",
+    "MAX_LINE_BYTES",
     "SKIPPED",
+    "byte_limit",
+    "check_zip_sizes",
+    "max_bytes",
+    "read_limited",
+    "read_zip_member",
     "as_id",
     "as_int",
     "check_on_error",
@@ -216,6 +246,132 @@ def set_aside_rows(
 
 
 # --------------------------------------------------------------------------- #
+# Decompression limit
+# --------------------------------------------------------------------------- #
+#: Default of ``max_bytes``: the most bytes one compressed file (or the
+#: members read from one archive) may decompress to: 1 GiB.
+DEFAULT_MAX_BYTES: int = 1 << 30
+#: The longest line of a JSON-lines file held in memory: 64 MiB (a longer
+#: first line is read as the start of one JSON document, under ``max_bytes``).
+MAX_LINE_BYTES: int = 64 << 20
+_CHUNK = 1 << 20
+_MAX_BYTES: ContextVar[int | None] = ContextVar("connectana_max_bytes", default=None)
+
+
+def max_bytes() -> int:
+    """The decompression limit in force (:data:`DEFAULT_MAX_BYTES` unless
+    :func:`byte_limit` set another)."""
+    value = _MAX_BYTES.get()
+    return DEFAULT_MAX_BYTES if value is None else value
+
+
+@contextlib.contextmanager
+def byte_limit(limit: int | None) -> Iterator[int]:
+    """Set the decompression limit of the readers inside a ``with`` block.
+
+    ``read_events(..., max_bytes=N)`` uses it; ``None`` keeps the limit in
+    force (the default unless an outer block set one).
+
+    Examples
+    --------
+    >>> from connectana.io._common import byte_limit, max_bytes
+    >>> with byte_limit(1000):
+    ...     max_bytes()
+    1000
+    >>> max_bytes() == 1 << 30
+    True
+    """
+    if limit is None:
+        yield max_bytes()
+        return
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"max_bytes must be a positive integer (bytes), not {limit!r}")
+    token = _MAX_BYTES.set(limit)
+    try:
+        yield limit
+    finally:
+        _MAX_BYTES.reset(token)
+
+
+def _too_big(
+    file: Any, member: str | None, limit: int, *, declared: int | None = None
+) -> FormatError:
+    what = f"member {member!r} " if member else ""
+    size = f"declares {declared:,} bytes" if declared is not None else "decompresses to"
+    more = "" if declared is not None else " more than"
+    return FormatError(
+        f"{what}{size}{more} the limit of {limit:,} decompressed bytes (max_bytes); "
+        "a compressed file this large is refused so that it cannot exhaust memory",
+        file=file,
+        field=member,
+        expected=f"at most {limit:,} bytes, or read_events(..., max_bytes=N) with a larger N "
+        "if the file is genuine",
+    )
+
+
+def read_limited(
+    fh: Any, *, file: Any, member: str | None = None, used: int = 0, limit: int | None = None
+) -> bytes:
+    """Read a (decompressing) stream to its end in chunks, stopping with a
+    :class:`~connectana.errors.FormatError` naming ``file``, ``member`` and the
+    limit as soon as ``used`` plus the bytes read exceed ``limit`` (default
+    :func:`max_bytes`). At most ``limit`` bytes (plus one chunk) are ever held.
+
+    Examples
+    --------
+    >>> import gzip, io
+    >>> from connectana.errors import FormatError
+    >>> from connectana.io._common import read_limited
+    >>> fh = gzip.GzipFile(fileobj=io.BytesIO(gzip.compress(b"0" * 5000)))
+    >>> try:
+    ...     read_limited(fh, file="a.gz", limit=4096)
+    ... except FormatError as err:
+    ...     print(err.reason[:44])
+    decompresses to more than the limit of 4,096
+    """
+    limit = max_bytes() if limit is None else limit
+    buf = io.BytesIO()  # getvalue() hands its buffer over: no second copy
+    total = used
+    while True:
+        chunk = fh.read(min(_CHUNK, limit - total + 1))
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > limit:
+            raise _too_big(file, member, limit)
+        buf.write(chunk)
+    return buf.getvalue()
+
+
+def check_zip_sizes(z: zipfile.ZipFile, names: Sequence[str] | None = None, *, file: Any) -> None:
+    """Refuse a zip archive whose members (``names``, default all) declare more
+    than :func:`max_bytes` together, before anything is decompressed.
+
+    ``zipfile`` never returns more than a member's declared size, so the
+    declared sizes bound what reading the members can produce.
+    """
+    limit = max_bytes()
+    total = 0
+    infos = z.infolist() if names is None else [z.getinfo(n) for n in names]
+    for info in infos:
+        total += info.file_size
+        if total > limit:
+            raise _too_big(file, info.filename, limit, declared=total)
+
+
+def read_zip_member(z: zipfile.ZipFile, name: str, *, file: Any, used: int = 0) -> bytes:
+    """The bytes of one zip member, refused (FormatError naming the member and
+    the limit) when its declared size or what it decompresses to, plus the
+    ``used`` bytes already read from the archive, exceed :func:`max_bytes`."""
+    limit = max_bytes()
+    info = z.getinfo(name)
+    if used + info.file_size > limit:
+        raise _too_big(file, name, limit, declared=info.file_size)
+    with z.open(info) as fh:
+        return read_limited(fh, file=file, member=name, used=used, limit=limit)
+
+
+# --------------------------------------------------------------------------- #
 # Files
 # --------------------------------------------------------------------------- #
 def input_files(
@@ -277,22 +433,28 @@ def file_labels(files: list[Path]) -> list[str]:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The bytes of a file, gunzipped when it starts with the gzip magic number."""
+    """The bytes of a file, gunzipped when it starts with the gzip magic number
+    (streamed under the decompression limit, :func:`read_limited`)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            magic = fh.read(2)
+            fh.seek(0)
+            if magic != b"\x1f\x8b":
+                return fh.read()
+            try:
+                with gzip.GzipFile(fileobj=fh, mode="rb") as gz:
+                    return read_limited(gz, file=path)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise FormatError(
+                    f"broken gzip file ({exc})", file=path, expected="a complete .gz file"
+                ) from None
     except FileNotFoundError:
         raise InputError("file not found", file=path) from None
     except IsADirectoryError:
         raise InputError("a folder was given where a file is expected", file=path) from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise FormatError(
-                f"broken gzip file ({exc})", file=path, expected="a complete .gz file"
-            ) from None
-    return data
+    except PermissionError:
+        raise InputError("file cannot be read (permission denied)", file=path) from None
 
 
 # --------------------------------------------------------------------------- #
@@ -413,32 +575,86 @@ def parse_json(data: bytes, *, file: Any, expected: str = "a JSON document") -> 
         raise FormatError("JSON nested too deeply to read", file=file, expected=expected) from None
 
 
-def _binary_lines(path: Path) -> Iterator[bytes]:
-    """The lines of a file as bytes (gunzipped on the fly); broken gzip is a FormatError."""
-    with open(path, "rb") as fh:
-        magic = fh.read(4)
-    if magic[:2] == b"\x1f\x8b":
-        fh = gzip.open(path, "rb")
-    elif magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # UTF-16 text (rare): decode all of it, then re-encode line by line
-        for line in read_text(path).splitlines(keepends=True):
-            yield line.encode("utf-8")
-        return
-    else:
-        fh = open(path, "rb")
-    lineno = 0
-    try:
-        with fh:
-            for raw in fh:
-                lineno += 1
-                yield raw
-    except (OSError, EOFError, zlib.error) as exc:
-        raise FormatError(
-            f"broken gzip file after line {lineno} ({exc})",
-            file=path,
-            row=lineno + 1,
+class _Lines:
+    """The lines of a file as bytes (gunzipped on the fly, under the decompression
+    limit), each at most :data:`MAX_LINE_BYTES`; broken gzip is a FormatError.
+
+    Iterating yields ``(raw, whole)``: ``whole`` is False for the first
+    :data:`MAX_LINE_BYTES` of a longer line (the caller then either reads the
+    rest of the file as one document with :meth:`rest`, or drops the line with
+    :meth:`skip_line`). Nothing is ever decompressed twice.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lineno = 0
+        self.total = 0
+        self.limit = max_bytes()
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+        self.gzip = magic[:2] == b"\x1f\x8b"
+        self.utf16 = magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        self.data = b""
+        self.fh: Any = gzip.open(path, "rb") if self.gzip else open(path, "rb")
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def _broken(self, exc: Exception) -> FormatError:
+        return FormatError(
+            f"broken gzip file after line {self.lineno} ({exc})",
+            file=self.path,
+            row=self.lineno + 1,
             expected="a complete .gz file",
-        ) from None
+        )
+
+    def _count(self, n: int) -> None:
+        self.total += n
+        if self.gzip and self.total > self.limit:
+            raise _too_big(self.path, None, self.limit)
+
+    def __iter__(self) -> Iterator[tuple[bytes, bool]]:
+        if self.utf16:
+            # UTF-16 text (rare): decode all of it (read_bytes: under the limit),
+            # then re-encode line by line
+            self.data = read_bytes(self.path)
+            for line in decode_text(self.data, file=self.path).splitlines(keepends=True):
+                self.lineno += 1
+                yield line.encode("utf-8"), True
+            return
+        while True:
+            try:
+                raw = self.fh.readline(MAX_LINE_BYTES + 1)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise self._broken(exc) from None
+            if not raw:
+                return
+            self._count(len(raw))
+            self.lineno += 1
+            whole = len(raw) <= MAX_LINE_BYTES or raw.endswith(b"\n")
+            yield raw, whole
+
+    def skip_line(self) -> None:
+        """Drop the rest of a line longer than :data:`MAX_LINE_BYTES`."""
+        while True:
+            try:
+                raw = self.fh.readline(_CHUNK)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise self._broken(exc) from None
+            self._count(len(raw))
+            if not raw or raw.endswith(b"\n"):
+                return
+
+    def rest(self) -> bytes:
+        """The rest of the file (for a document read after its first lines)."""
+        if self.utf16:
+            return b""
+        try:
+            if self.gzip:
+                return read_limited(self.fh, file=self.path, used=self.total, limit=self.limit)
+            return self.fh.read()
+        except (OSError, EOFError, zlib.error) as exc:
+            raise self._broken(exc) from None
 
 
 #: Yielded by :func:`iter_json` for lines its ``skip`` test set aside unparsed.
@@ -476,13 +692,43 @@ def iter_json(
     >>> list(iter_json(p, r, "skip")), dict(r.set_aside), r.read
     ([(1, {'a': 1}), (4, [2])], {'unparseable': 2}, 2)
     """
+    lines = _Lines(path)
+    try:
+        yield from _iter_json_lines(lines, path, report, on_error, skip)
+    finally:
+        lines.close()
+
+
+def _iter_json_lines(
+    lines: _Lines,
+    path: Path,
+    report: IngestReport,
+    on_error: str,
+    skip: Callable[[str], bool] | None,
+) -> Iterator[tuple[int, Any]]:
     first = None
-    lineno = 0
     offset = 0
-    for raw in _binary_lines(path):
-        lineno += 1
+    head: list[bytes] = []  # what was read before the first value (a document's start)
+    for raw, whole in lines:
+        lineno = lines.lineno
         start = offset
         offset += len(raw)
+        if first is None and not lines.utf16:
+            head.append(raw)
+        if not whole:
+            if first is None:
+                break  # one huge line: the start of a (minified) document
+            report.read += 1
+            lines.skip_line()
+            if on_error == "raise":
+                raise FormatError(
+                    f"line {lineno} is longer than {MAX_LINE_BYTES:,} bytes",
+                    file=path,
+                    row=lineno,
+                    expected="one JSON value per line",
+                )
+            report.set_aside_record("unparseable", f"{path}:{lineno}")
+            continue
         if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[3:]
         try:
@@ -530,10 +776,24 @@ def iter_json(
             first = lineno
             continue
         first = lineno
+        head = []
         yield lineno, value
     else:
         return
-    yield 1, load_json(path, expected="a JSON document or one JSON value per line")
+    # A document: the lines already read and the rest of the stream, never
+    # decompressed a second time (UTF-16 text was decoded whole by _Lines).
+    if lines.utf16:
+        data = lines.data
+    else:
+        start_bytes = b"".join(head)
+        if start_bytes.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] not in (b"{", b"["):
+            # not the start of a JSON document: the error is in these bytes already
+            # (a bomb of zeros is refused here, without reading the rest)
+            parse_json(
+                start_bytes, file=path, expected="a JSON document or one JSON value per line"
+            )
+        data = start_bytes + lines.rest()
+    yield 1, parse_json(data, file=path, expected="a JSON document or one JSON value per line")
 
 
 # --------------------------------------------------------------------------- #

@@ -49,7 +49,14 @@ from ..events import (
     make_events,
     normalize_role,
 )
-from ._common import check_on_error, load_json, set_aside_rows
+from ._common import (
+    check_on_error,
+    load_json,
+    max_bytes,
+    read_limited,
+    read_zip_member,
+    set_aside_rows,
+)
 from .table import read_tabular_file
 from .timestamps import parse_timestamps
 
@@ -538,21 +545,28 @@ def _backup_members(path: Path) -> dict[str, bytes]:
 
 
 def _archive_members(path: Path, wanted: re.Pattern) -> dict[str, bytes]:
+    """The wanted members, streamed: a tar is read once in order (members are
+    never re-decompressed), and what is read stays under ``max_bytes``."""
     out: dict[str, bytes] = {}
+    used = 0
     if tarfile.is_tarfile(path):
-        with tarfile.open(path, "r:*") as tar:
-            for m in tar.getmembers():
+        limit = max_bytes()
+        with tarfile.open(path, "r|*") as tar:
+            for m in tar:
                 name = m.name.lstrip("./") if m.name.startswith("./") else m.name
                 if m.isfile() and wanted.match(name):
                     fh = tar.extractfile(m)
                     if fh is not None:
-                        out[name] = fh.read()
+                        data = read_limited(fh, file=path, member=name, used=used, limit=limit)
+                        used += len(data)
+                        out[name] = data
         return out
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as z:
             for name in z.namelist():
                 if wanted.match(name):
-                    out[name] = z.read(name)
+                    out[name] = read_zip_member(z, name, file=path, used=used)
+                    used += len(out[name])
         return out
     raise FormatError(
         "not a Moodle backup", file=path, expected="a .mbz file (gzip'd tar or zip) or its folder"

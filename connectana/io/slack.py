@@ -33,7 +33,14 @@ from ..events import (
     IngestReport,
     make_events,
 )
-from ._common import BadRecord, as_id, check_on_error, parse_json, text_or_none
+from ._common import (
+    BadRecord,
+    as_id,
+    check_on_error,
+    parse_json,
+    read_zip_member,
+    text_or_none,
+)
 
 __all__ = ["read_slack", "CONTENT_SUBTYPES"]
 
@@ -57,6 +64,7 @@ class _Export:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.used = 0  # bytes decompressed from the zip so far (under max_bytes)
         if path.is_dir():
             self.zip = None
             names = [p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()]
@@ -82,7 +90,8 @@ class _Export:
             if self.zip is None:
                 raw = (self.path / self.root / name).read_bytes()
             else:
-                raw = self.zip.read(self.root + name)
+                raw = read_zip_member(self.zip, self.root + name, file=self.path, used=self.used)
+                self.used += len(raw)
         except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise FormatError(f"cannot read the file ({exc})", file=where) from None
         return parse_json(raw, file=where, expected="a JSON array")

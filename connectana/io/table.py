@@ -14,6 +14,7 @@ import csv
 import io
 import os
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ from ..events import (
     make_events,
     numbered_ids,
 )
-from ._common import check_on_error, decode_text, read_bytes
+from ._common import check_on_error, check_zip_sizes, decode_text, read_bytes
 from .timestamps import parse_timestamps
 
 __all__ = ["read_table", "read_tabular_file", "SYNONYMS", "ACTION_SYNONYMS"]
@@ -149,11 +150,15 @@ def read_tabular_file(
     suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+            if zipfile.is_zipfile(path):  # xlsx/ods are zip archives: refuse a bomb first
+                with zipfile.ZipFile(path) as z:
+                    check_zip_sizes(z, file=path)
             df = pd.read_excel(path, sheet_name=sheet, dtype=str, na_values=_NA_VALUES)
         elif suffix in (".parquet", ".pq"):
             df = pd.read_parquet(path)
         elif suffix in (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz") or suffix == ".json":
-            df = pd.read_json(path, lines=suffix != ".json", dtype=False)
+            data = io.BytesIO(read_bytes(path))  # gunzipped under the decompression limit
+            df = pd.read_json(data, lines=suffix != ".json", dtype=False)
         else:
             df = _read_csv(path, sep=sep, encoding=encoding)
     except (InputError, FileNotFoundError):
