@@ -33,6 +33,7 @@ import pandas as pd
 from .errors import ConnectanaError, InputError
 from .io import READERS, read_events
 from .network import Network, build_network
+from .ties import DEFAULT_MAX_TIES
 
 __all__ = ["main", "network_summary"]
 
@@ -174,6 +175,8 @@ def _reader_options(args: argparse.Namespace) -> dict:
         opts["unit"] = args.unit
     if args.on_error:
         opts["on_error"] = args.on_error
+    if getattr(args, "max_bytes", None):
+        opts["max_bytes"] = args.max_bytes
     return opts
 
 
@@ -291,6 +294,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         seed=args.seed,
         suppress_k=args.suppress_k,
         exclude=exclude,
+        max_ties=args.max_ties,
     )
     print(f"wrote {path}")
     return 0
@@ -302,7 +306,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     ev = _read(args.input, args.format, _reader_options(args))
     people = _read_roster(Path(args.roster)) if args.roster else None
-    net = build_network(ev, ties=args.ties, people=people)
+    net = build_network(ev, ties=args.ties, people=people, max_ties=args.max_ties)
     out = Path(args.out)
     key = _key_for(args)
     if key is not None:
@@ -359,6 +363,19 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
         choices=["raise", "skip"],
         help="stop at the first bad record (raise) or set bad records aside (skip)",
     )
+    p.add_argument(
+        "--max-bytes", type=int, metavar="N",
+        help="refuse a compressed input that decompresses to more than N bytes (default 1 GiB)",
+    )  # fmt: skip
+
+
+def _ties_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ties", default="reply", help="tie definition (default: reply)")
+    p.add_argument(
+        "--max-ties", type=int, metavar="N", default=DEFAULT_MAX_TIES,
+        help=f"stop when the tie definition gives more than N interactions "
+        f"(copresence; default {DEFAULT_MAX_TIES:,})",
+    )  # fmt: skip
 
 
 def _inputs_options(p: argparse.ArgumentParser, formats: list[str]) -> None:
@@ -419,7 +436,7 @@ def _parser() -> argparse.ArgumentParser:
     _inputs_options(p, formats)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
     p.add_argument("--roster", metavar="FILE", help="roster: person, role, group, display_name")
-    p.add_argument("--ties", default="reply", help="tie definition (default: reply)")
+    _ties_options(p)
     p.add_argument("--title", default="Learning network report", help="title of the report")
     p.add_argument("--start", help="course start (e.g. 2026-01-12T00:00Z): periods = course weeks")
     p.add_argument("--freq", default="W", help="period length (default: W, weeks)")
@@ -439,7 +456,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="INPUT", help="export file or folder")
     p.add_argument("--format", required=True, choices=formats, metavar="NAME",
                    help="reader: " + ", ".join(formats))  # fmt: skip
-    p.add_argument("--ties", default="reply", help="tie definition (default: reply)")
+    _ties_options(p)
     p.add_argument("--to", required=True, choices=["gexf", "graphml", "csv"], help="output format")
     p.add_argument("--out", required=True, metavar="PATH", help="output file (folder for csv)")
     p.add_argument("--roster", metavar="FILE", help="roster CSV: person, role, group, display_name")

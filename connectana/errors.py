@@ -16,6 +16,7 @@ __all__ = [
     "SchemaError",
     "TimestampError",
     "FormatError",
+    "TieLimitError",
 ]
 
 
@@ -85,3 +86,17 @@ class TimestampError(InputError):
 
 class FormatError(InputError):
     """A file is not in the format it was read as (broken JSON, wrong root element, ...)."""
+
+
+class TieLimitError(ConnectanaError, ValueError):
+    """A tie definition would produce more interactions than ``max_ties`` allows.
+
+    ``ties``, ``count`` and ``max_ties`` hold the definition, the number of
+    interactions it would give and the limit.
+    """
+
+    def __init__(self, message: str, *, ties: str, count: int, max_ties: int) -> None:
+        super().__init__(message)
+        self.ties = ties
+        self.count = count
+        self.max_ties = max_ties

@@ -31,7 +31,7 @@ from .events import (
     validate_events,
 )
 from .periods import course_start
-from .ties import TIE_DEFINITIONS, interactions, natural_direction
+from .ties import DEFAULT_MAX_TIES, TIE_DEFINITIONS, interactions, natural_direction
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -351,6 +351,7 @@ def build_network(
     fallback: str | None = None,
     object: str = "thread",
     exclude: Sequence[Any] | None = None,
+    max_ties: int | None = DEFAULT_MAX_TIES,
 ) -> Network:
     """Build a Network from Events under a named tie definition.
 
@@ -388,6 +389,12 @@ def build_network(
     exclude : sequence, optional
         People who opted out: their events and every tie to them are removed
         before the network is built; their number is ``meta["people_excluded"]``.
+    max_ties : int or None
+        ``copresence``: more interactions than this (counted before building,
+        :func:`connectana.ties.count_interactions`) is a
+        :class:`~connectana.errors.TieLimitError` suggesting
+        ``limited_copresence``; default :data:`connectana.ties.DEFAULT_MAX_TIES`,
+        ``None`` lifts the limit.
 
     Returns
     -------
@@ -449,7 +456,9 @@ def build_network(
         ev = ev[~gone.to_numpy()]
         ex_tab = pd.Index(excluded)
     stats: dict = {}
-    inter = interactions(ev, ties, k=k, fallback=fallback, object=object, stats=stats)
+    inter = interactions(
+        ev, ties, k=k, fallback=fallback, object=object, stats=stats, max_ties=max_ties
+    )
     if excluded:
         inter = inter[~(inter["source"].isin(ex_tab) | inter["target"].isin(ex_tab))]
     is_loop = (inter["source"] == inter["target"]).to_numpy()

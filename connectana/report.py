@@ -26,6 +26,7 @@ import pandas as pd
 from . import __version__
 from .events import IngestReport
 from .network import Network, build_network
+from .ties import DEFAULT_MAX_TIES
 
 __all__ = ["write_report", "TIE_WORDS"]
 
@@ -112,6 +113,7 @@ def write_report(
     seed: int = 0,
     suppress_k: int | None = None,
     exclude: Sequence[Any] | None = None,
+    max_ties: int | None = DEFAULT_MAX_TIES,
 ) -> Path:
     """Write the instructor report for a course; returns the path of ``report.html``.
 
@@ -143,6 +145,9 @@ def write_report(
     exclude : sequence, optional
         People who opted out: removed before anything is computed; their
         number is printed.
+    max_ties : int or None
+        ``copresence``: more interactions than this is a
+        :class:`~connectana.errors.TieLimitError` (before anything is built).
 
     Returns
     -------
@@ -174,7 +179,7 @@ def write_report(
         if people is not None:
             people = people[~people.index.astype(str).isin(excluded)]
 
-    net = build_network(events, ties, people=people)
+    net = build_network(events, ties, people=people, max_ties=max_ties)
     net.meta["people_excluded"] = n_excluded
     if names:
         label = _name_labels(net)
@@ -195,17 +200,32 @@ def write_report(
         people=people,
         seed=seed,
         metrics=["density", "reciprocity", "isolates"],
+        max_ties=max_ties,
     )
     grow["connected"] = grow["nodes"] - grow["isolates"]
     eng = engagement(
-        events, ties=ties, people=people, freq=freq, start=start, suppress_k=suppress_k, names=True
+        events,
+        ties=ties,
+        people=people,
+        freq=freq,
+        start=start,
+        suppress_k=suppress_k,
+        names=True,
+        max_ties=max_ties,
     )
     # Totals over the whole course: the same indicators over one period spanning it
     # (distinct peers cannot be summed over periods).
     t0 = events["timestamp"].min().floor("D")
     span = f"{(events['timestamp'].max() - t0).days + 1}D"
     totals = engagement(
-        events, ties=ties, people=people, freq=span, start=t0, suppress_k=suppress_k, names=True
+        events,
+        ties=ties,
+        people=people,
+        freq=span,
+        start=t0,
+        suppress_k=suppress_k,
+        names=True,
+        max_ties=max_ties,
     )
     active = (eng["posts"].fillna(0) > 0).groupby(eng["person"].astype(str)).sum()
     totals["active_periods"] = totals["person"].astype(str).map(active).fillna(0).astype(int)

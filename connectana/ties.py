@@ -26,7 +26,12 @@ Wise & Cui 2018; Wise, Cui & Jin 2017). So the rule is a parameter:
 ``copresence``
     Undirected: every pair of distinct participants of a thread, one
     interaction per thread they share, timed when the later of the two first
-    posted there (inferred).
+    posted there (inferred). A thread of ``m`` participants gives
+    ``m(m-1)/2`` interactions: :func:`count_interactions` counts them before
+    anything is built, and more than ``max_ties`` (default
+    :data:`DEFAULT_MAX_TIES`) is a :class:`~connectana.errors.TieLimitError`
+    suggesting ``limited_copresence``. The pairs are generated directly, never
+    as the ``m²`` rows of a self-join.
 ``mention``
     ``mention`` events: the actor to the person mentioned. Explicit.
 ``bipartite``
@@ -41,6 +46,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .errors import TieLimitError
 from .events import (
     ACTION,
     ACTOR,
@@ -55,7 +61,18 @@ from .events import (
     key_positions,
 )
 
-__all__ = ["TIE_DEFINITIONS", "interactions", "CONTRIBUTION_ACTIONS", "natural_direction"]
+__all__ = [
+    "TIE_DEFINITIONS",
+    "interactions",
+    "count_interactions",
+    "CONTRIBUTION_ACTIONS",
+    "DEFAULT_MAX_TIES",
+    "natural_direction",
+]
+
+#: Default of ``max_ties``: the most interactions a tie definition may produce
+#: before building stops (only ``copresence`` can outnumber the events).
+DEFAULT_MAX_TIES: int = 2_000_000
 
 TIE_DEFINITIONS: tuple[str, ...] = (
     "reply",
@@ -202,26 +219,62 @@ def _limited_copresence(events: pd.DataFrame, k: int) -> pd.DataFrame:
     )
 
 
-def _copresence(events: pd.DataFrame) -> pd.DataFrame:
+def _first_posts(events: pd.DataFrame) -> pd.DataFrame:
+    """Each participant's first contribution to each thread, threads together,
+    in order of time within a thread."""
     contrib = _contributions(events)
-    first = contrib.drop_duplicates([THREAD_ID, ACTOR], keep="first")[
+    return contrib.drop_duplicates([THREAD_ID, ACTOR], keep="first")[
         [THREAD_ID, ACTOR, TIMESTAMP, EVENT_ID]
     ]
-    pairs = first.merge(first, on=THREAD_ID, suffixes=("_a", "_b"))
-    a = pairs[f"{ACTOR}_a"].to_numpy(dtype=object)
-    b = pairs[f"{ACTOR}_b"].to_numpy(dtype=object)
-    pairs = pairs[a < b]
-    ta = pairs[f"{TIMESTAMP}_a"]
-    tb = pairs[f"{TIMESTAMP}_b"]
-    later_is_b = (tb >= ta).to_numpy()
-    time = np.where(later_is_b, tb.to_numpy(), ta.to_numpy())
-    event = np.where(
-        later_is_b,
-        pairs[f"{EVENT_ID}_b"].to_numpy(dtype=object),
-        pairs[f"{EVENT_ID}_a"].to_numpy(dtype=object),
-    )
+
+
+def _copresence_count(first: pd.DataFrame) -> int:
+    m = first.groupby(THREAD_ID, sort=False).size().to_numpy(dtype=np.int64)
+    return int((m * (m - 1) // 2).sum())
+
+
+def _copresence(events: pd.DataFrame, max_ties: int | None) -> pd.DataFrame:
+    first = _first_posts(events)
+    n = _copresence_count(first)
+    if max_ties is not None and n > max_ties:
+        biggest = first.groupby(THREAD_ID, sort=False).size()
+        raise TieLimitError(
+            f"the copresence tie definition gives {n:,} interactions, more than "
+            f"max_ties={max_ties:,} (its largest thread, {biggest.idxmax()!r}, has "
+            f"{int(biggest.max()):,} participants: every pair is a tie). Use "
+            "ties='limited_copresence' (the k previous posters, k=3 by default), or raise "
+            "max_ties= if you have the memory (building takes about 400 bytes per interaction)",
+            ties="copresence",
+            count=n,
+            max_ties=max_ties,
+        )
+    if n == 0:
+        return _empty()
+    # Participants are in order of first post within each thread: the pair (i, j),
+    # i earlier than j, is timed by j. Row r of the output pairs the later member
+    # later[r] with each of the p earlier members of its thread: O(pairs), no m² join.
+    thread = first[THREAD_ID].to_numpy(dtype=object)
+    new_thread = np.ones(len(first), dtype=bool)
+    new_thread[1:] = thread[1:] != thread[:-1]
+    starts = np.flatnonzero(new_thread)
+    sizes = np.diff(np.append(starts, len(first)))
+    pos = np.arange(len(first)) - np.repeat(starts, sizes)  # earlier members of each row
+    later = np.repeat(np.arange(len(first)), pos)
+    offsets = np.repeat(np.cumsum(pos) - pos, pos)
+    earlier = np.arange(n) - offsets + np.repeat(np.repeat(starts, sizes), pos)
+    actors = first[ACTOR].to_numpy(dtype=object)
+    a, b = actors[earlier], actors[later]
+    swap = b < a
+    source = np.where(swap, b, a)
+    target = np.where(swap, a, b)
     return _frame(
-        pairs[f"{ACTOR}_a"], pairs[f"{ACTOR}_b"], time, "copresence", False, pairs[THREAD_ID], event
+        source,
+        target,
+        first[TIMESTAMP].to_numpy()[later],
+        "copresence",
+        False,
+        thread[later],
+        first[EVENT_ID].to_numpy(dtype=object)[later],
     )
 
 
@@ -253,6 +306,7 @@ def interactions(
     fallback: str | None = None,
     object: str = "thread",
     stats: dict | None = None,
+    max_ties: int | None = DEFAULT_MAX_TIES,
 ) -> pd.DataFrame:
     """Apply a tie definition: one row per interaction.
 
@@ -270,6 +324,11 @@ def interactions(
         ``bipartite`` only: which column names the objects.
     stats : dict, optional
         Receives counts (``unresolved_replies``, ``fallback_ties``).
+    max_ties : int or None
+        ``copresence`` only (the one definition whose interactions can
+        outnumber the events): more interactions than this — counted before
+        anything is built — is a :class:`~connectana.errors.TieLimitError`
+        suggesting ``limited_copresence``. ``None`` lifts the limit.
 
     Returns
     -------
@@ -302,7 +361,7 @@ def interactions(
     elif ties == "limited_copresence":
         out = _limited_copresence(events, k)
     elif ties == "copresence":
-        out = _copresence(events)
+        out = _copresence(events, max_ties)
     elif ties == "mention":
         out = _mention(events)
     elif ties == "bipartite":
@@ -312,3 +371,33 @@ def interactions(
     out = out.sort_values("time", kind="stable").reset_index(drop=True)
     out["tie"] = out["tie"].astype(str)
     return out
+
+
+def count_interactions(
+    events: pd.DataFrame,
+    ties: str = "reply",
+    *,
+    k: int = 3,
+    fallback: str | None = None,
+    object: str = "thread",
+) -> int:
+    """The number of interactions :func:`interactions` gives, without building them
+    when that could be costly.
+
+    For ``copresence`` it is ``sum(m * (m - 1) / 2)`` over threads of ``m``
+    distinct participants, computed from one row per participant and thread;
+    for the other definitions (at most ``k`` interactions per event) the
+    interactions are built and counted.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.ties import count_interactions
+    >>> ev = ca.make_events(pd.DataFrame({"actor": list("abcdab"), "thread_id": ["t"] * 6,
+    ...     "timestamp": pd.date_range("2024-01-01", periods=6, tz="UTC")}))
+    >>> count_interactions(ev, "copresence")  # 4 people: 4 * 3 / 2 pairs
+    6
+    """
+    if ties == "copresence":
+        return _copresence_count(_first_posts(events))
+    return len(interactions(events, ties, k=k, fallback=fallback, object=object))

@@ -37,7 +37,7 @@ from ..events import (
 )
 from ..network import build_network
 from ..periods import Periods, make_periods
-from ..ties import CONTRIBUTION_ACTIONS, interactions, natural_direction
+from ..ties import CONTRIBUTION_ACTIONS, DEFAULT_MAX_TIES, interactions, natural_direction
 from .roles import STAFF_ROLES
 
 __all__ = ["INDICATORS", "COUNT_COLUMNS", "engagement", "engagement_caveats", "write_engagement"]
@@ -216,6 +216,7 @@ def engagement(
     names: bool = False,
     key: bytes | str | None = None,
     key_file: str | os.PathLike | None = None,
+    max_ties: int | None = DEFAULT_MAX_TIES,
 ) -> pd.DataFrame:
     """Peer-engagement indicators per student and period.
 
@@ -252,6 +253,10 @@ def engagement(
         ``key_file`` to get the same pseudonyms in every export; without
         either, a random key is used for this call only (the pseudonyms cannot
         be linked to other tables) and a warning says so.
+    max_ties : int or None
+        ``copresence``: more interactions than this is a
+        :class:`~connectana.errors.TieLimitError`
+        (:func:`connectana.ties.interactions`).
 
     Returns
     -------
@@ -339,7 +344,7 @@ def engagement(
         to_date = np.cumsum(new, axis=1)
 
     # ties --------------------------------------------------------------------
-    inter = interactions(events, ties)
+    inter = interactions(events, ties, max_ties=max_ties)
     inter = inter[(inter["source"] != inter["target"]).to_numpy()]
     i_pos = per.position(inter["time"])
     inter = inter.assign(p=i_pos)[i_pos >= 0]

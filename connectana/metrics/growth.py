@@ -250,7 +250,9 @@ def growth(
     directed : bool, optional
         Default: the tie definition's nature.
     **tie_options
-        Passed to :func:`connectana.ties.interactions` (``k``, ``fallback``).
+        Passed to :func:`connectana.ties.interactions` (``k``, ``fallback``,
+        ``max_ties``: ``copresence`` stops with a
+        :class:`~connectana.errors.TieLimitError` above it).
 
     Returns
     -------

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..events import validate_events
 from ..network import build_network
+from ..ties import DEFAULT_MAX_TIES
 from .centrality import centrality
 from .structure import summary
 
@@ -100,6 +101,7 @@ def compare_ties(
     top_k: int = 10,
     seed: int = 0,
     directed: bool | None = None,
+    max_ties: int | None = DEFAULT_MAX_TIES,
 ) -> TieComparison:
     """Compare networks of the same events under several tie definitions.
 
@@ -122,6 +124,10 @@ def compare_ties(
         Passed to ``centrality``: default each network's own direction
         (``reply``/``star`` directed, ``copresence`` undirected); ``False``
         compares every definition as undirected.
+    max_ties : int or None
+        Passed to :func:`~connectana.network.build_network`: ``copresence``
+        stops with a :class:`~connectana.errors.TieLimitError` above it
+        (default :data:`connectana.ties.DEFAULT_MAX_TIES`).
 
     Returns
     -------
@@ -175,7 +181,7 @@ def compare_ties(
     per_tie: dict[str, pd.DataFrame] = {}
     order: list[str] = []
     for t in ties:
-        net = build_network(events, t, people=people)
+        net = build_network(events, t, people=people, max_ties=max_ties)
         summaries[t] = summary(net)
         c = centrality(net, measures, seed=seed, directed=directed)
         person = (net.nodes["kind"] == "person").fillna(False).to_numpy(dtype=bool)
