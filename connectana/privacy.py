@@ -156,7 +156,9 @@ def load_or_create_key(path: str | os.PathLike) -> bytes:
     Raises
     ------
     InputError
-        When the file does not hold at least 32 hexadecimal characters (16 bytes).
+        When the file does not hold at least 32 hexadecimal characters (16
+        bytes), or cannot be used at all: a folder, no permission to read it
+        (or to create it), a path through a file — one error naming the file.
 
     Warns
     -----
@@ -173,6 +175,30 @@ def load_or_create_key(path: str | os.PathLike) -> bytes:
     (32, True, '0o600')
     """
     path = Path(path)
+    try:
+        return _load_or_create_key(path)
+    except OSError as exc:
+        raise InputError(
+            f"the key file cannot be used ({_os_reason(exc)})",
+            file=path,
+            expected="a readable file written by load_or_create_key (or an absent file, which is "
+            "created in a writable folder)",
+        ) from None
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):
+        return "a part of its path is not a folder"
+    return exc.strerror or type(exc).__name__
+
+
+def _load_or_create_key(path: Path) -> bytes:
+    if path.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(path))
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_bytes(32)
@@ -188,9 +214,10 @@ def load_or_create_key(path: str | os.PathLike) -> bytes:
         warnings.warn(
             f"key file {path} can be read by other users; run chmod 600 on it",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    text = path.read_text(encoding="ascii", errors="replace").strip()
+    with open(path, "rb") as fh:
+        text = fh.read(4096).decode("ascii", errors="replace").strip()
     try:
         key = bytes.fromhex(text)
     except ValueError:
