@@ -137,6 +137,8 @@ def _iso(s: pd.Series) -> pd.Series:
 
 
 def _write_network_csv(net: Network, folder: Path) -> tuple[Path, Path]:
+    from .privacy import write_csv
+
     folder.mkdir(parents=True, exist_ok=True)
     nodes = net.nodes.copy()
     g = net.to_igraph()
@@ -150,8 +152,8 @@ def _write_network_csv(net: Network, folder: Path) -> tuple[Path, Path]:
         if c in edges.columns and isinstance(edges[c].dtype, pd.DatetimeTZDtype):
             edges[c] = _iso(edges[c])
     nodes_path, edges_path = folder / "nodes.csv", folder / "edges.csv"
-    nodes.to_csv(nodes_path, index_label="node", lineterminator="\n")
-    edges.to_csv(edges_path, index=False, lineterminator="\n")
+    write_csv(nodes, nodes_path, index=True, index_label="node")
+    write_csv(edges, edges_path)
     return nodes_path, edges_path
 
 

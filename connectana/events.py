@@ -194,9 +194,9 @@ class IngestReport:
 
     def write_set_aside(self, path: str | os.PathLike) -> Path:
         """Write the records set aside (record, reason) to a CSV file for inspection."""
-        path = Path(path)
-        self.set_aside_table().to_csv(path, index=False, lineterminator="\n")
-        return path
+        from .privacy import write_csv  # formula-leading text escaped
+
+        return write_csv(self.set_aside_table(), path)
 
     def to_dict(self) -> dict:
         return {

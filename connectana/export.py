@@ -16,6 +16,7 @@ the pseudonymised events or network.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ import pandas as pd
 
 from .events import ACTOR, TIMESTAMP, validate_events
 from .network import Network, build_network
+from .privacy import write_csv
 from .ties import interactions
 
 __all__ = ["to_gexf", "spells", "relational_events", "to_graphml", "write_tables"]
@@ -543,7 +545,7 @@ def write_tables(net: Network, folder: str | Path, *, format: str = "csv") -> di
             for c in tab.columns:
                 if isinstance(tab[c].dtype, pd.DatetimeTZDtype):
                     tab[c] = tab[c].map(lambda t: t.isoformat() if not pd.isna(t) else None)
-            tab.to_csv(p, index=False)
+            write_csv(tab, p, lineterminator=os.linesep)
         else:
             tab.to_parquet(p, index=False)
         out[name] = p

@@ -9,6 +9,9 @@
 * :func:`exclude_people` applies opt-outs before a network is built.
 * :func:`suppress_small_cells` blanks counts below ``k`` in aggregated tables.
 * :func:`scrub_text` drops message text and e-mail/IP columns from Events.
+* :func:`escape_formulas`, :func:`write_csv`, :func:`write_excel` — every CSV
+  and Excel file the toolkit writes goes through them: text cells that a
+  spreadsheet would run as a formula are prefixed with ``'``.
 
 See ``docs/privacy.md`` for what is pseudonymised where and what is never kept.
 """
@@ -50,6 +53,10 @@ __all__ = [
     "exclude_people",
     "suppress_small_cells",
     "scrub_text",
+    "escape_formulas",
+    "write_csv",
+    "write_excel",
+    "FORMULA_PREFIXES",
     "IDENTIFYING_COLUMNS",
     "TEXT_COLUMNS",
 ]
@@ -669,3 +676,97 @@ def scrub_text(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     out.attrs = dict(events.attrs)
     out.attrs["dropped_columns"] = dropped
     return out, dropped
+
+
+# -- formula injection ---------------------------------------------------------------
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV
+#: injection"): ``=``, ``+``, ``-``, ``@``, tab and carriage return.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _escape_cell(v: Any) -> Any:
+    if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) and not _NUMBER.fullmatch(v):
+        return "'" + v
+    return v
+
+
+def _escape_values(values: pd.Series | pd.Index) -> Any:
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    elif not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)):
+        return values  # numbers, booleans, times: never formulas, left as they are
+    arr = values.to_numpy(dtype=object, na_value=None)
+    escaped = [_escape_cell(v) for v in arr]
+    if all(a is b for a, b in zip(arr, escaped, strict=True)):
+        return values
+    if isinstance(values, pd.Index):
+        return pd.Index(escaped, name=values.name, dtype=object)
+    return pd.Series(escaped, index=values.index, name=values.name, dtype=object)
+
+
+def escape_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` safe to open in a spreadsheet.
+
+    Every text cell (and column name, and index label) starting with one of
+    :data:`FORMULA_PREFIXES` gets a leading apostrophe, the OWASP advice
+    against CSV/formula injection: Excel, LibreOffice and Google Sheets then
+    show the text instead of running it (``=HYPERLINK(...)``,
+    ``=cmd|' /C calc'!A0``). Numeric, boolean and time columns are left as
+    they are, so negative numbers stay numbers; a text cell that is a plain
+    number (``-3``, ``+1.5e3``) is not a formula and is left too.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.privacy import escape_formulas
+    >>> t = pd.DataFrame({"group": ["=1+2", "@SUM(A1)", "B", "-3"], "delta": [-1, 2, 0, -4]})
+    >>> escape_formulas(t).values.tolist()
+    [["'=1+2", -1], ["'@SUM(A1)", 2], ['B', 0], ['-3', -4]]
+    """
+    out = table.copy()
+    for i in range(out.shape[1]):
+        out.isetitem(i, _escape_values(out.iloc[:, i]))
+    out.columns = [_escape_cell(c) for c in out.columns]
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = out.index.set_levels([_escape_values(lv) for lv in out.index.levels])
+    else:
+        out.index = _escape_values(out.index)
+        out.index.name = _escape_cell(table.index.name)
+    return out
+
+
+def write_csv(
+    table: pd.DataFrame, path: str | os.PathLike, *, index: bool = False, **options: Any
+) -> Path:
+    """Write ``table`` as CSV (``\\n`` line ends) after :func:`escape_formulas`.
+
+    ``options`` go to :meth:`pandas.DataFrame.to_csv` (``index_label=``...).
+
+    Examples
+    --------
+    >>> import pandas as pd, pathlib, tempfile
+    >>> from connectana.privacy import write_csv
+    >>> p = write_csv(pd.DataFrame({"name": ["=HYPERLINK(1)"], "n": [-2]}),
+    ...               pathlib.Path(tempfile.mkdtemp()) / "t.csv")
+    >>> p.read_text().splitlines()
+    ['name,n', "'=HYPERLINK(1),-2"]
+    """
+    path = Path(path)
+    options.setdefault("lineterminator", "\n")
+    escape_formulas(table).to_csv(path, index=index, **options)
+    return path
+
+
+def write_excel(
+    sheets: dict[str, pd.DataFrame], path: str | os.PathLike, *, index: bool = False
+) -> Path:
+    """Write one sheet per table (``{sheet name: table}``) as ``.xlsx``, every
+    table through :func:`escape_formulas` (openpyxl would store ``=...`` text
+    as a live formula)."""
+    path = Path(path)
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        for name, table in sheets.items():
+            escape_formulas(table).to_excel(xl, sheet_name=name, index=index)
+    return path

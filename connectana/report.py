@@ -165,7 +165,13 @@ def write_report(
         plot_staff_removal,
         sociogram,
     )
-    from .privacy import default_key_file, exclude_people, load_or_create_key, pseudonym_map
+    from .privacy import (
+        default_key_file,
+        exclude_people,
+        load_or_create_key,
+        pseudonym_map,
+        write_csv,
+    )
 
     _plt()
     out = Path(out)
@@ -230,14 +236,14 @@ def write_report(
     active = (eng["posts"].fillna(0) > 0).groupby(eng["person"].astype(str)).sum()
     totals["active_periods"] = totals["person"].astype(str).map(active).fillna(0).astype(int)
     eng, totals = (_relabel(t, label) for t in (eng, totals))
-    eng.to_csv(out / "engagement.csv", index=False, lineterminator="\n")
+    write_csv(eng, out / "engagement.csv")
 
     parts: list[str] = []
     parts.append(f"<h1>{html.escape(title)}</h1>")
     parts.append(_overview(net, pattern, isolated, staff, grow, n_excluded))
     parts.append(_pattern_section(pattern))
     isolated_table = _isolated_table(isolated, label)
-    isolated_table.to_csv(out / "isolated.csv", index=False, lineterminator="\n")
+    write_csv(isolated_table, out / "isolated.csv")
     parts.append(_isolated_section(isolated_table))
     parts.append(_growth_section(grow, plot_growth))
     pos = network_layout(net, seed=seed)  # one layout for both drawings

@@ -539,11 +539,11 @@ def write_engagement(table: pd.DataFrame, path: str | os.PathLike, *, caveats: b
                 if suffix == ".xlsx"
                 else utc.map(lambda t: t.isoformat() if not pd.isna(t) else "")
             )
+    from ..privacy import write_csv, write_excel  # formula-leading text escaped
+
     if suffix == ".csv":
-        out.to_csv(path, index=False)
-        return path
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        out.to_excel(xl, sheet_name="engagement", index=False)
-        if caveats:
-            engagement_caveats().to_excel(xl, sheet_name="caveats")
-    return path
+        return write_csv(out, path, lineterminator=os.linesep)
+    sheets = {"engagement": out}
+    if caveats:
+        sheets["caveats"] = engagement_caveats().reset_index()
+    return write_excel(sheets, path)
