@@ -65,6 +65,8 @@ _LAZY = {
     "temporal_stats": "connectana.temporal",
     "reachability": "connectana.temporal",
     "read_edgelist": "connectana.io.edgelist",
+    "formation_model": "connectana.metrics.formation",
+    "formation_statistics": "connectana.metrics.formation",
 }
 
 __all__ = [
