@@ -662,6 +662,13 @@ def _build(
         raise InputError(
             "controls must be a positive integer or None", field="controls", found=controls
         )
+    if ties == "bipartite":
+        raise InputError(
+            "a formation model chooses people: a two-mode tie rule has objects as receivers",
+            field="ties",
+            found=ties,
+            expected="a person-to-person rule such as 'reply', 'star' or 'mention'",
+        )
     names_eff = _check_effects(effects, covariates, people)
     set_aside: dict[str, int] = {}
     s, r, ns, names, seen, t0, t1 = _prepare(events, ties, people, start, end, set_aside)

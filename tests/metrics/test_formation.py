@@ -302,6 +302,8 @@ def test_bad_input_is_named():
     ev, people = simulate_events(10, n_events=30, seed=0)
     with pytest.raises(InputError, match="unknown effect"):
         formation_model(ev, effects=["homophily"])
+    with pytest.raises(InputError, match="two-mode"):
+        formation_model(ev, ties="bipartite")
     with pytest.raises(InputError, match="roster"):
         formation_model(ev, effects=["same_group"])
     with pytest.raises(InputError, match="stat='count'"):
