@@ -249,7 +249,7 @@ def test_sampling_controls_without_replacement():
 
 def test_newton_matches_statsmodels():
     ev, people = simulate_events(
-        25, n_events=250, seed=4, effects={"reciprocity": 1.0, "inertia": 0.5, "same_group": 0.7}
+        25, n_events=150, seed=4, effects={"reciprocity": 1.0, "inertia": 0.5, "same_group": 0.7}
     )
     eff = ["inertia", "reciprocity", "popularity", "same_group"]
     nr = formation_model(ev, effects=eff, people=people, controls=8, seed=1)
