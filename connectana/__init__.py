@@ -38,6 +38,8 @@ _LAZY = {
     "brokers": "connectana.metrics.roles",
     "null_model_test": "connectana.metrics.nullmodels",
     "write_report": "connectana.report",
+    "analyze": "connectana.analysis",
+    "Analysis": "connectana.analysis",
     "growth": "connectana.metrics.growth",
     "person_growth": "connectana.metrics.person_growth",
     "newcomer_integration": "connectana.metrics.person_growth",

@@ -8,34 +8,54 @@ Subcommands::
     connectana export INPUT --format NAME --ties reply --to gexf|graphml|csv --out PATH
     connectana sample --out DIR      regenerate the bundled sample course
 
+Every option is checked before anything is read or written: a mistake prints
+one line on stderr naming the option and the fix (``connectana: error: --freq:
+...``) and exits with status 2, leaving nothing behind. Errors about the input
+itself print ``connectana: error: <message>`` the same way. Messages are worded
+for the command line (``--tz UTC``, ``--column actor=Sender``, ``--roster``),
+warnings print as ``connectana: warning: <message>`` without Python's source
+line, and every file written is listed at the end. On a terminal, the stages of
+a long run are shown on stderr; nothing is shown when stderr is not a terminal.
+
 Privacy by default: in everything the command writes, person ids are replaced
 by keyed pseudonyms (:mod:`connectana.privacy`: ``P-`` + 8 hex digits of
-HMAC-SHA256 in tables, ``S-`` + 4 in the report's figures and tables) and
-display names are left out, unless ``--names`` is given. The key is read from
-``--key-file`` (default: the local key file of
+HMAC-SHA256, one style in every file of an output folder, so the files join)
+and display names are left out, unless ``--names`` is given. The key is read
+from ``--key-file`` (default: the local key file of
 :func:`connectana.privacy.default_key_file`, created once); it never appears in
 any output, and it is never written into the output folder.
-
-Errors about the input print ``connectana: error: <message>`` on stderr and exit
-with status 2; success exits with 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import inspect
 import json
+import re
 import sys
-from collections.abc import Sequence
+import time
+import warnings
+import zoneinfo
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import ConnectanaError, InputError
-from .io import READERS, read_events
+from .io import READERS, get_reader, read_events
 from .network import Network, build_network
 from .ties import DEFAULT_MAX_TIES
 
-__all__ = ["main", "network_summary"]
+__all__ = ["main", "network_summary", "cli_words", "OptionError"]
+
+
+class OptionError(ConnectanaError):
+    """A command-line option with a wrong value: names the option and the fix."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        super().__init__(f"{option}: {message}")
 
 
 def _key_for(args: argparse.Namespace) -> bytes | None:
@@ -47,26 +67,275 @@ def _key_for(args: argparse.Namespace) -> bytes | None:
     return load_or_create_key(Path(args.key_file) if args.key_file else default_key_file())
 
 
+# -- messages worded for the command line ---------------------------------------------------------
+
+_PYTHON_TO_CLI = [
+    (re.compile(r"build_network\(\.\.\., people=\.\.\.\)"), "--roster FILE"),
+    (re.compile(r"\bpeople=(\.\.\.)?"), "--roster FILE"),
+    (re.compile(r"columns=\{\s*'([a-z_]+)'\s*:\s*'([^']*)'\s*\}"), r"--column \1=\2"),
+    (re.compile(r"columns=\{[^}]*\}"), "--column FIELD=COLUMN"),
+    (re.compile(r"\bcolumns="), "--column FIELD=COLUMN"),
+    (re.compile(r"\bdayfirst=True\b"), "--dayfirst"),
+    (re.compile(r"\bdayfirst=False\b"), "--monthfirst"),
+    (re.compile(r"\bon_error=['\"]?(skip|raise)['\"]?"), r"--on-error \1"),
+    (re.compile(r"\btime_format=(['\"])"), r"--time-format \1"),
+    (re.compile(r"\btime_format="), "--time-format "),
+    (re.compile(r"\baction_map="), "--action-map "),
+    (re.compile(r"\b(tz|unit|year|aliases)=(['\"]?)"), r"--\1 \2"),
+]
+
+
+def cli_words(message: str) -> str:
+    """A library message reworded for the command line.
+
+    Python advice (``tz='UTC'``, ``columns={'actor': 'Sender'}``,
+    ``build_network(..., people=...)``) becomes the option that does it here
+    (``--tz 'UTC'``, ``--column actor=Sender``, ``--roster FILE``).
+
+    Examples
+    --------
+    >>> from connectana.cli import cli_words
+    >>> cli_words("no column for 'actor' was found; pass columns={'actor': '<your column>'}")
+    "no column for 'actor' was found; pass --column actor=<your column>"
+    >>> cli_words("give a roster with roles (build_network(..., people=...))")
+    'give a roster with roles (--roster FILE)'
+    >>> cli_words("expected: dayfirst=True (23/01/23) or tz='UTC'")
+    "expected: --dayfirst (23/01/23) or --tz 'UTC'"
+    """
+    for pattern, repl in _PYTHON_TO_CLI:
+        message = pattern.sub(repl, message)
+    return message
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings on the command line: one line, no source path, CLI wording."""
+    text = " ".join(str(message).split())
+    print(f"connectana: warning: {cli_words(text)}", file=sys.stderr)
+
+
+class _Progress:
+    """Stages of a long run on stderr, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool | None = None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.t0 = time.monotonic()
+
+    def __call__(self, stage: str) -> None:
+        if self.enabled:
+            print(f"  [{time.monotonic() - self.t0:5.1f} s] {stage}…", file=sys.stderr, flush=True)
+
+
+# -- checking every option before reading anything -------------------------------------------------
+
+
+def _check_out(path: str, *, folder: bool, option: str = "--out") -> None:
+    p = Path(path)
+    if folder:
+        if p.exists() and not p.is_dir():
+            raise OptionError(option, f"{path} is a file; give a folder (it is created)")
+    elif p.exists() and p.is_dir():
+        raise OptionError(option, f"{path} is a folder; give a file name")
+    for parent in p.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OptionError(option, f"{parent} is a file, so {path} cannot be created")
+            break
+
+
+def _check_file(path: str | None, option: str) -> None:
+    if path is not None and not Path(path).exists():
+        raise OptionError(option, f"{path} not found")
+
+
+def _check_time(value: str | None, option: str) -> None:
+    if value is None:
+        return
+    try:
+        t = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        t = None
+    if t is None or pd.isna(t):
+        raise OptionError(
+            option, f"{value!r} is not a date; give one like 2026-01-12T00:00Z (with its zone)"
+        )
+    if t.tzinfo is None:
+        raise OptionError(
+            option,
+            f"{value!r} has no time zone; add one, e.g. {t.strftime('%Y-%m-%dT%H:%M')}Z (UTC) "
+            f"or {t.strftime('%Y-%m-%dT%H:%M')}+01:00",
+        )
+
+
+def _check_freq(value: str, option: str = "--freq") -> None:
+    from pandas.tseries.frequencies import to_offset
+
+    try:
+        offset = to_offset(value)
+    except (ValueError, TypeError):
+        offset = None
+    if offset is None:
+        raise OptionError(
+            option, f"{value!r} is not a period length; give e.g. W (weeks), 2W, D (days), 14D"
+        )
+
+
+def _parse_pairs(values: list[str] | None, option: str, what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in values or []:
+        name, sep, value = v.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise OptionError(option, f"{v!r} is not {what}; write it as {option} {what}")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _accepts(fmt: str, option: str) -> bool:
+    params = inspect.signature(get_reader(fmt)).parameters
+    return option in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+_READING_OPTIONS = {
+    "tz": "--tz",
+    "dayfirst": "--dayfirst/--monthfirst",
+    "time_format": "--time-format",
+    "unit": "--unit",
+    "on_error": "--on-error",
+    "year": "--year",
+    "max_bytes": "--max-bytes",
+    "columns": "--column",
+    "action_map": "--action-map",
+}
+
+
+def _reader_options(args: argparse.Namespace) -> dict:
+    """Reading options given on the command line, as the readers' keyword arguments."""
+    from .events import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+    opts: dict = {}
+    if getattr(args, "tz", None):
+        opts["tz"] = args.tz
+    if getattr(args, "dayfirst", None) is not None:
+        opts["dayfirst"] = args.dayfirst
+    for name in ("time_format", "unit", "on_error", "year", "max_bytes"):
+        if getattr(args, name, None) is not None:
+            opts[name] = getattr(args, name)
+    columns = _parse_pairs(getattr(args, "column", None), "--column", "FIELD=COLUMN")
+    fields = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    for field in columns:
+        if field not in fields:
+            raise OptionError(
+                "--column",
+                f"{field!r} is not an Events field; give one of {', '.join(sorted(fields))}",
+            )
+    if columns:
+        opts["columns"] = columns
+    action_map = _parse_pairs(getattr(args, "action_map", None), "--action-map", "RAW=ACTION")
+    if action_map:
+        opts["action_map"] = action_map
+    return opts
+
+
+def _check_reading(args: argparse.Namespace, formats: list[str]) -> dict:
+    if getattr(args, "tz", None):
+        try:
+            zoneinfo.ZoneInfo(args.tz)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise OptionError(
+                "--tz", f"{args.tz!r} is not a time zone; give e.g. UTC or Europe/Madrid"
+            ) from None
+    opts = _reader_options(args)
+    for name in opts:
+        for fmt in dict.fromkeys(formats):
+            if not _accepts(fmt, name):
+                raise OptionError(
+                    _READING_OPTIONS[name], f"the {fmt} reader does not take this option"
+                )
+    return opts
+
+
+def _formats(args: argparse.Namespace) -> list[str]:
+    formats = args.format if isinstance(args.format, list) else [args.format]
+    inputs = args.inputs if hasattr(args, "inputs") else [args.input]
+    if len(formats) not in (1, len(inputs)):
+        raise OptionError(
+            "--format",
+            f"give it once, or once per input ({len(inputs)} inputs, {len(formats)} formats)",
+        )
+    return formats * len(inputs) if len(formats) == 1 else formats
+
+
+def _check_ties(ties: str) -> None:
+    from .ties import TIE_DEFINITIONS
+
+    if ties not in TIE_DEFINITIONS:
+        raise OptionError(
+            "--ties", f"unknown tie definition {ties!r}; choose one of {', '.join(TIE_DEFINITIONS)}"
+        )
+
+
+def _validate(args: argparse.Namespace) -> dict:
+    """Check every option of the subcommand; returns the reading options. Reads nothing."""
+    cmd = args.command
+    options: dict = {}
+    if cmd in ("ingest", "report", "export"):
+        formats = _formats(args)
+        for p in getattr(args, "inputs", None) or [args.input]:
+            _check_file(p, "INPUT")
+        options = _check_reading(args, formats)
+        args.formats = formats
+    if cmd in ("report", "export"):
+        _check_ties(args.ties)
+        _check_file(args.roster, "--roster")
+    if cmd in ("ingest", "report", "export"):
+        _check_file(getattr(args, "aliases", None), "--aliases")
+    if cmd == "report":
+        _check_time(args.start, "--start")
+        _check_freq(args.freq)
+        _check_file(args.exclude, "--exclude")
+        if args.suppress_k is not None and args.suppress_k < 2:
+            raise OptionError("--suppress-k", "give K >= 2 (counts 1..K-1 are hidden)")
+    if cmd == "demo" and args.data:
+        _check_file(args.data, "--data")
+    if getattr(args, "key_file", None) and not args.names:
+        kf = Path(args.key_file)
+        if kf.exists() and kf.is_dir():
+            raise OptionError("--key-file", f"{kf} is a folder; give the key file")
+    if cmd in ("demo", "report", "sample"):
+        _check_out(args.out, folder=True)
+    elif cmd == "ingest":
+        _check_out(args.out, folder=False)
+        if args.set_aside:
+            _check_out(args.set_aside, folder=False, option="--set-aside")
+    elif cmd == "export":
+        _check_out(args.out, folder=args.to == "csv")
+    return options
+
+
 # -- the network summary ---------------------------------------------------------------------------
 
 
-def network_summary(net: Network) -> dict:
+def network_summary(data) -> dict:
     """Numbers the demo prints about a network.
+
+    Parameters
+    ----------
+    data : Analysis or Network
+        The analysis the demo renders (:func:`connectana.analyze`), or a
+        Network (then analysed for these numbers only).
 
     Returns
     -------
     dict
         ``nodes``, ``ties`` (distinct ties), ``interactions`` (sum of weights),
         ``density``, ``reciprocity``, ``weak_components``,
-        ``largest_component`` (nodes), ``isolated`` (ids of roster members
-        with no tie, in roster order), ``instructor_share``.
+        ``largest_component`` (nodes), ``isolates`` (ids of roster members
+        with no tie, in roster order), ``staff_interaction_share``.
 
     Notes
     -----
-    Taken from :func:`connectana.summary` (density, reciprocity, weak
-    components over every node, isolates included) and
-    :func:`connectana.staff_dependence` with instructors only (the share of
-    distinct ties with an instructor at either end; TAs are not instructors).
+    Every value is the one of the same name in :func:`connectana.summary`
+    and :func:`connectana.network_pattern` (``staff_interaction_share``: the
+    share of all interactions with an instructor or a TA at either end).
 
     Examples
     --------
@@ -75,20 +344,29 @@ def network_summary(net: Network) -> dict:
     >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "c"], "target": ["b", "a", "a"],
     ...     "timestamp": pd.to_datetime(["2024-01-01"] * 3, utc=True)}))
     >>> s = network_summary(ca.build_network(ev, people=ca.make_people(["a", "b", "c", "d"])))
-    >>> s["ties"], s["reciprocity"], s["weak_components"], s["isolated"]
+    >>> s["ties"], s["reciprocity"], s["weak_components"], s["isolates"]
     (3, 0.6666666666666666, 2, ['d'])
     """
-    from .metrics.roles import staff_dependence
-    from .metrics.structure import summary
+    from .analysis import STAFF_SHARE, Analysis
 
-    stats = summary(net)
+    if isinstance(data, Analysis):
+        net, stats, pattern = data.network, data.summary, data.pattern
+    else:
+        from .metrics.roles import network_pattern
+        from .metrics.structure import summary
+
+        net = data
+        stats = summary(net, distances=False, triads=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # no roles: no staff, a share of 0
+            pattern = network_pattern(net)
     sizes = net.to_igraph().connected_components(mode="weak").sizes()
     touched = set(net.edges["source"].astype(str)) | set(net.edges["target"].astype(str))
     if "in_roster" in net.nodes.columns:
         roster = net.nodes.index[net.nodes["in_roster"].fillna(False).to_numpy(dtype=bool)]
     else:
         roster = net.nodes.index
-    share = staff_dependence(net, staff_roles=("instructor",)).shares["ties_involving"]
+    share = pattern[STAFF_SHARE]
     return {
         "nodes": int(stats["nodes"]),
         "ties": int(stats["ties"]),
@@ -97,36 +375,51 @@ def network_summary(net: Network) -> dict:
         "reciprocity": float(stats["reciprocity"]) if net.directed else 1.0,
         "weak_components": int(stats["weak_components"]),
         "largest_component": max(sizes) if sizes else 0,
-        "isolated": [str(x) for x in roster if str(x) not in touched],
-        "instructor_share": 0.0 if pd.isna(share) else float(share),
+        "isolates": [str(x) for x in roster if str(x) not in touched],
+        STAFF_SHARE: 0.0 if pd.isna(share) else float(share),
     }
 
 
 def _summary_text(title: str, reports: list, stats: dict, names: dict[str, str]) -> str:
-    iso = [names.get(x, x) for x in stats["isolated"]]
+    from .analysis import STAFF_SHARE, STAFF_SHARE_WORDS
+
+    iso = [names.get(x, x) for x in stats["isolates"]]
     lines = [title, ""]
     for r in reports:
-        lines += [str(r), ""]
+        lines += [_safe_source(r), ""]
     lines += [
         "Reply network (directed; tie = a reply to the author of the parent post)",
     ]
     rows = [
-        ("nodes", stats["nodes"]),
-        ("distinct ties", stats["ties"]),
-        ("interactions", stats["interactions"]),
-        ("density", f"{stats['density']:.4f}"),
-        ("reciprocity", f"{stats['reciprocity']:.3f}"),
+        ("nodes", stats["nodes"], "people"),
+        ("ties", stats["ties"], "distinct pairs of people, one way"),
+        ("interactions", stats["interactions"], "replies between people"),
+        ("density", f"{stats['density']:.4f}", ""),
+        ("reciprocity", f"{stats['reciprocity']:.3f}", "share of ties answered back"),
         (
-            "weak components",
-            f"{stats['weak_components']} (largest: {stats['largest_component']} nodes)",
+            "weak_components",
+            stats["weak_components"],
+            f"the largest holds {stats['largest_component']} nodes",
         ),
-        ("isolated learners", f"{len(iso)} (roster members with no ties)"),
-        ("instructor share of ties", f"{stats['instructor_share']:.3f}"),
+        ("isolates", len(iso), "roster members with no ties"),
+        (STAFF_SHARE, f"{stats[STAFF_SHARE]:.3f}", STAFF_SHARE_WORDS),
     ]
-    lines += [f"  {label:<24} : {value}" for label, value in rows]
+    width = max(len(r[0]) for r in rows)
+    for label, value, words in rows:
+        lines.append(f"  {label:<{width}} : {value!s:<7}" + (f" {words}" if words else ""))
     if iso:
         lines.append("  isolated: " + ", ".join(iso))
     return "\n".join(lines) + "\n"
+
+
+def _safe_source(report) -> str:
+    """The ingest report with file names instead of local paths."""
+    text = str(report)
+    source = getattr(report, "source", None)
+    if source:
+        names = ", ".join(Path(p).name for p in str(source).split(", "))
+        text = text.replace(str(source), names, 1)
+    return text
 
 
 # -- output helpers -------------------------------------------------------------------------------
@@ -136,17 +429,12 @@ def _iso(s: pd.Series) -> pd.Series:
     return s.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _write_network_csv(net: Network, folder: Path) -> tuple[Path, Path]:
+def _write_network_csv(net: Network, measures: pd.DataFrame, folder: Path) -> list[Path]:
+    """nodes.csv (the node table + the analysis's node measures, by name) and edges.csv."""
     from .privacy import write_csv
 
     folder.mkdir(parents=True, exist_ok=True)
-    nodes = net.nodes.copy()
-    g = net.to_igraph()
-    if net.directed:
-        nodes["in_degree"] = g.degree(mode="in")
-        nodes["out_degree"] = g.degree(mode="out")
-    else:
-        nodes["degree"] = g.degree()
+    nodes = net.nodes.join(measures.set_axis(net.nodes.index))
     edges = net.edges.copy()
     for c in ("first", "last"):
         if c in edges.columns and isinstance(edges[c].dtype, pd.DatetimeTZDtype):
@@ -154,7 +442,7 @@ def _write_network_csv(net: Network, folder: Path) -> tuple[Path, Path]:
     nodes_path, edges_path = folder / "nodes.csv", folder / "edges.csv"
     write_csv(nodes, nodes_path, index=True, index_label="node")
     write_csv(edges, edges_path)
-    return nodes_path, edges_path
+    return [nodes_path, edges_path]
 
 
 def _read_roster(path: Path) -> pd.DataFrame:
@@ -165,166 +453,147 @@ def _read_roster(path: Path) -> pd.DataFrame:
     return read_people(path)
 
 
-def _reader_options(args: argparse.Namespace) -> dict:
-    opts = {}
-    if args.tz:
-        opts["tz"] = args.tz
-    if args.dayfirst is not None:
-        opts["dayfirst"] = args.dayfirst
-    if args.time_format:
-        opts["time_format"] = args.time_format
-    if args.unit:
-        opts["unit"] = args.unit
-    if args.on_error:
-        opts["on_error"] = args.on_error
-    if getattr(args, "max_bytes", None):
-        opts["max_bytes"] = args.max_bytes
-    return opts
-
-
-def _read(path: str, fmt: str, options: dict) -> pd.DataFrame:
+def _read(path: str, fmt: str, options: dict, progress: _Progress) -> pd.DataFrame:
     p = Path(path)
     if not p.exists():
         raise InputError("input not found", file=p)
-    try:
-        return read_events(p, format=fmt, **options)
-    except TypeError as exc:  # an option the reader does not take
-        if not options:
-            raise
-        raise ConnectanaError(f"the {fmt!r} reader does not accept these options: {exc}") from exc
+    progress(f"reading {p.name} ({fmt})")
+    return read_events(p, format=fmt, **options)
+
+
+def _wrote(paths: Sequence[Path]) -> None:
+    print("wrote:")
+    for p in paths:
+        print(f"  {p}")
 
 
 # -- subcommands ----------------------------------------------------------------------------------
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
+def _cmd_demo(args: argparse.Namespace, options: dict, progress: _Progress) -> int:
+    from .analysis import analyze
     from .datasets import COURSE_START, sample_path
-    from .privacy import pseudonym_map, pseudonymize
-    from .report import write_report
+    from .privacy import pseudonymize
+    from .report import render_report
 
     folder = Path(args.data) if args.data else sample_path()
-    ev = _read(str(folder / "forum_posts.csv"), "table", {})
+    ev = _read(str(folder / "forum_posts.csv"), "table", {}, progress)
     people = _read_roster(folder / "roster.csv")
-    net = build_network(ev, ties="reply", people=people)
-    stats = network_summary(net)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     key = _key_for(args)
-    names = {}
-    if key is not None:
-        names = pseudonym_map(net.nodes.index, key=key)
-        net = pseudonymize(net, key=key)
-    text = _summary_text(
-        f"connectana demo — the sample course ({folder})", [ev.attrs["ingest"]], stats, names
-    )
-    _write_network_csv(net, out)
-    (out / "summary.txt").write_text(text, encoding="utf-8")
-    report = write_report(
-        ev,
+    analysis = analyze(ev, people=people, ties="reply", start=COURSE_START, progress=progress)
+    stats = network_summary(analysis)
+    names = analysis.labels(names=False, key=key) if key is not None else {}
+    net = pseudonymize(analysis.network, key=key) if key is not None else analysis.network
+    text = _summary_text("connectana demo — the sample course", [ev.attrs["ingest"]], stats, names)
+    out = Path(args.out)
+    progress("writing the report")
+    written = render_report(
+        analysis,
         out,
-        people=people,
         title="The sample course: learning network report",
         names=args.names,
         key=key,
-        start=COURSE_START,
     )
+    written += _write_network_csv(net, analysis.node_measures, out)
+    (out / "summary.txt").write_text(text, encoding="utf-8")
+    written.append(out / "summary.txt")
     print(text, end="")
-    print(f"wrote {out / 'nodes.csv'}, {out / 'edges.csv'}, {out / 'summary.txt'}, {report}")
+    _wrote(written)
     if key is not None:
         print("person ids are pseudonymised (use --names to keep them)")
     return 0
 
 
-def _read_all(args: argparse.Namespace) -> pd.DataFrame:
+def _read_all(args: argparse.Namespace, options: dict, progress: _Progress) -> pd.DataFrame:
     """Read every input (one --format for all, or one per input) into one Events table."""
     from .people import concat_events, read_aliases
 
-    formats = args.format if isinstance(args.format, list) else [args.format]
-    if len(formats) not in (1, len(args.inputs)):
-        raise ConnectanaError(
-            f"give --format once, or once per input ({len(args.inputs)} inputs, "
-            f"{len(formats)} formats)"
-        )
-    formats = formats * len(args.inputs) if len(formats) == 1 else formats
-    options = _reader_options(args)
-    tables = [_read(p, f, options) for p, f in zip(args.inputs, formats, strict=True)]
+    tables = [
+        _read(p, f, options, progress) for p, f in zip(args.inputs, args.formats, strict=True)
+    ]
     aliases = read_aliases(Path(args.aliases)) if getattr(args, "aliases", None) else None
     if len(tables) == 1 and aliases is None:
         return tables[0]
     return concat_events(tables, aliases=aliases)
 
 
-def _cmd_ingest(args: argparse.Namespace) -> int:
+def _cmd_ingest(args: argparse.Namespace, options: dict, progress: _Progress) -> int:
     from .privacy import pseudonymize
 
-    events = _read_all(args)
+    events = _read_all(args, options, progress)
     report = events.attrs["ingest"]
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     key = _key_for(args)
     if key is not None:
         events = pseudonymize(events, key=key)
     info = json.loads(json.dumps(report.to_dict(), default=str))
     events.attrs = {"ingest": info}
+    out.parent.mkdir(parents=True, exist_ok=True)
     events.to_parquet(out, index=False)
+    written = [out]
     if args.set_aside:
-        report.write_set_aside(args.set_aside)
+        written.append(report.write_set_aside(args.set_aside))
     print(report)
-    print(f"wrote {len(events)} events to {out}")
+    print(f"{len(events)} events")
+    _wrote(written)
     return 0
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import write_report
+def _cmd_report(args: argparse.Namespace, options: dict, progress: _Progress) -> int:
+    from .analysis import analyze
+    from .report import render_report
 
-    events = _read_all(args)
+    events = _read_all(args, options, progress)
     people = _read_roster(Path(args.roster)) if args.roster else None
     exclude = None
     if args.exclude:
         exclude = [x.strip() for x in Path(args.exclude).read_text().splitlines() if x.strip()]
-    print(events.attrs["ingest"])
-    path = write_report(
+    print(_safe_source(events.attrs["ingest"]))
+    key = _key_for(args)
+    analysis = analyze(
         events,
-        args.out,
         people=people,
         ties=args.ties,
-        title=args.title,
-        names=args.names,
-        key=_key_for(args),
         freq=args.freq,
         start=args.start,
         seed=args.seed,
         suppress_k=args.suppress_k,
         exclude=exclude,
         max_ties=args.max_ties,
+        progress=progress,
     )
-    print(f"wrote {path}")
+    progress("writing the report")
+    written = render_report(analysis, args.out, title=args.title, names=args.names, key=key)
+    _wrote(written)
     return 0
 
 
-def _cmd_export(args: argparse.Namespace) -> int:
+def _cmd_export(args: argparse.Namespace, options: dict, progress: _Progress) -> int:
     from . import export
     from .privacy import pseudonymize
 
-    ev = _read(args.input, args.format, _reader_options(args))
+    ev = _read(args.input, args.formats[0], options, progress)
     people = _read_roster(Path(args.roster)) if args.roster else None
+    progress("building the network")
     net = build_network(ev, ties=args.ties, people=people, max_ties=args.max_ties)
     out = Path(args.out)
     key = _key_for(args)
     if key is not None:
         net = pseudonymize(net, key=key)
     writer = {"gexf": export.to_gexf, "graphml": export.to_graphml, "csv": export.write_tables}
-    print(ev.attrs["ingest"])
-    writer[args.to](net, out)
-    print(f"wrote {net!r} to {out}")
+    print(_safe_source(ev.attrs["ingest"]))
+    result = writer[args.to](net, out)
+    print(f"{net!r}")
+    if isinstance(result, dict):
+        result = list(result.values())
+    _wrote(result if isinstance(result, (list, tuple)) else [Path(result or out)])
     return 0
 
 
-def _cmd_sample(args: argparse.Namespace) -> int:
+def _cmd_sample(args: argparse.Namespace, options: dict, progress: _Progress) -> int:
     from .datasets import write_sample_data
 
-    for p in write_sample_data(args.out, seed=args.seed):
-        print(p)
+    _wrote(write_sample_data(args.out, seed=args.seed))
     return 0
 
 
@@ -368,6 +637,17 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--max-bytes", type=int, metavar="N",
         help="refuse a compressed input that decompresses to more than N bytes (default 1 GiB)",
+    )  # fmt: skip
+    p.add_argument("--year", type=int, help="year of dates written without one (moodle_log)")
+    p.add_argument(
+        "--column", action="append", metavar="FIELD=COLUMN",
+        help="table format: the file's column holding an Events field, e.g. --column "
+        "actor=Sender (repeat for each field)",
+    )  # fmt: skip
+    p.add_argument(
+        "--action-map", action="append", metavar="RAW=ACTION",
+        help="an action value of the file and the Events action it means, e.g. "
+        "--action-map answered=reply (repeat for each value)",
     )  # fmt: skip
 
 
@@ -492,8 +772,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "func", None) is None:
         parser.print_usage(sys.stdout)
         return 2
+    with _cli_warnings():
+        try:
+            options = _validate(args)
+            return int(args.func(args, options, _Progress()))
+        except ConnectanaError as exc:
+            message = " ".join(str(exc).split())
+            print(f"connectana: error: {cli_words(message)}", file=sys.stderr)
+            return 2
+
+
+@contextlib.contextmanager
+def _cli_warnings() -> Iterator[None]:
+    """Warnings as one CLI-worded line each, without Python's source line."""
+    saved = warnings.showwarning
+    warnings.showwarning = _show_warning
     try:
-        return int(args.func(args))
-    except ConnectanaError as exc:
-        print(f"connectana: error: {exc}", file=sys.stderr)
-        return 2
+        yield
+    finally:
+        warnings.showwarning = saved

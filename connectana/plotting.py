@@ -31,6 +31,7 @@ __all__ = [
     "plot_engagement_heatmap",
     "plot_community_evolution",
     "plot_staff_removal",
+    "plot_growth_strip",
     "ROLE_MARKERS",
     "ROLE_COLORS",
 ]
@@ -183,6 +184,50 @@ def network_layout(net: Network, *, layout: str = "auto", seed: int = 0) -> np.n
         ig.set_random_number_generator(random)
 
 
+#: Communities named in a sociogram's colour legend (the largest ones).
+_LEGEND_GROUPS = 8
+
+
+def _place_labels(ax: Axes, xy: np.ndarray, texts: Sequence[str], *, fontsize: float) -> None:
+    """Annotate points without overlapping labels.
+
+    Each label (largest node first) takes the first of eight positions around
+    its point whose box overlaps no label already placed; a label with no free
+    position is left out rather than drawn over another one.
+    """
+    fig = ax.figure
+    ax.apply_aspect()
+    scale = fig.dpi / 72.0
+    char_w, height = 0.6 * fontsize * scale, 1.5 * fontsize * scale
+    placed: list[tuple[float, float, float, float]] = []
+    offsets = [(4, 4), (4, -12), (-4, 4), (-4, -12), (0, 10), (0, -18), (10, -4), (-10, -4)]
+    points = ax.transData.transform(xy) if len(xy) else np.zeros((0, 2))
+    for (px, py), text in zip(points, texts, strict=True):
+        if not text:
+            continue
+        w = char_w * len(text) + 4
+        for dx, dy in offsets:
+            ha = "left" if dx >= 0 else "right"
+            x0 = px + dx * scale if ha == "left" else px + dx * scale - w
+            y0 = py + dy * scale
+            box = (x0, y0, x0 + w, y0 + height)
+            if all(
+                box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in placed
+            ):
+                placed.append(box)
+                ax.annotate(
+                    text,
+                    ax.transData.inverted().transform((px, py)),
+                    xytext=(dx, dy),
+                    textcoords="offset points",
+                    ha=ha,
+                    fontsize=fontsize,
+                    zorder=3,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+                )
+                break
+
+
 def sociogram(
     net: Network,
     *,
@@ -304,16 +349,10 @@ def sociogram(
             key_file=key_file,
             pseudonymized=bool(net.meta.get("pseudonymized")),
         )
-        for i in order:
-            ax.annotate(
-                lab.get(ids[i], ""),
-                pos[i],
-                xytext=(4, 4),
-                textcoords="offset points",
-                fontsize=7,
-                zorder=3,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
-            )
+        ax.set_xlim(-1.4, 1.4)
+        ax.set_ylim(-1.4, 1.4)
+        ax.set_aspect("equal")
+        _place_labels(ax, pos[order], [lab.get(ids[i], "") for i in order], fontsize=7)
     handles = [
         Line2D(
             [],
@@ -325,7 +364,27 @@ def sociogram(
         )
         for r in sorted(set(roles))
     ]
-    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False, title="role / kind")
+    role_legend = ax.legend(
+        handles=handles, loc="lower left", fontsize=8, frameon=False, title="role / kind"
+    )
+    if color == "community":
+        ax.add_artist(role_legend)
+        groups = pd.Series(codes[codes >= 0]).value_counts()
+        shown = groups.index[:_LEGEND_GROUPS]
+        ghandles = [
+            Line2D([], [], marker="o", ls="", color=_PALETTE[c % len(_PALETTE)],
+                   label=f"group {rank} ({groups[c]} people)")
+            for rank, c in enumerate(shown, start=1)
+        ]  # fmt: skip
+        if len(groups) > len(shown):
+            ghandles.append(
+                Line2D([], [], ls="", label=f"… {len(groups) - len(shown)} smaller groups")
+            )
+        if (codes < 0).any():
+            ghandles.append(
+                Line2D([], [], marker="o", ls="", color="#cccccc", label="alone (no group)")
+            )
+        ax.legend(handles=ghandles, loc="lower right", fontsize=8, frameon=False, title="community")
     ax.set_aspect("equal")
     ax.set_xlim(-1.4, 1.4)
     ax.set_ylim(-1.4, 1.4)
@@ -349,6 +408,7 @@ def plot_growth(
     *,
     axes: Sequence[Axes] | None = None,
     ncols: int = 3,
+    xlabel: str = "period",
 ) -> np.ndarray:
     """Small multiples: one panel per growth column, periods on the x axis.
 
@@ -359,6 +419,8 @@ def plot_growth(
     columns : sequence of str, optional
         Default: nodes, ties, density, reciprocity, transitivity and
         largest-component share when present.
+    xlabel : str
+        Label of every x axis (e.g. ``"course week"``).
 
     Returns
     -------
@@ -396,8 +458,116 @@ def plot_growth(
         ax.set_xticklabels(ticks[::step], fontsize=7, rotation=30, ha="right")
         ax.tick_params(axis="y", labelsize=7)
         ax.grid(alpha=0.3)
+        ax.set_xlabel(xlabel, fontsize=8)
     axes[0].figure.tight_layout()
     return axes[: len(columns)]
+
+
+def plot_growth_strip(
+    net: Network,
+    periods: pd.DataFrame,
+    *,
+    first_seen: pd.Series,
+    layout: np.ndarray,
+    max_panels: int = 12,
+    ncols: int = 4,
+    period_name: str = "period",
+    axes: Sequence[Axes] | None = None,
+) -> np.ndarray:
+    """How the network grew: one small drawing per period, everyone in a fixed place.
+
+    Panel *p* draws the ties formed up to the end of period *p* (edges whose
+    ``first`` interaction is before the period's ``end``) on the positions of
+    ``layout`` (the whole network's, so people keep their place from panel
+    to panel). People who had taken part by then are blue; **newcomers** (first
+    event within the period) are orange with a dark ring; people not yet
+    there are faint grey dots.
+
+    Parameters
+    ----------
+    net : Network
+        The whole course's network (its edges carry ``first``).
+    periods : DataFrame
+        One row per period with ``start`` and ``end`` (as
+        :func:`connectana.growth` returns), indexed by period label.
+    first_seen : Series
+        Time of each person's first event, indexed by node id.
+    layout : ndarray
+        Positions of ``net``'s nodes (:func:`network_layout`).
+    max_panels : int
+        At most this many panels; with more periods, evenly spaced ones
+        (always the last) are drawn.
+    period_name : str
+        Word for a period in the panel titles (e.g. ``"week"``).
+
+    Returns
+    -------
+    ndarray of Axes
+    """
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    rows = list(range(len(periods)))
+    if len(rows) > max_panels:
+        rows = sorted({int(round(x)) for x in np.linspace(0, len(rows) - 1, max_panels)})
+    if axes is None:
+        plt = _plt()
+        nrows = max(1, int(np.ceil(len(rows) / ncols)))
+        _, axs = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 2.7 * nrows), squeeze=False)
+        axes = axs.ravel()
+        for extra in axes[len(rows) :]:
+            extra.set_visible(False)
+    axes = np.asarray(axes, dtype=object).ravel()
+    pos = np.asarray(layout, dtype=float)
+    ids = net.nodes.index.astype(str)
+    seen = pd.Series(first_seen).reindex(ids).to_numpy()
+    seen = pd.to_datetime(pd.Series(seen), utc=True).to_numpy()
+    known = ~pd.isna(seen)
+    src, dst = net.edge_codes() if len(net.edges) else (np.array([], int), np.array([], int))
+    first = (
+        pd.to_datetime(net.edges["first"], utc=True).to_numpy()
+        if "first" in net.edges.columns
+        else np.full(len(src), np.datetime64("NaT"))
+    )
+    for ax, r in zip(axes, rows, strict=False):
+        row = periods.iloc[r]
+        t0 = pd.Timestamp(row["start"]).tz_convert("UTC").tz_localize(None).to_datetime64()
+        t1 = pd.Timestamp(row["end"]).tz_convert("UTC").tz_localize(None).to_datetime64()
+        s = pd.to_datetime(pd.Series(seen[known]), utc=True).dt.tz_localize(None).to_numpy()
+        here = np.zeros(len(ids), dtype=bool)
+        new = np.zeros(len(ids), dtype=bool)
+        here[known] = s < t1
+        new[known] = (s >= t0) & (s < t1)
+        f = pd.to_datetime(pd.Series(first), utc=True).dt.tz_localize(None).to_numpy()
+        formed = f < t1
+        if formed.any():
+            segs = np.stack([pos[src[formed]], pos[dst[formed]]], axis=1)
+            ax.add_collection(
+                LineCollection(segs, colors="#777777", linewidths=0.4, alpha=0.35, zorder=1)
+            )
+        ax.scatter(*pos[~here].T, s=3, c="#dddddd", zorder=2, linewidths=0)
+        ax.scatter(*pos[here & ~new].T, s=9, c="#1f77b4", zorder=3, linewidths=0)
+        ax.scatter(*pos[new].T, s=22, c="#ff7f0e", edgecolors="#7f3b08", linewidths=0.6, zorder=4)
+        ax.set_title(
+            f"{period_name} {periods.index[r]}: {int(formed.sum())} ties, +{int(new.sum())} new",
+            fontsize=8,
+        )
+        ax.set_aspect("equal")
+        ax.set_xlim(-1.4, 1.4)
+        ax.set_ylim(-1.4, 1.4)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_color("#dddddd")
+    handles = [
+        Line2D([], [], marker="o", ls="", color="#1f77b4", label="taken part by then"),
+        Line2D([], [], marker="o", ls="", color="#ff7f0e", mec="#7f3b08", label="newcomer"),
+        Line2D([], [], marker="o", ls="", color="#dddddd", label="not yet"),
+    ]
+    fig = axes[0].figure
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return axes[: len(rows)]
 
 
 def plot_centrality_distribution(
@@ -457,7 +627,7 @@ def plot_engagement_heatmap(
         index=person, columns=period, values=value, aggfunc="sum", fill_value=0
     )
     wide = wide.loc[wide.sum(axis=1).sort_values(ascending=False, kind="stable").index[:max_people]]
-    ax = _axes(ax, (min(12, 2 + 0.5 * wide.shape[1]), min(14, 1.5 + 0.22 * len(wide))))
+    ax = _axes(ax, (min(12, 2.5 + 0.5 * wide.shape[1]), min(16, 1.5 + 0.25 * len(wide))))
     im = ax.imshow(
         wide.to_numpy(dtype=float), aspect="auto", cmap="viridis", interpolation="nearest"
     )
@@ -465,12 +635,13 @@ def plot_engagement_heatmap(
         wide.index, labels=labels, key=key, key_file=key_file, pseudonymized=pseudonymized
     )
     ax.set_yticks(range(len(wide)))
-    ax.set_yticklabels([lab.get(str(i), "") for i in wide.index], fontsize=6)
+    ax.set_yticklabels([lab.get(str(i), "") for i in wide.index], fontsize=9)
     ax.set_xticks(range(wide.shape[1]))
     ax.set_xticklabels(
-        [_short_period(c) for c in wide.columns], fontsize=7, rotation=45, ha="right"
+        [_short_period(c) for c in wide.columns], fontsize=9, rotation=45, ha="right"
     )
     ax.set_xlabel(period)
+    ax.set_ylabel(person)
     ax.set_title(value.replace("_", " "), fontsize=10)
     ax.figure.colorbar(im, ax=ax, fraction=0.03)
     return ax

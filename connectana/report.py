@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
+from .analysis import STAFF_SHARE, STAFF_SHARE_WORDS, Analysis
 from .events import IngestReport
-from .network import Network, build_network
 from .ties import DEFAULT_MAX_TIES
 
-__all__ = ["write_report", "TIE_WORDS"]
+__all__ = ["write_report", "render_report", "REPORT_FILES", "TIE_WORDS"]
 
 #: Plain-language description of each tie definition, for the method section.
 TIE_WORDS = {
@@ -47,9 +47,12 @@ padding:0 1em;color:#222;line-height:1.5}
 h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd}
 .lead{font-size:1.1em}.label{display:inline-block;padding:.15em .6em;border-radius:1em;
 background:#1f77b4;color:#fff;font-weight:600}
-table{border-collapse:collapse;margin:.8em 0;font-size:.92em;display:block;overflow-x:auto}td,th{border:1px solid #ddd;
-padding:.25em .6em;text-align:right}th{background:#f5f5f5}td.t,th:first-child{text-align:left}
-figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.9em;color:#555}
+table{border-collapse:collapse;margin:.8em 0;font-size:.92em;max-width:100%}td,th{border:1px solid #ddd;
+padding:.25em .6em;text-align:right;vertical-align:top}th{background:#f5f5f5;font-weight:600}
+td.t,th:first-child{text-align:left}td:first-child{white-space:nowrap}
+table.wide{font-size:.85em}table.wide td,table.wide th{padding:.2em .4em}
+figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:.9em;color:#555}
 .note{color:#555;font-size:.9em}.met{color:#2ca02c}.unmet{color:#999}code{background:#f5f5f5;padding:0 .2em}
 """
 
@@ -70,7 +73,14 @@ def _figure(fig, caption: str, alt: str) -> str:
     )
 
 
-def _table(df: pd.DataFrame, *, index: bool = True, floats: str = "{:.3g}") -> str:
+def _header(name: str) -> str:
+    """A column name that may wrap after its underscores (names stay exact)."""
+    return html.escape(name).replace("_", "_<wbr>")
+
+
+def _table(
+    df: pd.DataFrame, *, index: bool = True, floats: str = "{:.3g}", cls: str | None = None
+) -> str:
     def cell(v: Any) -> str:
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
             return "<td>–</td>"
@@ -86,8 +96,8 @@ def _table(df: pd.DataFrame, *, index: bool = True, floats: str = "{:.3g}") -> s
         cells = ([cell(idx)] if index else []) + [cell(v) for v in row.to_numpy()]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        "<table><tr>"
-        + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+        (f"<table class='{cls}'><tr>" if cls else "<table><tr>")
+        + "".join(f"<th>{_header(h)}</th>" for h in head)
         + "</tr>"
         + "".join(rows)
         + "</table>"
@@ -98,8 +108,33 @@ def _pct(x: float) -> str:
     return "–" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
 
 
+#: The files :func:`write_report` writes into its folder, in this order.
+REPORT_FILES = ("report.html", "engagement.csv", "isolated.csv")
+
+#: What ``active_periods`` (a column the report adds to the engagement totals) is.
+ACTIVE_PERIODS_WORDS = (
+    "Periods (course weeks, or calendar periods) in which the student wrote at least one "
+    "contribution (posts > 0).",
+    "Counts contributions only, not views or reactions; compare with active_weeks, which "
+    "counts any event in calendar weeks.",
+)
+
+#: Each staff share in words (rows of :attr:`StaffDependence.shares`).
+STAFF_SHARE_ROWS = {
+    "ties_sent": "distinct ties sent by an instructor or TA, out of all distinct ties",
+    "ties_received": "distinct ties received by an instructor or TA, out of all distinct ties",
+    "ties_involving": "distinct ties with an instructor or TA at either end, out of all "
+    "distinct ties",
+    "interactions_sent": "interactions sent by an instructor or TA, out of all interactions",
+    "interactions_received": "interactions received by an instructor or TA, out of all "
+    "interactions",
+    "interactions_involving": "interactions with an instructor or TA at either end, out of all "
+    "interactions (this is staff_interaction_share, the number in the first lines)",
+}
+
+
 def write_report(
-    events: pd.DataFrame,
+    data: pd.DataFrame | Analysis,
     out: str | os.PathLike,
     *,
     people: pd.DataFrame | None = None,
@@ -119,12 +154,14 @@ def write_report(
 
     Parameters
     ----------
-    events : DataFrame
+    data : DataFrame or Analysis
         Events of the course (one platform, or several joined with
-        :func:`connectana.concat_events`).
+        :func:`connectana.concat_events`), or an :class:`~connectana.analysis.Analysis`
+        already computed (then ``people``, ``ties``, ``freq``, ``start``,
+        ``seed``, ``suppress_k`` and ``exclude`` are those of the analysis
+        and must not be given).
     out : path
-        Folder to write ``report.html``, ``engagement.csv`` and ``isolated.csv``
-        into (created).
+        Folder to write :data:`REPORT_FILES` into (created).
     people : DataFrame, optional
         The roster (:func:`connectana.read_people`): roles, groups, and the
         members who never took part.
@@ -134,12 +171,14 @@ def write_report(
         Show names instead of pseudonyms (ask for it only where allowed).
     key, key_file : optional
         Pseudonymisation key; default the local key file
-        (:func:`connectana.privacy.default_key_file`).
+        (:func:`connectana.privacy.default_key_file`). Pseudonyms have the
+        style of :func:`connectana.pseudonymize` (``P-`` + 8 hex digits), so the
+        report's tables join with the command line's ``nodes.csv``.
     freq, start : optional
         Periods of the growth and engagement sections: calendar periods of
         ``freq`` or, with ``start``, course weeks from that date.
     seed : int
-        Seed of community detection.
+        Seed of community detection and of the layout.
     suppress_k : int, optional
         Small-cell suppression of the engagement counts (values 1..k-1 hidden).
     exclude : sequence, optional
@@ -153,113 +192,86 @@ def write_report(
     -------
     Path
     """
-    from .metrics.community import communities
-    from .metrics.engagement import engagement
-    from .metrics.growth import growth
-    from .metrics.roles import isolated_learners, network_pattern, staff_dependence
-    from .plotting import (
-        _plt,
-        network_layout,
-        plot_engagement_heatmap,
-        plot_growth,
-        plot_staff_removal,
-        sociogram,
-    )
-    from .privacy import (
-        default_key_file,
-        exclude_people,
-        load_or_create_key,
-        pseudonym_map,
-        write_csv,
-    )
+    from .analysis import analyze
+    from .privacy import load_or_create_key
+
+    if isinstance(data, Analysis):
+        given = {"people": people, "suppress_k": suppress_k, "exclude": exclude}
+        if any(v is not None for v in given.values()) or (ties, freq, start, seed) != (
+            "reply",
+            "W",
+            None,
+            0,
+        ):
+            raise ValueError(
+                "an Analysis carries its own options; give only out, title, names, key"
+            )
+        analysis = data
+    else:
+        analysis = analyze(
+            data,
+            people=people,
+            ties=ties,
+            freq=freq,
+            start=start,
+            seed=seed,
+            suppress_k=suppress_k,
+            exclude=exclude,
+            max_ties=max_ties,
+        )
+    if key is None and key_file is not None and not names:
+        key = load_or_create_key(key_file)
+    return render_report(analysis, out, title=title, names=names, key=key)[0]
+
+
+def render_report(
+    analysis: Analysis,
+    out: str | os.PathLike,
+    *,
+    title: str = "Learning network report",
+    names: bool = False,
+    key: bytes | str | None = None,
+) -> list[Path]:
+    """Render an analysis into :data:`REPORT_FILES`; returns the paths written.
+
+    Computes nothing: every number comes from ``analysis``
+    (:func:`connectana.analyze`). See :func:`write_report` for the options.
+    """
+    from .plotting import _plt
+    from .privacy import write_csv
 
     _plt()
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    ingest: IngestReport | None = events.attrs.get("ingest")
-    n_excluded = 0
-    if exclude:
-        excluded = {str(x) for x in exclude}
-        n_excluded = len(excluded)
-        events = exclude_people(events, excluded)
-        if people is not None:
-            people = people[~people.index.astype(str).isin(excluded)]
-
-    net = build_network(events, ties, people=people, max_ties=max_ties)
-    net.meta["people_excluded"] = n_excluded
-    if names:
-        label = _name_labels(net)
-    else:
-        k = load_or_create_key(key_file or default_key_file()) if key is None else key
-        label = pseudonym_map(list(net.nodes.index.astype(str)), key=k, prefix="S-", length=4)
-
-    pattern = network_pattern(net)
-    isolated = isolated_learners(net, events)
-    staff = staff_dependence(net)
-    membership = communities(net, seed=seed)
-    # only what the report shows: per-period communities (modularity) would cost minutes
-    grow = growth(
-        events,
-        ties,
-        freq=freq,
-        start=start,
-        people=people,
-        seed=seed,
-        metrics=["density", "reciprocity", "isolates"],
-        max_ties=max_ties,
-    )
-    grow["connected"] = grow["nodes"] - grow["isolates"]
-    eng = engagement(
-        events,
-        ties=ties,
-        people=people,
-        freq=freq,
-        start=start,
-        suppress_k=suppress_k,
-        names=True,
-        max_ties=max_ties,
-    )
-    # Totals over the whole course: the same indicators over one period spanning it
-    # (distinct peers cannot be summed over periods).
-    t0 = events["timestamp"].min().floor("D")
-    span = f"{(events['timestamp'].max() - t0).days + 1}D"
-    totals = engagement(
-        events,
-        ties=ties,
-        people=people,
-        freq=span,
-        start=t0,
-        suppress_k=suppress_k,
-        names=True,
-        max_ties=max_ties,
-    )
-    active = (eng["posts"].fillna(0) > 0).groupby(eng["person"].astype(str)).sum()
-    totals["active_periods"] = totals["person"].astype(str).map(active).fillna(0).astype(int)
-    eng, totals = (_relabel(t, label) for t in (eng, totals))
-    write_csv(eng, out / "engagement.csv")
+    a = analysis
+    label = a.labels(names=names, key=key)
+    eng, totals = (_relabel(t, label) for t in (a.engagement, a.engagement_totals))
+    isolated_table = _isolated_table(a.isolated, label)
+    course_weeks = a.options.get("start") is not None
+    period_word = "course week" if course_weeks else "period"
 
     parts: list[str] = []
     parts.append(f"<h1>{html.escape(title)}</h1>")
-    parts.append(_overview(net, pattern, isolated, staff, grow, n_excluded))
-    parts.append(_pattern_section(pattern))
-    isolated_table = _isolated_table(isolated, label)
-    write_csv(isolated_table, out / "isolated.csv")
+    parts.append(_overview(a))
+    parts.append(_pattern_section(a.pattern))
     parts.append(_isolated_section(isolated_table))
-    parts.append(_growth_section(grow, plot_growth))
-    pos = network_layout(net, seed=seed)  # one layout for both drawings
-    parts.append(_staff_section(net, staff, plot_staff_removal, pos))
-    parts.append(_community_section(net, membership, label, sociogram, pos))
-    parts.append(_engagement_section(eng, totals, plot_engagement_heatmap, suppress_k))
-    parts.append(_method_section(net, ties, ingest, freq, start, seed, names, suppress_k))
+    parts.append(_growth_section(a, period_word))
+    parts.append(_staff_section(a))
+    parts.append(_community_section(a, label))
+    parts.append(_engagement_section(eng, totals, a.options.get("suppress_k"), period_word))
+    parts.append(_method_section(a, names))
     doc = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
         + "\n".join(parts)
         + "</body></html>\n"
     )
-    path = out / "report.html"
-    path.write_text(doc, encoding="utf-8")
-    return path
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / name for name in REPORT_FILES]
+    paths[0].write_text(doc, encoding="utf-8")
+    write_csv(eng, paths[1])
+    write_csv(isolated_table, paths[2])
+    return paths
 
 
 def _relabel(table: pd.DataFrame, label: dict[str, str]) -> pd.DataFrame:
@@ -269,43 +281,43 @@ def _relabel(table: pd.DataFrame, label: dict[str, str]) -> pd.DataFrame:
     return table.drop(columns=[c for c in ("display_name",) if c in table.columns])
 
 
-def _name_labels(net: Network) -> dict[str, str]:
-    names = net.nodes["display_name"] if "display_name" in net.nodes.columns else None
-    out = {}
-    for node in net.nodes.index.astype(str):
-        v = None if names is None else names.get(node)
-        out[node] = str(v) if v is not None and not pd.isna(v) else node
-    return out
-
-
-def _overview(net, pattern, isolated, staff, grow, n_excluded) -> str:
-    people = net.nodes[net.nodes["kind"] == "person"]
-    active = int((people["n_events"] > 0).sum())
-    roster = int(people["in_roster"].sum()) if "in_roster" in people.columns else None
-    no_ties = int((isolated["reason"] == "no ties").sum()) if len(isolated) else 0
-    unanswered = int((isolated["reason"] == "never answered").sum()) if len(isolated) else 0
-    share_staff = staff.shares.get("interactions_involving", np.nan)
+def _overview(a: Analysis) -> str:
+    h = a.headline
+    roster = h["roster"]
     lines = [
-        f"<p class='lead'><b>{active}</b> people took part"
+        f"<p class='lead'><b>{h['took_part']}</b> people took part"
         + (f" (of <b>{roster}</b> on the roster)" if roster is not None else "")
-        + f". Between them, <b>{net.n_interactions}</b> interactions formed "
-        f"<b>{net.n_ties}</b> distinct ties.</p>",
-        f"<p>The network looks <span class='label'>{html.escape(str(pattern['label']))}</span>. "
-        f"Staff (instructors and TAs) take part in <b>{_pct(share_staff)}</b> of the interactions; "
-        "the largest connected group holds "
-        f"<b>{_pct(pattern.get('largest_component_share'))}</b> of the people who posted.</p>",
-        f"<p><b>{no_ties}</b> learners have no ties at all and <b>{unanswered}</b> posted but were "
-        "never answered (see <a href='#isolated'>who</a>).</p>",
+        + f". Between them, <b>{int(a.summary['interactions'])}</b> interactions formed "
+        f"<b>{int(a.summary['ties'])}</b> distinct ties.</p>",
+        f"<p>The network looks <span class='label'>{html.escape(str(a.pattern['label']))}</span>. "
+        f"Staff (instructors and TAs) are at one end of <b>{_pct(a.staff_share)}</b> of all "
+        f"interactions (<code>{STAFF_SHARE}</code>: the {STAFF_SHARE_WORDS}); the largest "
+        "connected group holds "
+        f"<b>{_pct(a.pattern.get('largest_component_share'))}</b> of the people who posted.</p>",
     ]
+    never = h["never_answered"]
+    silent = h["no_ties"] - h["no_ties_posted"]
+    lines.append(
+        f"<p><b>{never}</b> learner{'s' if never != 1 else ''} posted but "
+        f"{'were' if never != 1 else 'was'} never answered"
+        f" ({h['no_ties_posted']} of them answered no one either, {h['answered_others_only']} "
+        f"answered others), and <b>{silent}</b> never posted at all: in all "
+        f"<b>{h['no_ties']}</b> learners have no tie to anyone "
+        "(see <a href='#isolated'>who</a>).</p>"
+    )
+    grow = a.growth
     if len(grow) > 1:
         first, last = grow.iloc[0], grow.iloc[-1]
         lines.append(
             f"<p>Over {len(grow)} periods the number of people with at least one tie grew from "
             f"{int(first['connected'])} to {int(last['connected'])}, and the ties from "
-            f"{int(first['ties'])} to {int(last['ties'])}.</p>"
+            f"{int(first['ties'])} to {int(last['ties'])} "
+            "(see <a href='#growth'>how</a>).</p>"
         )
-    if n_excluded:
-        lines.append(f"<p class='note'>{n_excluded} people opted out and are not included.</p>")
+    if a.people_excluded:
+        lines.append(
+            f"<p class='note'>{a.people_excluded} people opted out and are not included.</p>"
+        )
     return "<section>" + "".join(lines) + "</section>"
 
 
@@ -360,72 +372,111 @@ def _isolated_section(table: pd.DataFrame) -> str:
     )
 
 
-def _growth_section(grow: pd.DataFrame, plot_growth) -> str:
+def _growth_section(a: Analysis, period_word: str) -> str:
+    from .plotting import plot_growth, plot_growth_strip
+
+    grow = a.growth
     cols = ["active", "newcomers", "connected", "ties", "density", "reciprocity"]
-    axes = plot_growth(grow, cols)
-    fig = axes[0].figure
-    table_cols = ["active", "newcomers", "connected", "ties", "density", "reciprocity"]
+    axes = plot_growth(grow, cols, xlabel=period_word)
+    strip = plot_growth_strip(
+        a.network,
+        grow,
+        first_seen=a.first_seen,
+        layout=a.layout,
+        period_name="week" if period_word == "course week" else "period",
+    )
     return (
-        "<h2>How did the network grow?</h2>"
-        "<p>Each point is the network as it stood at the end of a period (everything up to "
-        "then): <i>active</i> people posted in the period, <i>newcomers</i> posted for the first "
-        "time, <i>connected</i> people had at least one tie by then.</p>"
-        + _figure(fig, "Growth of the network, period by period.", "growth small multiples")
-        + _table(grow[table_cols].rename_axis("period"))
+        "<h2 id='growth'>How did the network grow?</h2>"
+        "<p>The network at the end of each period, everyone in the same place in every "
+        "drawing: the ties formed so far in grey, people who had taken part by then in blue, "
+        "<b>newcomers</b> (first post in that period) in orange; faint dots have not posted "
+        "yet.</p>"
+        + _figure(strip[0].figure, "The network, period by period (same layout).", "growth strip")
+        + "<p>Each point below is the network as it stood at the end of a period (everything "
+        "up to then): <i>active</i> people posted in the period, <i>newcomers</i> posted for "
+        "the first time, <i>connected</i> people had at least one tie by then.</p>"
+        + _figure(axes[0].figure, "Growth of the network, period by period.", "growth charts")
+        + _table(grow[cols].rename_axis(period_word))
     )
 
 
-def _staff_section(net: Network, staff, plot_staff_removal, pos: np.ndarray) -> str:
+def _staff_section(a: Analysis) -> str:
+    from .plotting import plot_staff_removal
+
+    net = a.network
     students = net.nodes.index[
         ~net.nodes["role"].isin(["instructor", "ta"]).fillna(False).to_numpy()
     ]
-    axes = plot_staff_removal(net, net.subgraph(students), labels=None, layout=pos)
-    fig = axes[0].figure
-    shares = staff.shares.to_frame("share")
+    axes = plot_staff_removal(net, net.subgraph(students), labels=None, layout=a.layout)
+    shares = a.staff.shares
+    table = pd.DataFrame(
+        {
+            "share": shares.to_numpy(dtype=float),
+            "what it is": [STAFF_SHARE_ROWS.get(str(k), "") for k in shares.index],
+        },
+        index=pd.Index([str(k) for k in shares.index], name="share of"),
+    )
     return (
         "<h2>Is everything going through the staff?</h2>"
-        "<p>Shares of the ties and interactions that instructors and TAs send and receive, and "
-        "what the network looks like when they are taken out: if it falls apart, learners "
-        "mostly talk to staff, not to each other.</p>"
-        + _table(shares)
-        + _table(staff.comparison)
-        + _figure(fig, "The network with and without staff (same positions).", "staff removal")
+        f"<p>Staff are at one end of <b>{_pct(a.staff_share)}</b> of all interactions "
+        f"(<code>{STAFF_SHARE}</code>). The table splits it by direction and counts distinct "
+        "ties as well as interactions (a tie is a pair of people, however many times they "
+        "interacted). Then what the network looks like when staff are taken out: if it falls "
+        "apart, learners mostly talk to staff, not to each other.</p>"
+        + _table(table)
+        + _table(a.staff.comparison)
+        + _figure(
+            axes[0].figure, "The network with and without staff (same positions).", "staff removal"
+        )
     )
 
 
-def _community_section(net: Network, membership: pd.Series, label, sociogram, pos) -> str:
+def _community_section(a: Analysis, label: dict[str, str]) -> str:
+    from .plotting import sociogram
+
+    membership = a.communities
     sizes = membership.value_counts()
     big = int((sizes > 1).sum())
     ax = sociogram(
-        net, color="community", membership=membership, labels=label, top_labels=8, layout=pos
+        a.network,
+        color="community",
+        membership=membership,
+        labels=label,
+        top_labels=8,
+        layout=a.layout,
     )
     return (
         "<h2>Which groups formed?</h2>"
         f"<p>{big} groups of two or more people (communities found by the Leiden method, "
         f"modularity {membership.attrs.get('modularity', float('nan')):.2f}; seed "
-        f"{membership.attrs.get('seed')}). Colours show the groups, shapes the roles, size the "
-        "number of ties; the labels name the most connected people.</p>"
+        f"{membership.attrs.get('seed')}). Colours show the groups (legend, bottom right; "
+        "grey: people in no group), shapes the roles, size the number of ties; the labels "
+        "name the most connected people.</p>"
         + _figure(ax.figure, "The network, coloured by community.", "sociogram")
     )
 
 
-def _engagement_section(eng: pd.DataFrame, totals: pd.DataFrame, plot_heatmap, suppress_k) -> str:
-    cols = [
-        c
-        for c in (
-            "posts",
-            "replies_given",
-            "replies_received",
-            "peers_replied_to",
-            "peers_heard_from",
-            "reciprocated_ties",
-            "active_periods",
-        )
-        if c in totals.columns
-    ]
+_ENGAGEMENT_COLUMNS = (
+    "posts",
+    "replies_given",
+    "replies_received",
+    "peers_replied_to",
+    "peers_heard_from",
+    "reciprocated_ties",
+    "active_periods",
+)
+
+
+def _engagement_section(
+    eng: pd.DataFrame, totals: pd.DataFrame, suppress_k, period_word: str
+) -> str:
+    from .plotting import plot_engagement_heatmap
+
+    cols = [c for c in _ENGAGEMENT_COLUMNS if c in totals.columns]
     total = totals.set_index("person")[cols]
     total = total.sort_values(["posts", "replies_given"], ascending=False, kind="stable")
-    ax = plot_heatmap(eng, "replies_given", pseudonymized=True, max_people=40)
+    ax = plot_engagement_heatmap(eng, "replies_given", pseudonymized=True, max_people=40)
+    ax.set_xlabel(period_word)
     note = (
         f" Counts between 1 and {suppress_k - 1} are hidden (small-cell suppression)."
         if suppress_k
@@ -437,14 +488,16 @@ def _engagement_section(eng: pd.DataFrame, totals: pd.DataFrame, plot_heatmap, s
         "every period is in <code>engagement.csv</code>; the definition and caveat of each "
         f"indicator are in the method section).{note}</p>"
         + _figure(ax.figure, "Replies given, per student and period.", "engagement heatmap")
-        + _table(total.head(40))
+        + _table(total.head(40), cls="wide")
     )
 
 
-def _method_section(net, ties, ingest, freq, start, seed, names, suppress_k) -> str:
+def _method_section(a: Analysis, names: bool) -> str:
     from .metrics.engagement import engagement_caveats
 
+    net, opts = a.network, a.options
     meta = net.meta
+    ties, start = opts["ties"], opts.get("start")
     rows = {
         "tie definition": f"{ties}: {TIE_WORDS.get(ties, '')}",
         "direction": "directed" if net.directed else "undirected",
@@ -453,19 +506,23 @@ def _method_section(net, ties, ingest, freq, start, seed, names, suppress_k) -> 
         "answers without a known target": str(meta.get("unresolved_replies", 0)),
         "periods": f"course weeks from {pd.Timestamp(start).date()}"
         if start is not None
-        else f"calendar periods of '{freq}'",
-        "communities": f"Leiden, modularity objective, seed {seed}",
+        else f"calendar periods of '{opts['freq']}'",
+        "communities": f"Leiden, modularity objective, seed {opts['seed']}",
+        STAFF_SHARE: STAFF_SHARE_WORDS,
         "identities": "names (asked for)"
         if names
-        else "keyed pseudonyms (HMAC-SHA256 with a local key)",
-        "small-cell suppression": f"k = {suppress_k}" if suppress_k else "none",
-        "people opted out": str(meta.get("people_excluded", 0)),
+        else "keyed pseudonyms (HMAC-SHA256 with a local key), as in every file written",
+        "small-cell suppression": f"k = {opts['suppress_k']}" if opts.get("suppress_k") else "none",
+        "people opted out": str(a.people_excluded),
         "connectana version": __version__,
     }
     ingest_text = ""
-    if ingest is not None:
-        ingest_text = "<h3>Data read</h3><pre>" + html.escape(str(_safe_ingest(ingest))) + "</pre>"
+    if a.ingest is not None:
+        ingest_text = (
+            "<h3>Data read</h3><pre>" + html.escape(str(_safe_ingest(a.ingest))) + "</pre>"
+        )
     caveats = engagement_caveats()
+    caveats.loc["active_periods"] = list(ACTIVE_PERIODS_WORDS)
     return (
         "<h2>Method</h2>"
         + _table(pd.DataFrame({"setting": list(rows), "value": list(rows.values())}), index=False)

@@ -41,7 +41,8 @@ def expected(net) -> dict:
     g.add_weighted_edges_from(net.edges[["source", "target", "weight"]].itertuples(index=False))
     role = net.nodes["role"]
     e = net.edges
-    inst = e["source"].map(role).eq("instructor") | e["target"].map(role).eq("instructor")
+    staff = ["instructor", "ta"]
+    involving = e["source"].map(role).isin(staff) | e["target"].map(role).isin(staff)
     return {
         "nodes": g.number_of_nodes(),
         "ties": g.number_of_edges(),
@@ -51,14 +52,21 @@ def expected(net) -> dict:
         "weak_components": nx.number_weakly_connected_components(g),
         "largest": max(len(c) for c in nx.weakly_connected_components(g)),
         "isolated": sorted(n for n in g if g.degree(n) == 0),
-        "instructor_share": float(inst.mean()),
+        # interactions with an instructor or a TA at either end, out of all interactions
+        "staff_interaction_share": float(e.loc[involving, "weight"].sum() / e["weight"].sum()),
     }
 
 
 def _value(text: str, label: str) -> str:
-    m = re.search(rf"^\s*{re.escape(label)}\s*: (.+)$", text, flags=re.M)
+    """The value printed for ``label`` (registry name) in the summary, without its words."""
+    m = re.search(rf"^\s*{re.escape(label)}\s*: (\S+)(.*)$", text, flags=re.M)
     assert m, f"{label!r} not in the summary"
     return m.group(1)
+
+
+def _words(text: str, label: str) -> str:
+    m = re.search(rf"^\s*{re.escape(label)}\s*: (\S+)(.*)$", text, flags=re.M)
+    return m.group(2).strip()
 
 
 def test_demo_prints_the_right_numbers(tmp_path, capsys, expected):
@@ -66,16 +74,23 @@ def test_demo_prints_the_right_numbers(tmp_path, capsys, expected):
     out = capsys.readouterr().out
     assert "records read : 1062" in out
     assert int(_value(out, "nodes")) == expected["nodes"] == 84
-    assert int(_value(out, "distinct ties")) == expected["ties"]
+    assert int(_value(out, "ties")) == expected["ties"]
     assert int(_value(out, "interactions")) == expected["interactions"] == 978
     assert _value(out, "density") == f"{expected['density']:.4f}"
     assert _value(out, "reciprocity") == f"{expected['reciprocity']:.3f}"
-    assert _value(out, "weak components") == (
-        f"{expected['weak_components']} (largest: {expected['largest']} nodes)"
-    )
-    assert _value(out, "isolated learners").startswith(f"{len(expected['isolated'])} ")
-    assert _value(out, "instructor share of ties") == f"{expected['instructor_share']:.3f}"
+    assert int(_value(out, "weak_components")) == expected["weak_components"]
+    assert f"largest holds {expected['largest']} nodes" in _words(out, "weak_components")
+    assert int(_value(out, "isolates")) == len(expected["isolated"])
+    # the one staff share, by its name, with words saying what it is
+    share = _value(out, "staff_interaction_share")
+    assert share == f"{expected['staff_interaction_share']:.3f}" == "0.291"
+    assert "instructor or a TA at either end" in _words(out, "staff_interaction_share")
     assert (tmp_path / "summary.txt").read_text() in out
+    # every file written is listed
+    listed = {Path(line.strip()).name for line in out.split("wrote:")[1].splitlines()[1:7]}
+    assert listed == {p.name for p in tmp_path.iterdir()}
+    # local paths are not printed: the ingest report names the file only
+    assert str(SAMPLE) not in out
 
 
 def test_network_summary_matches_networkx(net, expected):
@@ -84,9 +99,10 @@ def test_network_summary_matches_networkx(net, expected):
     assert s["density"] == pytest.approx(expected["density"])
     assert s["reciprocity"] == pytest.approx(expected["reciprocity"])
     assert s["weak_components"] == expected["weak_components"]
-    assert sorted(s["isolated"]) == expected["isolated"]
+    assert sorted(s["isolates"]) == expected["isolated"]
+    assert s["staff_interaction_share"] == pytest.approx(expected["staff_interaction_share"])
     # the 12 lurkers and the 3 isolated learners are among them
-    assert len(s["isolated"]) >= 15
+    assert len(s["isolates"]) >= 15
 
 
 def test_demo_outputs_are_pseudonymised(tmp_path, capsys, net):
@@ -148,7 +164,7 @@ def test_demo_via_python_m(tmp_path):
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    assert "distinct ties" in proc.stdout
+    assert "staff_interaction_share" in proc.stdout
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
         "nodes.csv", "edges.csv", "summary.txt", "report.html", "engagement.csv", "isolated.csv"
     }  # fmt: skip
@@ -292,3 +308,123 @@ def test_export_tables_with_a_roster(tmp_path, capsys):
     for f in ("nodes.csv", "edges.csv"):
         text = (out / f).read_text()
         assert not ID_PATTERN.search(text) and "Learner 0" not in text
+
+
+# -- every option is checked before anything is read or written ------------------------------------
+FORUM = str(SAMPLE / "forum_posts.csv")
+
+
+@pytest.mark.parametrize(
+    ("extra", "option", "fix"),
+    [
+        (["--ties", "replies"], "--ties", "choose one of reply, star"),
+        (["--start", "2026-01-12"], "--start", "2026-01-12T00:00Z"),
+        (["--start", "nextmonday"], "--start", "2026-01-12T00:00Z"),
+        (["--freq", "weekly"], "--freq", "W (weeks)"),
+        (["--tz", "Mars/Olympus"], "--tz", "Europe/Madrid"),
+        (["--suppress-k", "1"], "--suppress-k", "K >= 2"),
+        (["--column", "actor"], "--column", "FIELD=COLUMN"),
+        (["--column", "sender=Sender"], "--column", "not an Events field"),
+        (["--roster", "no_roster.csv"], "--roster", "not found"),
+    ],
+)
+def test_report_option_mistakes_exit_2_in_one_line_writing_nothing(
+    tmp_path, capsys, monkeypatch, extra, option, fix
+):
+    import connectana.io as io
+
+    def no_read(*args, **kwargs):  # nothing may be read before the options are checked
+        raise AssertionError("read before checking the options")
+
+    monkeypatch.setattr("connectana.cli.read_events", no_read)
+    assert io.READERS  # the readers stay registered
+    out = tmp_path / "out"
+    assert main(["report", FORUM, "--format", "table", "--out", str(out), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"connectana: error: {option}: ") and fix in err, err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_out_naming_an_existing_file_exits_2(tmp_path, capsys):
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    assert main(["report", FORUM, "--format", "table", "--out", str(taken)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("connectana: error: --out: ") and "is a file" in err
+    assert main(["demo", "--out", str(taken)]) == 2
+    assert "--out" in capsys.readouterr().err
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert main(["ingest", FORUM, "--format", "table", "--out", str(folder)]) == 2
+    assert "is a folder; give a file name" in capsys.readouterr().err
+    assert taken.read_text() == "x" and not any(folder.iterdir())
+
+
+def test_an_option_the_reader_does_not_take_is_named(tmp_path, capsys):
+    out = tmp_path / "e.parquet"
+    args = ["ingest", str(SAMPLE / "moodle_forum_export.csv"), "--format", "moodle_forum"]
+    assert main([*args, "--out", str(out), "--column", "actor=Sender"]) == 2
+    err = capsys.readouterr().err
+    assert err == "connectana: error: --column: the moodle_forum reader does not take this option\n"
+    assert not out.exists()
+
+
+def test_column_option_maps_a_table_column(tmp_path, capsys):
+    f = tmp_path / "log.csv"
+    f.write_text("Sender,Receiver,When\na,b,2024-01-01T10:00Z\nb,a,2024-01-02T10:00Z\n")
+    out = tmp_path / "e.parquet"
+    args = ["ingest", str(f), "--format", "table", "--out", str(out), "--names"]
+    # without the mapping: a CLI-worded error (no Python advice)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "--column timestamp=<your column>" in err and "columns={" not in err
+    assert main([*args, "--column", "timestamp=When", "--column", "actor=Sender",
+                 "--column", "target=Receiver"]) == 0  # fmt: skip
+    ev = pd.read_parquet(out)
+    assert ev["actor"].tolist() == ["a", "b"] and ev["target"].tolist() == ["b", "a"]
+
+
+def test_warnings_are_one_cli_line_without_source(tmp_path):
+    """A report without a roster: the staff warning names --roster, not Python."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run(
+        [sys.executable, "-m", "connectana", "report", FORUM, "--format", "table",
+         "--out", str(tmp_path / "r")],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines and all(line.startswith("connectana: warning: ") for line in lines), lines
+    assert any("--roster FILE" in line for line in lines)
+    assert ".py:" not in proc.stderr and "people=" not in proc.stderr
+    # not a terminal: no progress lines; every file written is listed
+    assert " s] " not in proc.stderr
+    for name in ("report.html", "engagement.csv", "isolated.csv"):
+        assert str(tmp_path / "r" / name) in proc.stdout
+
+
+def test_one_pseudonym_style_per_output_folder(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    nodes = set(pd.read_csv(tmp_path / "nodes.csv")["node"])
+    assert all(re.fullmatch(r"P-[0-9A-F]{8}", n) for n in nodes)
+    seen = set()
+    for f in ("edges.csv", "engagement.csv", "isolated.csv", "summary.txt", "report.html"):
+        text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", (tmp_path / f).read_text())
+        assert not re.search(r"\bS-[0-9A-F]{4}\b", text), f
+        found = set(re.findall(r"\bP-[0-9A-F]{8}\b", text))
+        assert found and found <= nodes, f
+        seen |= found
+    # the files join: every isolated learner and every engagement row is a node of nodes.csv
+    assert set(pd.read_csv(tmp_path / "isolated.csv")["person"]) <= nodes
+    assert set(pd.read_csv(tmp_path / "engagement.csv")["person"]) <= nodes
+
+
+def test_progress_is_shown_on_a_terminal_only(capsys):
+    from connectana.cli import _Progress
+
+    _Progress(enabled=False)("reading")
+    assert capsys.readouterr().err == ""
+    _Progress(enabled=True)("reading")
+    assert "reading…" in capsys.readouterr().err

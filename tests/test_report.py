@@ -39,7 +39,7 @@ def _text(path: Path) -> str:
 
 def test_report_is_self_contained(report):
     html = report.read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") == 4
+    assert html.count("data:image/png;base64,") == 5
     # no external resource of any kind
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
     assert "<script" not in html
@@ -72,7 +72,8 @@ def test_report_shows_pseudonyms_only(report, course):
     text = _text(report) + (report.parent / "engagement.csv").read_text()
     text += (report.parent / "isolated.csv").read_text()
     ids = set(people.index) | set(ev["actor"])
-    labels = pseudonym_map(sorted(ids), key=KEY, prefix="S-", length=4)
+    # the style of every file of the folder (nodes.csv of the command line): P- + 8 hex
+    labels = pseudonym_map(ca.build_network(ev, people=people).nodes.index, key=KEY)
     isolated = ca.isolated_learners(ca.build_network(ev, people=people), ev)
     for person in isolated["person"]:
         assert labels[person] in text
@@ -90,7 +91,7 @@ def test_isolated_learners_all_in_the_csv_first_ones_in_the_page(
     isolated = ca.isolated_learners(net, ev)
     table = pd.read_csv(report.parent / "isolated.csv")
     assert len(table) == len(isolated) > 5
-    labels = pseudonym_map(list(isolated["person"].astype(str)), key=KEY, prefix="S-", length=4)
+    labels = pseudonym_map(net.nodes.index, key=KEY)
     assert table["person"].tolist() == [labels[p] for p in isolated["person"].astype(str)]
     assert table["reason"].tolist() == isolated["reason"].tolist()
     assert "They are also in <code>isolated.csv</code>" in _text(report)
@@ -106,6 +107,57 @@ def test_isolated_learners_all_in_the_csv_first_ones_in_the_page(
     assert shown == table["person"].head(5).tolist()
 
 
+def test_headline_counts_every_learner_never_answered(report, course):
+    ev, people = course
+    isolated = ca.isolated_learners(ca.build_network(ev, people=people), ev)
+    posted = isolated[isolated["posts"] > 0]
+    # three learners posted 3, 9 and 7 times with no answer (no ties), one answered others
+    assert sorted(posted.loc[posted["reason"] == "no ties", "posts"]) == [3, 7, 9]
+    assert len(posted) == 4
+    text = _text(report)
+    assert "<b>4</b> learners posted but were never answered" in text
+    assert "<b>14</b> never posted at all" in text and "<b>17</b> learners have no tie" in text
+
+
+def test_staff_share_is_one_named_number_with_words(report, course):
+    ev, people = course
+    pattern = ca.network_pattern(ca.build_network(ev, people=people))
+    share = pattern["staff_interaction_share"]
+    text = _text(report)
+    assert f"<b>{100 * share:.0f}%</b> of all interactions" in text
+    assert "<code>staff_interaction_share</code>" in text
+    assert "instructor or a TA at either end" in text
+    # the staff table names every share and says what it is
+    for row in ("ties_involving", "interactions_involving"):
+        assert f"<td class='t'>{row}</td>" in text.replace("_<wbr>", "_")
+
+
+def test_glossary_explains_every_engagement_column(report):
+    text = _text(report).replace("_<wbr>", "_")
+    section = text.split("Peer engagement, per student", 1)[1].split("<h2", 1)[0]
+    header = re.findall(r"<th>([^<]*)</th>", section.split("<table", 1)[1].split("</tr>", 1)[0])
+    glossary = text.split("<h3>Engagement indicators</h3>", 1)[1]
+    assert "active_periods" in header
+    for column in header[1:]:
+        assert f"<td class='t'>{column}</td>" in glossary, column
+
+
+def test_write_report_builds_the_network_once(course, tmp_path, monkeypatch):
+    import connectana.analysis as analysis
+
+    ev, people = course
+    calls = []
+    real = analysis.build_network
+
+    def counting(*args, **kwargs):
+        calls.append(args[1] if len(args) > 1 else kwargs.get("ties"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "build_network", counting)
+    write_report(ev, tmp_path, people=people, key=KEY, start=COURSE_START)
+    assert calls == ["reply"]
+
+
 def test_report_is_byte_identical_for_the_same_inputs(course, report, tmp_path):
     ev, people = course
     again = write_report(ev, tmp_path, people=people, key=KEY, start=COURSE_START, suppress_k=3)
@@ -118,7 +170,7 @@ def test_opt_outs_are_removed_and_counted(course, tmp_path):
     text = _text(path)
     assert "2 people opted out and are not included" in text
     eng = pd.read_csv(tmp_path / "engagement.csv")
-    gone = pseudonym_map(["s001", "s002"], key=KEY, prefix="S-", length=4).values()
+    gone = pseudonym_map(["s001", "s002"], key=KEY).values()
     assert not set(gone) & set(eng["person"])
 
 
@@ -152,7 +204,7 @@ def test_report_renders_in_headless_chromium(report):
         widths = driver.execute_script(
             "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)"
         )
-        assert len(widths) == 4 and min(widths) > 300
+        assert len(widths) == 5 and min(widths) > 300
         tables = driver.execute_script("return document.querySelectorAll('table').length")
         assert tables >= 6
         height = driver.execute_script("return document.body.scrollHeight")
@@ -160,5 +212,11 @@ def test_report_renders_in_headless_chromium(report):
         errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
         assert errors == []
         driver.save_screenshot(str(report.parent / "screenshot.png"))
+        # at 800 px nothing is wider than the page (tables wrap their headers)
+        driver.set_window_size(800, 2000)
+        overflow = driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert overflow[0] <= overflow[1], overflow
     finally:
         driver.quit()
