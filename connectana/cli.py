@@ -296,10 +296,6 @@ def _validate(args: argparse.Namespace) -> dict:
             raise OptionError("--suppress-k", "give K >= 2 (counts 1..K-1 are hidden)")
     if cmd == "demo" and args.data:
         _check_file(args.data, "--data")
-    if getattr(args, "key_file", None) and not args.names:
-        kf = Path(args.key_file)
-        if kf.exists() and kf.is_dir():
-            raise OptionError("--key-file", f"{kf} is a folder; give the key file")
     if cmd in ("demo", "report", "sample"):
         _check_out(args.out, folder=True)
     elif cmd == "ingest":
@@ -308,6 +304,8 @@ def _validate(args: argparse.Namespace) -> dict:
             _check_out(args.set_aside, folder=False, option="--set-aside")
     elif cmd == "export":
         _check_out(args.out, folder=args.to == "csv")
+    if hasattr(args, "names"):
+        args.key = _key_for(args)  # a bad key file stops here, before anything is read
     return options
 
 
@@ -479,7 +477,7 @@ def _cmd_demo(args: argparse.Namespace, options: dict, progress: _Progress) -> i
     folder = Path(args.data) if args.data else sample_path()
     ev = _read(str(folder / "forum_posts.csv"), "table", {}, progress)
     people = _read_roster(folder / "roster.csv")
-    key = _key_for(args)
+    key = args.key
     analysis = analyze(ev, people=people, ties="reply", start=COURSE_START, progress=progress)
     stats = network_summary(analysis)
     names = analysis.labels(names=False, key=key) if key is not None else {}
@@ -523,7 +521,7 @@ def _cmd_ingest(args: argparse.Namespace, options: dict, progress: _Progress) ->
     events = _read_all(args, options, progress)
     report = events.attrs["ingest"]
     out = Path(args.out)
-    key = _key_for(args)
+    key = args.key
     if key is not None:
         events = pseudonymize(events, key=key)
     info = json.loads(json.dumps(report.to_dict(), default=str))
@@ -549,7 +547,7 @@ def _cmd_report(args: argparse.Namespace, options: dict, progress: _Progress) ->
     if args.exclude:
         exclude = [x.strip() for x in Path(args.exclude).read_text().splitlines() if x.strip()]
     print(_safe_source(events.attrs["ingest"]))
-    key = _key_for(args)
+    key = args.key
     analysis = analyze(
         events,
         people=people,
@@ -577,7 +575,7 @@ def _cmd_export(args: argparse.Namespace, options: dict, progress: _Progress) ->
     progress("building the network")
     net = build_network(ev, ties=args.ties, people=people, max_ties=args.max_ties)
     out = Path(args.out)
-    key = _key_for(args)
+    key = args.key
     if key is not None:
         net = pseudonymize(net, key=key)
     writer = {"gexf": export.to_gexf, "graphml": export.to_graphml, "csv": export.write_tables}
