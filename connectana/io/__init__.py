@@ -52,6 +52,7 @@ def read_events(
     path: str | os.PathLike,
     format: str = "table",
     *,
+    engine: str = "pandas",
     max_bytes: int | None = None,
     **options: Any,
 ) -> pd.DataFrame:
@@ -73,6 +74,12 @@ def read_events(
         the limit, raised before memory runs out. Default
         :data:`connectana.io._common.DEFAULT_MAX_BYTES` (1 GiB); raise it for a
         genuine larger export. Decompression is always streamed.
+    engine : {"pandas", "dask"}
+        ``"dask"``: ``path`` is a list, glob pattern or folder of files, each read by
+        the reader in a Dask task; reply targets are resolved across files and the
+        Events are written to ``out=FOLDER`` as a Parquet dataset by week, returned
+        as a lazy Dask DataFrame (see :mod:`connectana.engines.dask_read`; the
+        ingest report is ``connectana.engines.dask_read.ingest_report(FOLDER)``).
     **options
         Passed to the reader (``columns=``, ``on_error=``, ``tz=``, ...).
 
@@ -81,6 +88,12 @@ def read_events(
     DataFrame
         Valid Events; ``attrs["ingest"]`` holds the :class:`IngestReport`.
     """
+    if engine == "dask":
+        from ..engines.dask_read import read_events_dask
+
+        return read_events_dask(path, format, max_bytes=max_bytes, **options)
+    if engine != "pandas":
+        raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
     from ._common import byte_limit
 
     reader = get_reader(format)

@@ -1,0 +1,126 @@
+"""Raw logs to networks on a Dask cluster equal the single-process path.
+
+A synthetic Open edX tracking log is split into daily-like files; replies in later files
+answer threads created in earlier ones. ``read_events(files, engine="dask")`` on a local
+cluster whose two workers are capped at 300 MB each must give the events, ingest counts,
+network and growth table of one single-process read of the whole log.
+"""
+
+from __future__ import annotations
+
+import gzip
+
+import pandas as pd
+import pytest
+
+import connectana as ca
+from connectana.engines.dask_read import expand_paths, ingest_report
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+LINES = 120_000
+FILES = 8
+# event ids of records without an id of their own are "file:line", so they differ by design
+COLUMNS = ["timestamp", "actor", "action", "object_id", "parent_id", "thread_id", "target"]
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory):
+    from benchmarks.tracking import write_tracking_log
+
+    folder = tmp_path_factory.mktemp("logs")
+    whole = write_tracking_log(LINES, folder=folder)
+    with gzip.open(whole, "rt", encoding="utf-8") as f:
+        lines = f.readlines()
+    size = -(-len(lines) // FILES)
+    parts = []
+    for i in range(FILES):
+        p = folder / "days" / f"tracking.log-{i:02d}.gz"
+        p.parent.mkdir(exist_ok=True)
+        with gzip.open(p, "wt", encoding="utf-8") as out:
+            out.writelines(lines[i * size : (i + 1) * size])
+        parts.append(p)
+    return whole, parts
+
+
+@pytest.fixture(scope="module")
+def capped_client():
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        memory_limit="300MB",
+        dashboard_address=None,
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def both(logs, capped_client, tmp_path_factory):
+    whole, parts = logs
+    single = ca.read_events(whole, format="edx_tracking")
+    out = tmp_path_factory.mktemp("dataset")
+    dask_ev = ca.read_events(parts, format="edx_tracking", engine="dask", out=out)
+    return single, dask_ev, out
+
+
+def _sorted(ev: pd.DataFrame) -> pd.DataFrame:
+    df = ev[COLUMNS].astype({c: "string" for c in COLUMNS if c != "timestamp"})
+    return df.sort_values(COLUMNS, kind="stable").reset_index(drop=True)
+
+
+def test_many_files_are_read_lazily_by_week(both):
+    single, dask_ev, out = both
+    assert type(dask_ev).__module__.startswith("dask")
+    weeks = sorted(p.name for p in (out / "events").iterdir() if p.is_dir())
+    assert weeks[0].startswith("week=2024-01-01") and len(weeks) == 12
+    assert len(list((out / "parts").glob("*.parquet"))) == FILES
+
+
+def test_events_equal_the_single_process_read(both):
+    single, dask_ev, _ = both
+    got = _sorted(dask_ev.compute())
+    want = _sorted(single)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    # replies whose parent sits in an earlier file got their target
+    assert got["target"].notna().sum() == want["target"].notna().sum() > 0
+
+
+def test_ingest_counts_equal(both):
+    single, _, out = both
+    a, b = single.attrs["ingest"], ingest_report(out)
+    assert (b.read, b.kept, dict(b.set_aside)) == (a.read, a.kept, dict(a.set_aside))
+    assert b.read == b.kept + b.set_aside_total
+    for note in ("parent missing", "target from parent"):
+        assert b.notes.get(note, 0) == a.notes.get(note, 0)
+    assert b.options["resolved_across_files"] > 0
+
+
+def test_network_and_growth_equal(both):
+    single, dask_ev, _ = both
+    a = ca.build_network(single, "reply")
+    b = ca.build_network(dask_ev.drop(columns=["week"]), "reply")
+    cols = ["source", "target", "weight", "first", "last"]
+    pd.testing.assert_frame_equal(
+        a.edges[cols].reset_index(drop=True),
+        b.edges[cols].reset_index(drop=True),
+        check_dtype=False,
+    )
+    assert list(a.nodes.index) == list(b.nodes.index)
+    ga = ca.growth(single, start="2024-01-01T00:00Z", metrics=["density"])
+    gb = ca.growth(dask_ev.drop(columns=["week"]), start="2024-01-01T00:00Z", metrics=["density"])
+    pd.testing.assert_frame_equal(ga, gb, check_dtype=False)
+
+
+def test_paths_and_errors(tmp_path, logs):
+    _, parts = logs
+    assert expand_paths(parts[0].parent) == sorted(parts)
+    assert expand_paths(str(parts[0].parent / "*.gz")) == sorted(parts)
+    with pytest.raises(ca.InputError, match="no files"):
+        expand_paths(str(tmp_path / "*.gz"))
+    (tmp_path / "ds" / "events").mkdir(parents=True)
+    with pytest.raises(ca.InputError, match="already holds a dataset"):
+        ca.read_events(parts[:1], format="edx_tracking", engine="dask", out=tmp_path / "ds")
