@@ -178,9 +178,38 @@ def test_hand_counted_example(client):
     assert g["newly_reciprocated"].tolist() == [0, 1]
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"ties": "star"},
+        {"ties": "copresence"},
+        {"ties": "limited_copresence", "k": 2},
+        {"ties": "star", "directed": False, "start": "2024-01-10T00:00Z"},
+    ],
+)
+def test_thread_ties_shuffled_by_thread_equal_pandas(events, dask_events, options):
+    ref = ca.build_network(events, **options)
+    assert ref.n_ties > 0
+    _same_network(ref, ca.build_network(dask_events, **options))
+
+
+def test_growth_of_thread_ties_equals_pandas(events, dask_events):
+    opts = {"ties": "star", "start": "2024-01-01T00:00Z", "metrics": ["density"]}
+    pd.testing.assert_frame_equal(ca.growth(events, **opts), ca.growth(dask_events, **opts))
+
+
+def test_compare_ties_equals_pandas(events, dask_events):
+    kinds = ["reply", "star", "copresence"]
+    ref = ca.compare_ties(events, kinds, measures=["in_degree", "betweenness"])
+    got = ca.compare_ties(dask_events, kinds, measures=["in_degree", "betweenness"])
+    for m in ("in_degree", "betweenness"):
+        pd.testing.assert_frame_equal(ref.values[m], got.values[m])
+        pd.testing.assert_frame_equal(ref.spearman[m], got.spearman[m])
+
+
 def test_unsupported_ties_say_so(dask_events):
-    with pytest.raises(NotImplementedError, match="star"):
-        ca.build_network(dask_events, "star")
+    with pytest.raises(NotImplementedError, match="reply\\+star"):
+        ca.build_network(dask_events, "reply+star")
     with pytest.raises(NotImplementedError, match="fallback"):
         ca.build_network(dask_events, "reply", fallback="star")
     with pytest.raises(ValueError, match="unknown tie definition"):

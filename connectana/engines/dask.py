@@ -24,13 +24,16 @@ only here. To use a cluster, create a ``distributed.Client`` before calling::
 
 Requirements on the Dask DataFrame: the Events columns with Events dtypes
 (string ids, ``timestamp`` as ``datetime64[ns, UTC]``) and **reply targets
-already resolved** (``target`` filled, as :func:`connectana.make_events` does when
-the events are written); the partitions in the order of the events (ties in time
-are broken by partition, then row, like the pandas path's stable sort by time).
-Supported tie definitions: ``reply`` (without ``fallback``) and ``mention``, the
-ones whose ties are local to a row; the others need a whole thread at once and
-raise ``NotImplementedError``. ``validate_events`` is not run on the whole
-dataset (it would read it all): only the columns and dtypes are checked.
+already resolved** (``target`` filled: ``read_events(files, engine="dask")`` does it
+across files, see :mod:`connectana.engines.dask_read`); the partitions in the order of
+the events (ties in time are broken by partition, then row, like the pandas path's
+stable sort by time). Supported tie definitions: ``reply`` (without ``fallback``) and
+``mention``, whose ties are local to a row, and ``star``, ``limited_copresence`` and
+``copresence``, which need a whole thread: the events are shuffled by ``thread_id`` so
+that every partition holds whole threads, and the pandas tie definition runs on each.
+``reply+star`` and ``bipartite`` raise ``NotImplementedError``. ``validate_events`` is
+not run on the whole dataset (it would read it all): only the columns and dtypes are
+checked. :func:`connectana.compare_ties` builds each network this way.
 """
 
 from __future__ import annotations
@@ -51,11 +54,13 @@ from ..events import (
     REQUIRED_COLUMNS,
     ROLE,
     TARGET,
+    THREAD_ID,
     TIMESTAMP,
     make_events,
     numbered_ids,
 )
 from ..periods import course_start, period_keys
+from ..ties import interactions
 
 __all__ = [
     "is_dask",
@@ -63,11 +68,14 @@ __all__ = [
     "DaskNetworkParts",
     "network_parts",
     "compact_events",
+    "compact_ties",
     "tie_tables",
 ]
 
-#: Tie definitions computed in Dask.
-DASK_TIES: tuple[str, ...] = ("reply", "mention")
+#: Tie definitions computed in Dask: those local to a row, then those that need a whole
+#: thread at once (the events are shuffled by ``thread_id`` first).
+DASK_TIES: tuple[str, ...] = ("reply", "mention", "star", "limited_copresence", "copresence")
+_THREAD_TIES = ("star", "limited_copresence", "copresence")
 _ORDER = "_order"
 _PERIOD = "_period"
 _STRING = pd.StringDtype("pyarrow")
@@ -124,27 +132,46 @@ def _first(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _partials(
-    part: pd.DataFrame, ties: str, directed: bool, by_period: bool, freq: str, start: Any
+    part: pd.DataFrame,
+    ties: str,
+    directed: bool,
+    by_period: bool,
+    freq: str,
+    start: Any,
+    k: int = 3,
 ) -> pd.DataFrame:
     """One partition's partial aggregates, stacked in one frame with a ``kind`` column.
 
-    ``tie`` rows: (source, target[, period]) with ``weight``, first (timestamp,
-    order) and ``last``; ``actor`` rows: (actor[, period]) with ``n`` events and
-    the first (timestamp, order); ``role`` rows: the actor's last known role;
-    ``unresolved`` and ``platform`` rows: counts and platforms seen.
+    ``tie`` rows: (source, target[, period]) with ``weight``, ``explicit`` (how many of the
+    interactions are explicit), first (timestamp, order) and ``last``; ``actor`` rows:
+    (actor[, period]) with ``n`` events and the first (timestamp, order); ``role`` rows: the
+    actor's last known role; ``unresolved`` and ``platform`` rows: counts and platforms seen.
+    For thread tie definitions the partition holds whole threads (see :func:`tie_tables`).
     """
     if by_period:
         part = part.assign(**{_PERIOD: period_keys(part[TIMESTAMP], freq=freq, start=start)})
     pkeys = [_PERIOD] if by_period else []
-    if ties == "reply":
-        answers = part[part[ACTION].isin(REPLY_ACTIONS).to_numpy()]
-        unresolved = int(answers[TARGET].isna().sum())
+    unresolved = 0
+    if ties in _THREAD_TIES:
+        part = part.sort_values([TIMESTAMP, _ORDER], kind="stable")
+        found = interactions(part, ties, k=k)
+        order = pd.Series(part[_ORDER].to_numpy(), index=part[EVENT_ID].astype(str).to_numpy())
+        found_order = order.reindex(found["event_id"].astype(str).to_numpy()).to_numpy()
+        src, dst = found["source"].astype(_STRING), found["target"].astype(_STRING)
+        times, orders = found["time"].to_numpy(), found_order
+        explicit = found["explicit"].to_numpy(dtype=bool)
+        periods = period_keys(found["time"], freq=freq, start=start) if by_period else None
     else:
-        answers = part[(part[ACTION] == "mention").to_numpy()]
-        unresolved = 0
-    inter = answers[answers[TARGET].notna().to_numpy()]
-    src = inter[ACTOR].astype(_STRING)
-    dst = inter[TARGET].astype(_STRING)
+        if ties == "reply":
+            answers = part[part[ACTION].isin(REPLY_ACTIONS).to_numpy()]
+            unresolved = int(answers[TARGET].isna().sum())
+        else:
+            answers = part[(part[ACTION] == "mention").to_numpy()]
+        found = answers[answers[TARGET].notna().to_numpy()]
+        src, dst = found[ACTOR].astype(_STRING), found[TARGET].astype(_STRING)
+        times, orders = found[TIMESTAMP].to_numpy(), found[_ORDER].to_numpy()
+        explicit = np.ones(len(found), dtype=bool)
+        periods = found[_PERIOD].to_numpy() if by_period else None
     if not directed:
         swap = (src > dst).to_numpy()
         src, dst = src.where(~swap, dst), dst.where(~swap, src)
@@ -152,15 +179,17 @@ def _partials(
         {
             "source": src.to_numpy(),
             "target": dst.to_numpy(),
-            TIMESTAMP: inter[TIMESTAMP].to_numpy(),
-            _ORDER: inter[_ORDER].to_numpy(),
-            **({_PERIOD: inter[_PERIOD].to_numpy()} if by_period else {}),
+            TIMESTAMP: times,
+            _ORDER: orders,
+            "explicit": explicit.astype(np.int64),
+            **({_PERIOD: periods} if by_period else {}),
         }
     )
     tkeys = ["source", "target", *pkeys]
     g = inter.groupby(tkeys, sort=False, dropna=False)
     tie_rows = _first(inter, tkeys).set_index(tkeys)
     tie_rows["weight"] = g.size()
+    tie_rows["explicit"] = g["explicit"].sum()
     tie_rows["last"] = g[TIMESTAMP].max()
     tie_rows = tie_rows.reset_index().assign(kind="tie")
 
@@ -192,6 +221,7 @@ def _partial_columns(by_period: bool, has_role: bool) -> dict[str, Any]:
         "last": _TIME,
         _ORDER: "Int64",
         "weight": "Int64",
+        "explicit": "Int64",
         PLATFORM: _STRING,
     }
     if by_period:
@@ -220,6 +250,7 @@ def tie_tables(
     directed: bool = True,
     freq: str | None = None,
     start: Any = None,
+    k: int = 3,
 ) -> dict[str, Any]:
     """Aggregate Dask events into small pandas tables (the only data brought back).
 
@@ -228,7 +259,10 @@ def tie_tables(
     timestamp and _order of the first), ``roles`` (actor, last known role),
     ``platforms`` (sorted list) and ``unresolved`` (answers without a target).
     With ``freq``, ties and actors are split by period (keys of
-    :func:`connectana.periods.period_keys`).
+    :func:`connectana.periods.period_keys`). Thread tie definitions (``star``,
+    ``limited_copresence`` with ``k``, ``copresence``) shuffle the events by ``thread_id``
+    first, so that each partition holds whole threads, then apply the pandas tie
+    definition to each partition.
 
     Examples
     --------
@@ -246,12 +280,14 @@ def tie_tables(
     """
     by_period = freq is not None
     ev = events.map_partitions(_with_order, meta=_order_meta(events))
+    if ties in _THREAD_TIES:
+        ev = ev.shuffle(on=THREAD_ID)
     has_role = ROLE in events.columns
     meta = pd.DataFrame(
         {c: pd.Series(dtype=d) for c, d in _partial_columns(by_period, has_role).items()}
     )
     partial = ev.map_partitions(
-        _partials, ties, directed, by_period, freq, start, meta=meta
+        _partials, ties, directed, by_period, freq, start, k, meta=meta
     ).compute()
     return _combine(partial, by_period)
 
@@ -278,7 +314,7 @@ def _combine(partial: pd.DataFrame, by_period: bool) -> dict[str, Any]:
         return first.reset_index().sort_values([TIMESTAMP, _ORDER], kind="stable")
 
     tie_rows = partial[kind == "tie"]
-    ties = reduce(tie_rows, ["source", "target", *pkeys], {"last": "max"})
+    ties = reduce(tie_rows, ["source", "target", *pkeys], {"last": "max", "explicit": "sum"})
     actors = reduce(partial[kind == "actor"], [ACTOR, *pkeys], {})
     roles = partial[kind == "role"]
     if ROLE in partial.columns and len(roles):
@@ -373,7 +409,7 @@ def network_parts(
         raise NotImplementedError("multi=True keeps every interaction: compute() the events first")
     ev, t0, t1 = _window(events, start, end, exclude)
     excluded = sorted({str(x) for x in exclude}) if exclude is not None else []
-    tables = tie_tables(ev, ties, directed=directed)
+    tables = tie_tables(ev, ties, directed=directed, k=tie_options.get("k") or 3)
     t = tables["ties"]
     is_loop = (t["source"] == t["target"]).to_numpy(dtype=bool)
     n_loops = int(t.loc[is_loop, "weight"].sum())
@@ -389,10 +425,10 @@ def network_parts(
             "weight": edges["weight"].to_numpy(dtype=np.int64),
             "first": edges[TIMESTAMP].to_numpy(),
             "last": edges["last"].to_numpy(),
+            "n_explicit": edges["explicit"].to_numpy(dtype=np.int64),
         }
     )
-    edges["n_explicit"] = edges["weight"]
-    edges["n_inferred"] = np.zeros(len(edges), dtype=np.int64)
+    edges["n_inferred"] = edges["weight"] - edges["n_explicit"]
     if len(edges):
         edges[f"n_{ties}"] = edges["weight"]
     for c in ("source", "target"):
@@ -422,6 +458,8 @@ def network_parts(
         "platforms": tables["platforms"],
         "dask_partitions": int(events.npartitions),
     }
+    if ties == "limited_copresence":
+        meta["k"] = tie_options.get("k") or 3
     return DaskNetworkParts(
         edges=edges.reset_index(drop=True),
         people_events=people_ev,
@@ -466,8 +504,24 @@ def compact_events(
     7
     """
     _check(events, ties, tie_options)
-    tables = tie_tables(events, ties, directed=True, freq=freq, start=start)
+    tables = tie_tables(
+        events, ties, directed=True, freq=freq, start=start, k=tie_options.get("k") or 3
+    )
     return _compact(tables, ties)
+
+
+def compact_ties(ties: str) -> str:
+    """The tie definition under which :func:`compact_events` gives back the ties of ``ties``.
+
+    Compact events state every tie explicitly: a ``reply`` with its target for reply ties,
+    a ``mention`` for every other definition (thread ties included).
+
+    Examples
+    --------
+    >>> compact_ties("reply"), compact_ties("star")
+    ('reply', 'mention')
+    """
+    return "reply" if ties == "reply" else "mention"
 
 
 def _compact(tables: dict, ties: str) -> pd.DataFrame:
@@ -479,7 +533,7 @@ def _compact(tables: dict, ties: str) -> pd.DataFrame:
         {
             ACTOR: t["source"].to_numpy()[idx],
             TARGET: t["target"].to_numpy()[idx],
-            ACTION: "reply" if ties == "reply" else "mention",
+            ACTION: compact_ties(ties),
             TIMESTAMP: t[TIMESTAMP].to_numpy()[idx],
             _ORDER: t[_ORDER].to_numpy(dtype=np.int64)[idx],
         }

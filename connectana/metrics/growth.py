@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..engines import dask as dask_engine
+from ..ties import natural_direction
 from .community_evolution import community_evolution
 from .person_growth import PERSON_MEASURES, newcomer_integration, person_growth
 from .snapshots import (
@@ -309,6 +310,9 @@ def growth(
     if dask_engine.is_dask(events):  # aggregated in Dask (connectana/engines/dask.py)
         events = dask_engine.compact_events(events, ties, freq=freq, start=start, **tie_options)
         tie_options = {}
+        if directed is None:
+            directed = natural_direction(ties)
+        ties = dask_engine.compact_ties(ties)  # the compact events state each tie explicitly
     check_window(window, periods, half_life)
     chosen = list(SNAPSHOT_METRICS) if metrics is None else list(metrics)
     unknown = sorted(set(chosen) - set(SNAPSHOT_METRICS) - {"nodes", "ties"})

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..engines.dask import is_dask
 from ..events import validate_events
 from ..network import build_network
 from ..ties import DEFAULT_MAX_TIES
@@ -165,7 +166,8 @@ def compare_ties(
     """
     from scipy import stats as st
 
-    validate_events(events)
+    if not is_dask(events):  # Dask events: each network is aggregated in Dask
+        validate_events(events)
     ties = list(ties)
     measures = [measures] if isinstance(measures, str) else list(measures)
     if len(ties) < 2:
