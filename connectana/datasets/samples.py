@@ -161,18 +161,28 @@ def write_sample_data(folder: str | os.PathLike, *, seed: int = 0) -> list[Path]
 
 
 def _sample_dir() -> Path:
+    """The sample folder: ``$CONNECTANA_SAMPLE_DATA``, the checkout's, or the installed one."""
     env = os.environ.get("CONNECTANA_SAMPLE_DATA")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "sample_data"
+    checkout = Path(__file__).resolve().parents[2] / "sample_data"
+    if checkout.is_dir():  # a source checkout (editable install, or PYTHONPATH)
+        return checkout
+    # an installed package (wheel): the files are package data, connectana/sample_data
+    from importlib.resources import files
+
+    return Path(str(files("connectana") / "sample_data"))
 
 
 def sample_path(name: str | None = None) -> Path:
     """Path of a bundled sample file (or of the ``sample_data`` folder).
 
-    The folder is ``sample_data/`` at the root of the source checkout (next
-    to the ``connectana/`` package folder, which is installed editable), or
-    the folder named by the environment variable ``CONNECTANA_SAMPLE_DATA``.
+    The folder named by the environment variable ``CONNECTANA_SAMPLE_DATA``;
+    else ``sample_data/`` at the root of the source checkout (next to the
+    ``connectana/`` package folder, installed editable); else the copy
+    installed with the package (package data ``connectana/sample_data``,
+    found with :mod:`importlib.resources`), so the sample course is there
+    after a plain ``pip install``.
 
     Parameters
     ----------
