@@ -27,6 +27,10 @@ Functions (tsna name in brackets): :func:`temporal_paths` (``tPath``),
 :func:`reachability` (``tReach``), :func:`temporal_density` (``tEdgeDensity``),
 :func:`temporal_stats` (``tSnaStats``: a measure on the network collapsed at each
 time or window).
+
+The module is longer than most (one topic, temporal networks): every tsna function's
+search rules are stated in its docstring so that a researcher can tell exactly how each
+number was computed.
 """
 
 from __future__ import annotations

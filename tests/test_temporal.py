@@ -1,6 +1,6 @@
 """Temporal networks against the outputs of R's networkDynamic and tsna.
 
-``tests/data/temporal/references.csv`` holds what tsna's ``tPath``, ``tReach``,
+``tests/data/temporal/references.csv.gz`` holds what tsna's ``tPath``, ``tReach``,
 ``tEdgeDensity`` and ``tSnaStats`` and networkDynamic's spell merging return on three
 generated networks (``cases/``) and on the real DLT2 forum (instants and thread spans);
 ``PROVENANCE.md`` says how it was made. Every value must match exactly.
@@ -21,7 +21,7 @@ from connectana.temporal import collapse, merge_spells
 from .conftest import DATA, SHARED
 
 TEMPORAL = DATA / "temporal"
-REF = TEMPORAL / "references.csv"
+REF = TEMPORAL / "references.csv.gz"
 SYNTHETIC = sorted(p.name for p in (TEMPORAL / "cases").iterdir())
 DLT2 = ("dlt2_instant", "dlt2_thread")
 

@@ -5,11 +5,12 @@
 R_LIBRARY is a private R library holding networkDynamic and tsna installed from their
 public sources (see PROVENANCE.md). The synthetic cases (spells drawn with a fixed seed) are
 written to ``cases/``; the DLT2 cases are built from ../shared/real_data (not copied here:
-only the R outputs are kept). Outputs: ``references.csv``.
+only the R outputs are kept). Output: ``references.csv.gz``.
 """
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import subprocess
@@ -143,11 +144,12 @@ def main(rlib: str) -> None:
             }
             pd.DataFrame([meta]).to_csv(d / "case.csv", index=False)
         env = dict(os.environ, R_LIBS=rlib)
+        csv = Path(tmp) / "references.csv"
         subprocess.run(
-            ["Rscript", str(HERE / "make_references.R"), str(run), str(HERE / "references.csv")],
-            check=True,
-            env=env,
+            ["Rscript", str(HERE / "make_references.R"), str(run), str(csv)], check=True, env=env
         )
+        with open(csv, "rb") as src, gzip.open(HERE / "references.csv.gz", "wb", 9) as dst:
+            shutil.copyfileobj(src, dst)
 
 
 if __name__ == "__main__":
