@@ -258,6 +258,16 @@ def validate_events(df: pd.DataFrame, *, name: str = "events") -> pd.DataFrame:
     True
     """
     if not isinstance(df, pd.DataFrame):
+        if type(df).__name__ == "Network":
+            static = getattr(df, "meta", {}).get("timed") is False
+            raise SchemaError(
+                f"{name} must be an Events table, not a Network"
+                + (": this network was read from a static edge list and has no times" if static
+                   else ": pass the Events the network was built from"),
+                found="Network",
+                expected="Events (read_events); growth, formation models and temporal "
+                "paths need the time of every interaction",
+            )  # fmt: skip
         raise SchemaError(
             f"{name} must be a pandas DataFrame", found=type(df).__name__, expected="DataFrame"
         )

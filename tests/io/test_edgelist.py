@@ -111,3 +111,7 @@ def test_time_functions_say_the_network_has_none(table):
     net = ca.read_edgelist(table, weight="Weight")
     with pytest.raises(ca.InputError, match="no times"):
         ca.temporal_spells(net)
+    with pytest.raises(ca.SchemaError, match="static edge list and has no times"):
+        ca.growth(net)
+    with pytest.raises(ca.SchemaError, match="static edge list and has no times"):
+        ca.build_network(net)
