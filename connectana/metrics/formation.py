@@ -367,7 +367,7 @@ def _prepare(events, ties, people, start, end, set_aside) -> tuple:
             f"formation_model: {int(unknown.sum())} interactions involve people not in the "
             f"roster (e.g. {list(missing[:3])}); they are set aside "
             "(attrs['set_aside']['not_in_roster']). Pass a complete roster to keep them.",
-            stacklevel=3,
+            stacklevel=4,
         )
     if loops.any():
         set_aside["self_loops"] = int(loops.sum())

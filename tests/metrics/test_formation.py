@@ -242,6 +242,27 @@ def test_sampling_controls_without_replacement():
     assert (small.groupby("case").size() == 59).all()
 
 
+def test_active_risk_set_with_sampled_controls():
+    ev, people = simulate_events(80, n_events=400, effects={"inertia": 1.0}, seed=6)
+    tab = formation_statistics(
+        ev, effects=["inertia"], people=people, controls=30, risk_set="active", seed=2
+    )
+    first = ev.groupby("actor")["timestamp"].min()
+    first = pd.concat([first, ev.groupby("target")["timestamp"].min()]).groupby(level=0).min()
+    # every candidate was seen strictly before the case; alternatives are distinct
+    assert (tab["receiver"].map(first) < tab["time"]).all()
+    assert not tab.duplicated(["case", "receiver"]).any()
+    # early cases have small risk sets (fewer than 30 alternatives), later ones exactly 30
+    sizes = tab.groupby("case").size()
+    n_seen = tab.groupby("case")["time"].first().map(lambda t: int((first < t).sum()))
+    sender_seen = tab.groupby("case").apply(
+        lambda g: first[g["sender"].iloc[0]] < g["time"].iloc[0], include_groups=False
+    )
+    expected = np.minimum(n_seen - sender_seen.astype(int), 31)
+    assert (sizes == expected).all()
+    assert sizes.min() < 31 and sizes.max() == 31
+
+
 # ---------------------------------------------------------------------------------------------
 # The fit
 # ---------------------------------------------------------------------------------------------
