@@ -144,8 +144,13 @@ class _Records:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def locate(self, keys: np.ndarray, ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(number of records with the key and rank < ranks, index of the last one or -1)."""
+    def locate(
+        self, keys: np.ndarray, ranks: np.ndarray, order=None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(number of records with the key and rank < ranks, index of the last one or -1).
+
+        ``order`` (optional) is ``argsort(keys)``, shared by queries with the same keys.
+        """
         keys = np.asarray(keys, dtype=np.int64)
         found = np.ones(len(keys), dtype=bool)
         if self.ukeys is not None:
@@ -155,7 +160,8 @@ class _Records:
             keys = pos
         base = keys * self.width
         # sorted needles make searchsorted walk the codes in order (much faster)
-        order = np.argsort(base, kind="stable")
+        if order is None:
+            order = np.argsort(base, kind="stable")
         lo = np.empty(len(base), dtype=np.int64)
         hi = np.empty(len(base), dtype=np.int64)
         lo[order] = np.searchsorted(self.codes, base[order], "left")
@@ -165,8 +171,8 @@ class _Records:
         last = np.where(n > 0, hi - 1, -1)
         return n, last
 
-    def value(self, keys, ranks, days, *, count: bool) -> np.ndarray:
-        n, last = self.locate(keys, ranks)
+    def value(self, keys, ranks, days, *, count: bool, order=None) -> np.ndarray:
+        n, last = self.locate(keys, ranks, order)
         if self.decayed is None:
             return n.astype(float) if count else (n > 0).astype(float)
         out = np.zeros(len(n))
@@ -215,21 +221,35 @@ class _History:
                     setattr(self, kind, rec)
                     self.records[kind] = len(rec)
 
+    def _keys(self, kind, s, j):
+        """Query keys of one kind ("sj", "js", "j") and their sort order, computed once."""
+        cache = self.__dict__.setdefault("_cache", {})
+        if kind not in cache:
+            keys = {"sj": lambda: s * self.n + j, "js": lambda: j * self.n + s, "j": lambda: j}
+            k = keys[kind]()
+            cache[kind] = (k, np.argsort(k, kind="stable"))
+        return cache[kind]
+
     def statistic(self, name, s, j, ranks, days) -> np.ndarray:
+        """One statistic for rows (s, j) at ranks/days; every call of one _History must
+        pass the same rows (query keys are cached)."""
         count = self.stat == "count"
-        n = self.n
         if name == "inertia":
-            return self.dyad.value(s * n + j, ranks, days, count=count)
+            k, o = self._keys("sj", s, j)
+            return self.dyad.value(k, ranks, days, count=count, order=o)
         if name == "reciprocity":
-            return self.dyad.value(j * n + s, ranks, days, count=count)
+            k, o = self._keys("js", s, j)
+            return self.dyad.value(k, ranks, days, count=count, order=o)
         if name in ("transitivity", "shared_partners"):
-            return getattr(self, name).value(s * n + j, ranks, days, count=count)
-        if name == "popularity":
-            return np.log1p(self.into.value(j, ranks, days, count=True))
-        if name == "receiver_activity":
-            return np.log1p(self.out.value(j, ranks, days, count=True))
+            k, o = self._keys("sj", s, j)
+            return getattr(self, name).value(k, ranks, days, count=count, order=o)
+        if name in ("popularity", "receiver_activity"):
+            k, o = self._keys("j", s, j)
+            rec = self.into if name == "popularity" else self.out
+            return np.log1p(rec.value(k, ranks, days, count=True, order=o))
         if name == "recency":
-            _, last = self.dyad.locate(j * n + s, ranks)
+            k, o = self._keys("js", s, j)
+            _, last = self.dyad.locate(k, ranks, o)
             out = np.zeros(len(s))
             ok = last >= 0
             out[ok] = 1.0 / (1.0 + (days[ok] - self.dyad.days[last[ok]]))
@@ -599,14 +619,15 @@ def conditional_logit(
         except np.linalg.LinAlgError:
             step = np.linalg.lstsq(info, grad, rcond=None)[0]
         t = 1.0
-        while True:
-            new = beta + t * step
-            ll_new, _, _ = evaluate(new, False)
-            if ll_new >= ll - 1e-12 * abs(ll) or t < 1e-10:
-                break
+        ll_new, grad_new, info_new = evaluate(beta + step, True)  # the full step, usually kept
+        while ll_new < ll - 1e-12 * abs(ll) and t >= 1e-10:  # else halve it
             t /= 2
-        beta = new
-        ll, grad, info = evaluate(beta, True)
+            ll_new, _, _ = evaluate(beta + t * step, False)
+        beta = beta + t * step
+        if t == 1.0:
+            ll, grad, info = ll_new, grad_new, info_new
+        else:
+            ll, grad, info = evaluate(beta, True)
         if np.max(np.abs(t * step)) < tol or np.max(np.abs(grad)) < tol:
             converged = True
             break
