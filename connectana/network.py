@@ -31,7 +31,7 @@ from .events import (
     validate_events,
 )
 from .periods import course_start
-from .ties import DEFAULT_MAX_TIES, TIE_DEFINITIONS, interactions, natural_direction
+from .ties import DEFAULT_MAX_TIES, TIE_DEFINITIONS, TWO_MODE, interactions, natural_direction
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -363,7 +363,8 @@ def build_network(
     ties : str
         The tie definition (see :mod:`connectana.ties`): ``reply``, ``star``,
         ``reply+star``, ``limited_copresence``, ``copresence``, ``mention``
-        or ``bipartite``.
+        ``bipartite`` or ``resource`` (person × resource shared; needs Events
+        read with ``extract=``).
     people : DataFrame, optional
         A People table (:func:`connectana.make_people`). Every person in it is
         a node, with or without interactions: isolated learners show up.
@@ -501,7 +502,7 @@ def _nodes(
     ties: str,
 ) -> pd.DataFrame:
     seen = pd.concat(
-        [ev[ACTOR], inter["source"], inter["target"]] if ties != "bipartite" else [ev[ACTOR]],
+        [ev[ACTOR], inter["source"], inter["target"]] if ties not in TWO_MODE else [ev[ACTOR]],
         ignore_index=True,
     ).dropna()
     seen = seen.astype(STRING).unique()  # in order of first appearance (pyarrow's hash)
@@ -550,11 +551,10 @@ def _nodes(
                 nodes[c] = vals.reindex(index).to_numpy()
     counts = ev[ACTOR].value_counts()
     nodes["n_events"] = counts.reindex(index.astype(str)).fillna(0).astype(np.int64).to_numpy()
-    if ties == "bipartite" and len(inter):
+    if ties in TWO_MODE and len(inter):
         objs = pd.unique(inter["target"].astype(str).to_numpy())
-        kind = inter["target"].iloc[0].split(":", 1)[0]
         onodes = pd.DataFrame(index=pd.Index(objs, name=NODE, dtype=STRING))
-        onodes["kind"] = kind
+        onodes["kind"] = [o.split(":", 1)[0] for o in objs]
         onodes["n_events"] = inter["target"].value_counts().reindex(objs).to_numpy()
         nodes = pd.concat([nodes, onodes])
         nodes["kind"] = nodes["kind"].astype(STRING)
@@ -579,10 +579,13 @@ def project(network: Network, *, onto: str = "person") -> Network:
     >>> p.edges[["source", "target", "weight"]].values.tolist()
     [['a', 'b', 1], ['a', 'c', 1]]
     """
-    if network.meta.get("ties") != "bipartite":
-        raise ValueError("project() needs a network built with ties='bipartite'")
+    if network.meta.get("ties") not in TWO_MODE:
+        raise ValueError("project() needs a network built with ties='bipartite' or 'resource'")
     e = network.edges
-    keep_kind = network.nodes["kind"] == onto
+    if onto == "resource" and network.meta.get("ties") == "resource":
+        keep_kind = network.nodes["kind"] != "person"  # every kind of resource
+    else:
+        keep_kind = network.nodes["kind"] == onto
     ids = network.nodes.index[keep_kind.to_numpy()]
     # An undirected edge is stored with source < target: either end may be the `onto` node.
     source_is_onto = e["source"].isin(ids).to_numpy()
@@ -612,5 +615,6 @@ def project(network: Network, *, onto: str = "person") -> Network:
     edges = aggregate_ties(inter, directed=False, multi=False)
     nodes = network.nodes.loc[ids].copy()
     meta = dict(network.meta)
-    meta.update(ties=f"projection of bipartite onto {onto}", directed=False, multi=False)
+    two_mode = network.meta.get("ties")
+    meta.update(ties=f"projection of {two_mode} onto {onto}", directed=False, multi=False)
     return Network(nodes=nodes, edges=edges, directed=False, meta=meta)

@@ -12,7 +12,7 @@ labelled with its ids as they are.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,6 +32,7 @@ __all__ = [
     "plot_community_evolution",
     "plot_staff_removal",
     "plot_growth_strip",
+    "plot_resource_spread",
     "ROLE_MARKERS",
     "ROLE_COLORS",
 ]
@@ -773,3 +774,44 @@ def plot_staff_removal(
         title=f"Without staff: {without_staff.n_ties} ties",
     )
     return np.asarray(axes)
+
+
+def plot_resource_spread(
+    resources: pd.DataFrame, *, top: int = 12, label: Callable[[str], str] | None = None, ax=None
+):
+    """How far the most shared resources travelled: one bar per resource.
+
+    Parameters
+    ----------
+    resources : DataFrame
+        ``resource_diffusion(ev).resources`` (columns ``adopters``,
+        ``exposed_adopters``, ``size``).
+    top : int
+        Show the ``top`` largest cascades.
+    label : callable, optional
+        Resource id → text on the axis (default: the id, shortened to 45
+        characters).
+
+    Returns
+    -------
+    Axes
+        Bars: adopters who had been exposed (dark) and the others (light);
+        the introducer is not counted.
+    """
+    ax = _axes(ax, figsize=(7, 0.35 * min(top, len(resources)) + 1.2))
+    t = resources.sort_values("size", ascending=False, kind="stable").head(top).iloc[::-1]
+    names = [
+        (label(str(r)) if label else str(r)[:44] + ("…" if len(str(r)) > 45 else ""))
+        for r in t.index
+    ]
+    y = np.arange(len(t))
+    exposed = t["exposed_adopters"].to_numpy(dtype=float)
+    other = t["adopters"].to_numpy(dtype=float) - exposed
+    ax.barh(y, exposed, color="#1f77b4", label="adopted after exposure")
+    ax.barh(y, other, left=exposed, color="#aec7e8", label="adopted, not exposed")
+    ax.set_yticks(y)
+    ax.set_yticklabels(names, fontsize=7)
+    ax.set_xlabel("people who shared it after its introducer")
+    ax.legend(fontsize=7, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    return ax

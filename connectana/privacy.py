@@ -43,6 +43,7 @@ from .events import (
     TEXT,
     IngestReport,
 )
+from .extract import RESOURCES, personal_ids, pseudonymize_resources
 from .network import Network
 
 __all__ = [
@@ -393,7 +394,12 @@ def pseudonymize(
     be linked back to ids; with it, anyone can test a guessed id, so keep the
     key file private, and delete it to make the pseudonyms permanent.
     Required Events columns are never dropped: an e-mail in ``event_id`` or
-    ``object_id`` gives a warning.
+    ``object_id`` gives a warning. In a ``resources`` column (Events read with
+    ``extract=``), the personal segment of every profile link (``/@ann``,
+    ``/u/ann``, ``/users/12``: :mod:`connectana.extract`) is replaced by the
+    pseudonym of that segment — the person's pseudonym where the segment is
+    their id; the column is kept unless some link still holds an e-mail or IP
+    address (then it is dropped like any such column).
 
     Examples
     --------
@@ -429,10 +435,15 @@ def pseudonymize(
         ids.extend(table[c].dropna().astype(str))
     if index_ids:
         ids.extend(str(x) for x in table.index)
+    has_resources = RESOURCES in table.columns and bool(cols)
+    if has_resources:  # people named in profile links (connectana.extract)
+        ids.extend(personal_ids(table[RESOURCES]))
     mapping = pseudonym_map(ids, key=k, prefix=prefix, length=length)
     out = table.copy()
     for c in cols:
         out[c] = _map_values(out[c], mapping)
+    if has_resources:
+        out[RESOURCES] = pseudonymize_resources(out[RESOURCES], mapping.__getitem__)
     if index_ids:
         out.index = _map_index(out.index, mapping)
     protected = set(cols) | set(REQUIRED_COLUMNS)

@@ -39,6 +39,15 @@ Wise & Cui 2018; Wise, Cui & Jin 2017). So the rule is a parameter:
     ``"object"``, ``"context"``), one interaction per event; object nodes are
     named ``"<kind>:<id>"``. Use :func:`connectana.network.project` for the
     one-mode projection.
+``resource``
+    Two-mode: person → resource, one interaction per (event, resource) of
+    the ``resources`` column that ``read_events(..., extract=...)`` fills
+    (kinds ``url``, ``hashtag`` and ``file``: links to the platform itself and
+    mentions of people are left out). Resource nodes are named
+    ``"<kind>:<resource>"`` (``url:https://x.org/a``, ``hashtag:lak``).
+    Explicit. :func:`connectana.network.project` gives people tied by the
+    resources they shared (``onto="person"``) and resources tied by the people
+    who shared both (``onto="resource"``: ideas that travel together).
 """
 
 from __future__ import annotations
@@ -63,6 +72,8 @@ from .events import (
 
 __all__ = [
     "TIE_DEFINITIONS",
+    "TWO_MODE",
+    "RESOURCE_TIE_KINDS",
     "interactions",
     "count_interactions",
     "CONTRIBUTION_ACTIONS",
@@ -82,7 +93,12 @@ TIE_DEFINITIONS: tuple[str, ...] = (
     "copresence",
     "mention",
     "bipartite",
+    "resource",
 )
+#: Tie definitions whose networks are two-mode (person × object).
+TWO_MODE: tuple[str, ...] = ("bipartite", "resource")
+#: Resource kinds the ``resource`` tie definition links people to.
+RESOURCE_TIE_KINDS: tuple[str, ...] = ("url", "hashtag", "file")
 #: Actions that count as contributing to a thread (star, co-presence rules).
 CONTRIBUTION_ACTIONS: tuple[str, ...] = ("post", "reply", "comment", "message")
 
@@ -97,7 +113,7 @@ def _positions(names: np.ndarray | pd.Index, values: pd.Series) -> np.ndarray:
 
 def natural_direction(ties: str) -> bool:
     """Whether a tie definition is directed by nature."""
-    return ties not in ("copresence", "bipartite")
+    return ties != "copresence" and ties not in TWO_MODE
 
 
 def _strings(values) -> pd.api.extensions.ExtensionArray:
@@ -298,6 +314,14 @@ def _bipartite(events: pd.DataFrame, object: str) -> pd.DataFrame:
     return _frame(m[ACTOR], objs, m[TIMESTAMP], "bipartite", True, m[THREAD_ID], m[EVENT_ID])
 
 
+def _resource(events: pd.DataFrame) -> pd.DataFrame:
+    from .extract import resources
+
+    r = resources(events, kinds=RESOURCE_TIE_KINDS, mentions=False)
+    node = r["kind"].astype(str) + ":" + r["resource"].astype(str)
+    return _frame(r[ACTOR], node, r[TIMESTAMP], "resource", True, r[THREAD_ID], r[EVENT_ID])
+
+
 def interactions(
     events: pd.DataFrame,
     ties: str = "reply",
@@ -366,6 +390,8 @@ def interactions(
         out = _mention(events)
     elif ties == "bipartite":
         out = _bipartite(events, object)
+    elif ties == "resource":
+        out = _resource(events)
     else:
         raise ValueError(f"unknown tie definition {ties!r}; choose one of {list(TIE_DEFINITIONS)}")
     out = out.sort_values("time", kind="stable").reset_index(drop=True)

@@ -20,6 +20,8 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
+from .resources import plant_resources
+
 __all__ = [
     "COURSE_START",
     "DAY",
@@ -97,6 +99,9 @@ class Course:
         ``reactions`` (list of ``(name, [persons])``), ``text``.
     views : DataFrame
         LMS log rows that are not posts: ``person, time, event, cmid, resource``.
+    resources : DataFrame
+        The links and hashtags planted in the messages (ground truth; see
+        :mod:`connectana.datasets.resources`).
     seed : int
     weeks : int
 
@@ -119,6 +124,7 @@ class Course:
     views: pd.DataFrame
     seed: int = 0
     weeks: int = 12
+    resources: pd.DataFrame | None = None
 
     def platform_ids(self, platform: str) -> dict[str, str]:
         """``platform_id -> person`` for one platform of :attr:`aliases`."""
@@ -727,7 +733,7 @@ def simulate_course(seed: int = 0, *, n_students: int = 80, weeks: int = 12) -> 
     }
     keep = [p in used[pl] for p, pl in zip(aliases["person"], aliases["platform"], strict=True)]
     aliases = aliases[keep].reset_index(drop=True)
-    return Course(
+    course = Course(
         people=people,
         aliases=aliases,
         posts=posts,
@@ -738,3 +744,6 @@ def simulate_course(seed: int = 0, *, n_students: int = 80, weeks: int = 12) -> 
         seed=seed,
         weeks=weeks,
     )
+    # links and hashtags, from a random stream of their own (datasets/resources.py)
+    course.resources = plant_resources(course)
+    return course

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .encode import secs
+from .resources import snippet
 from .simulate import COURSE_START, START_S, WEEK, Course, sentence
 
 
@@ -70,6 +71,14 @@ def write_wordpress(course: Course, path: Path) -> None:
         ]
     out += ["", "\t<generator>https://wordpress.org/?v=6.4.3</generator>", ""]
     link = {}
+    planted = course.resources
+    by_message = {} if planted is None else dict(list(planted.groupby(["platform", "message"])))
+
+    def extra(platform: str, message) -> str:
+        """The links and tags planted in a blog post or comment (datasets/resources.py)."""
+        mine = by_message.get((platform, message))
+        return "" if mine is None else snippet(mine)
+
     for r in bp.itertuples(index=False):
         d = datetime.fromtimestamp(secs(r.created), tz=timezone.utc)
         link[r.post_id] = f"{site}/{d:%Y/%m/%d}/{r.slug}/"
@@ -86,7 +95,7 @@ def write_wordpress(course: Course, path: Path) -> None:
             f"\t\t<dc:creator>{_cdata(login[r.author])}</dc:creator>",
             f'\t\t<guid isPermaLink="false">{site}/?p={r.post_id}</guid>',
             "\t\t<description></description>",
-            f"\t\t<content:encoded>{_cdata('<p>' + sentence(rng, 40) + '</p>')}</content:encoded>",
+            f"\t\t<content:encoded>{_cdata('<p>' + sentence(rng, 40) + extra('blog_post', r.post_id) + '</p>')}</content:encoded>",
             f"\t\t<excerpt:encoded>{_cdata('')}</excerpt:encoded>",
             f"\t\t<wp:post_id>{r.post_id}</wp:post_id>",
             f"\t\t<wp:post_date>{_cdata(local)}</wp:post_date>",
@@ -128,7 +137,9 @@ def write_wordpress(course: Course, path: Path) -> None:
                 email = login[c.author] + "@example.org"
                 url = f"{site}/author/{login[c.author]}/"
                 user_id = 0 if c.guest else wp_id[c.author]
-                content = sentence(rng, int(rng.integers(5, 25)))
+                content = sentence(rng, int(rng.integers(5, 25))) + extra(
+                    "blog_comment", c.comment_id
+                )
             out += [
                 "\t\t<wp:comment>",
                 f"\t\t\t<wp:comment_id>{c.comment_id}</wp:comment_id>",

@@ -8,7 +8,9 @@ not slow ``import connectana``.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -54,6 +56,9 @@ def read_events(
     *,
     engine: str = "pandas",
     max_bytes: int | None = None,
+    extract: Iterable[str] | bool = (),
+    url_query: bool = False,
+    internal_hosts: Iterable[str] = (),
     **options: Any,
 ) -> pd.DataFrame:
     """Read an export file into a canonical Events table.
@@ -80,6 +85,16 @@ def read_events(
         Events are written to ``out=FOLDER`` as a Parquet dataset by week, returned
         as a lazy Dask DataFrame (see :mod:`connectana.engines.dask_read`; the
         ingest report is ``connectana.engines.dask_read.ingest_report(FOLDER)``).
+    extract : iterable of str or True
+        Pull resources out of the messages while their text is read: some of
+        ``"urls"``, ``"hashtags"``, ``"files"`` (``True``: all). They go to the
+        ``resources`` column (see :mod:`connectana.extract`); the text is still
+        dropped unless ``keep_text=True``.
+    url_query : bool
+        With ``extract``: keep URL query strings (minus tracking parameters).
+    internal_hosts : iterable of str
+        With ``extract``: more host names of the course platform (links to
+        them are ``internal``).
     **options
         Passed to the reader (``columns=``, ``on_error=``, ``tz=``, ...).
 
@@ -89,6 +104,11 @@ def read_events(
         Valid Events; ``attrs["ingest"]`` holds the :class:`IngestReport`.
     """
     if engine == "dask":
+        if extract:
+            raise ValueError(
+                "extract= works with engine='pandas' only: read the files one by one "
+                "with extract=... and concat_events() them"
+            )
         from ..engines.dask_read import read_events_dask
 
         return read_events_dask(path, format, max_bytes=max_bytes, **options)
@@ -98,4 +118,21 @@ def read_events(
 
     reader = get_reader(format)
     with byte_limit(max_bytes):
-        return reader(path, **options)
+        if not extract:
+            return reader(path, **options)
+        from ..extract import extract_resources
+
+        params = inspect.signature(reader).parameters
+        keep_text = bool(options.pop("keep_text", False))
+        if "keep_text" in params:
+            options["keep_text"] = True
+        if "extract" in params:  # the reader adds resources from structured fields
+            options["extract"] = extract
+        events = reader(path, **options)
+    return extract_resources(
+        events,
+        extract=extract,
+        url_query=url_query,
+        internal_hosts=internal_hosts,
+        keep_text=keep_text,
+    )

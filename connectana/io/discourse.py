@@ -30,6 +30,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
+from ..extract import RESOURCES, discourse_resources
 from ._common import (
     BadRecord,
     as_id,
@@ -147,6 +148,7 @@ def read_discourse(
     whispers: bool = False,
     on_error: str = "raise",
     keep_text: bool = False,
+    extract: Any = (),
 ) -> pd.DataFrame:
     """Read Discourse API JSON (topics, posts lists, posts) into Events.
 
@@ -169,6 +171,9 @@ def read_discourse(
         :class:`~connectana.errors.FormatError` whatever ``on_error``.
     keep_text : bool
         Keep the post text (``raw`` when present, else the ``cooked`` HTML).
+    extract : bool or iterable of str
+        Set by ``read_events(..., extract=...)``: also read each post's
+        ``link_counts`` (:func:`connectana.extract.discourse_resources`).
 
     Returns
     -------
@@ -340,8 +345,10 @@ def read_discourse(
                 ),
             }
         )
+        if extract:
+            out[-1][RESOURCES] = discourse_resources(p)
     columns = [EVENT_ID, TIMESTAMP, ACTOR, ACTION, OBJECT_ID, PARENT_ID, THREAD_ID, TARGET]
-    columns += [CONTEXT, ROLE, TEXT]
+    columns += [CONTEXT, ROLE, TEXT] + ([RESOURCES] if extract else [])
     df = pd.DataFrame(out, columns=columns)
     df[TIMESTAMP] = pd.to_datetime(df[TIMESTAMP], utc=True)
     return make_events(df, platform="discourse", report=report, keep_text=keep_text)

@@ -24,6 +24,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
+from ..extract import RESOURCES, mastodon_resources
 from ._common import BadRecord, as_id, check_on_error, get, load_json, text_or_none, url_host
 from .timestamps import parse_timestamps
 
@@ -110,6 +111,7 @@ def read_mastodon(
     reblogs: bool = True,
     on_error: str = "raise",
     keep_text: bool = False,
+    extract: Any = (),
 ) -> pd.DataFrame:
     """Read saved Mastodon statuses (API ``Status`` entities) into Events.
 
@@ -135,6 +137,9 @@ def read_mastodon(
     keep_text : bool
         Keep ``content`` (HTML) and add an ``acct`` column (the account's
         ``user@domain`` handle) as display information.
+    extract : bool or iterable of str
+        Set by ``read_events(..., extract=...)``: also read each status's
+        ``tags`` and preview ``card`` (:func:`connectana.extract.mastodon_resources`).
 
     Returns
     -------
@@ -263,6 +268,8 @@ def read_mastodon(
                 TEXT: f["text"],
             }
         )
+        if extract:
+            rows[-1][RESOURCES] = mastodon_resources(s)
         if mentions:
             for mid in f["mentions"]:
                 if mid is None or f"{sid}:mention:{mid}" in seen:
@@ -286,7 +293,9 @@ def read_mastodon(
     if derived["mention"]:
         report.notes["derived mention events"] = derived["mention"]
     columns = [EVENT_ID, TIMESTAMP, ACTOR, ACTION, OBJECT_ID, PARENT_ID, THREAD_ID, TARGET]
-    columns += [CONTEXT, TEXT, "acct"]
+    columns += [CONTEXT, TEXT, "acct"] + ([RESOURCES] if extract else [])
+    if extract:  # links to the instances of the statuses are internal
+        report.options["platform_hosts"] = sorted({r[CONTEXT] for r in rows if r[CONTEXT]})
     df = pd.DataFrame(rows, columns=columns)
     if not keep_text:
         df = df.drop(columns="acct")

@@ -33,6 +33,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
+from ..extract import RESOURCES, slack_resources
 from ._common import (
     BadRecord,
     as_id,
@@ -166,6 +167,7 @@ def read_slack(
     reactions: bool = True,
     on_error: str = "raise",
     keep_text: bool = False,
+    extract: Any = (),
 ) -> pd.DataFrame:
     """Read a Slack export (.zip or folder) into Events.
 
@@ -189,6 +191,10 @@ def read_slack(
         :class:`~connectana.errors.FormatError` whatever ``on_error``.
     keep_text : bool
         Keep the message text (Slack mrkdwn).
+    extract : bool or iterable of str
+        Set by ``read_events(..., extract=...)``: also read the resources of
+        the structured fields (``files``, ``attachments``, ``blocks``; see
+        :func:`connectana.extract.slack_resources`).
 
     Returns
     -------
@@ -246,16 +252,24 @@ def read_slack(
     path = Path(path)
     export = _Export(path)
     try:
-        return _read(export, path, mentions, reactions, on_error, keep_text)
+        return _read(export, path, mentions, reactions, on_error, keep_text, bool(extract))
     finally:
         export.close()
 
 
 def _read(
-    export: _Export, path: Path, mentions: bool, reactions: bool, on_error: str, keep_text: bool
+    export: _Export,
+    path: Path,
+    mentions: bool,
+    reactions: bool,
+    on_error: str,
+    keep_text: bool,
+    extract: bool = False,
 ) -> pd.DataFrame:
     report = IngestReport(source=str(path), format="slack")
     report.options.update(mentions=mentions, reactions=reactions)
+    if extract:  # links to the workspace are internal (connectana.extract)
+        report.options["platform_hosts"] = ["slack.com"]
 
     users = export.load("users.json")
     if not isinstance(users, list):
@@ -365,6 +379,8 @@ def _read(
                 row = {EVENT_ID: mid, ACTION: "post", PARENT_ID: None, TARGET: None}
             text = m.get("text") if isinstance(m.get("text"), str) else None
             rows.append({**base, **row, OBJECT_ID: mid, TEXT: text})
+            if extract:
+                rows[-1][RESOURCES] = slack_resources(m)
             if mentions:
                 for uid in dict.fromkeys(_MENTION.findall(text or "")):
                     if uid in bots:
@@ -399,7 +415,7 @@ def _read(
     for kind, n in derived.items():
         report.notes[f"derived {kind} events"] = n
     columns = [EVENT_ID, TIMESTAMP, ACTOR, ACTION, OBJECT_ID, PARENT_ID, THREAD_ID, TARGET]
-    columns += [CONTEXT, ROLE, TEXT]
+    columns += [CONTEXT, ROLE, TEXT] + ([RESOURCES] if extract else [])
     df = pd.DataFrame(rows, columns=columns)
     df[TIMESTAMP] = pd.to_datetime(df[TIMESTAMP], utc=True)
     return make_events(df, platform="slack", report=report, keep_text=keep_text)

@@ -34,6 +34,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
+from ..extract import RESOURCES
 from ._common import check_on_error, read_bytes, set_aside_rows, url_host
 from .timestamps import _NS_MAX, _NS_MIN, parse_timestamps
 
@@ -116,6 +117,7 @@ def read_wordpress(
     tz: str | None = None,
     on_error: str = "raise",
     keep_text: bool = False,
+    extract: Any = (),
 ) -> pd.DataFrame:
     """Read a WordPress export (WXR 1.0, 1.1 or 1.2) into Events.
 
@@ -143,6 +145,10 @@ def read_wordpress(
         author (reason ``"invalid record"``).
     keep_text : bool
         Keep post and comment content (HTML).
+    extract : bool or iterable of str
+        Set by ``read_events(..., extract=...)``: a pingback or trackback also
+        shares the link of the citing post (``comment_author_url``), and links
+        to the blog itself (host of ``wp:base_blog_url``) are ``internal``.
 
     Returns
     -------
@@ -219,6 +225,8 @@ def read_wordpress(
         wxr_version=_text(channel, "wxr_version") or None,
     )
     context = _text(channel, "base_blog_url") or _text(channel, "base_site_url") or None
+    if extract and url_host(_text(channel, "base_blog_url")):
+        report.options["platform_hosts"] = [url_host(_text(channel, "base_blog_url"))]
 
     # authors: e-mail hash -> login, author id -> login (e-mails are hashed at once)
     login_by_mail: dict[str, str] = {}
@@ -368,6 +376,8 @@ def read_wordpress(
                     }
                 )
                 report.notes["pings as share"] += 1
+                if extract and url:
+                    row[RESOURCES] = [("url", url)]
             else:
                 parent = _text(c, "comment_parent")
                 reply = parent not in ("", "0")
@@ -444,7 +454,7 @@ def _finish(
     rows: list[dict], platform: str, report: IngestReport, keep_text: bool, context: Any = None
 ) -> pd.DataFrame:
     columns = [EVENT_ID, TIMESTAMP, ACTOR, ACTION, OBJECT_ID, PARENT_ID, THREAD_ID, TARGET]
-    columns += [CONTEXT, TEXT]
+    columns += [CONTEXT, TEXT] + ([RESOURCES] if any(RESOURCES in r for r in rows) else [])
     df = pd.DataFrame(rows, columns=columns)
     if context is not None:
         df[CONTEXT] = context

@@ -37,7 +37,7 @@ from ..events import (
 )
 from ..network import build_network
 from ..periods import Periods, make_periods
-from ..ties import CONTRIBUTION_ACTIONS, DEFAULT_MAX_TIES, interactions, natural_direction
+from ..ties import CONTRIBUTION_ACTIONS, DEFAULT_MAX_TIES, TWO_MODE, interactions, natural_direction
 from .roles import STAFF_ROLES
 
 __all__ = ["INDICATORS", "COUNT_COLUMNS", "engagement", "engagement_caveats", "write_engagement"]
@@ -290,8 +290,8 @@ def engagement(
     """
     validate_events(events)
     directed = natural_direction(ties)
-    if ties == "bipartite":
-        raise ValueError("engagement needs a person-to-person tie definition, not 'bipartite'")
+    if ties in TWO_MODE:
+        raise ValueError(f"engagement needs a person-to-person tie definition, not {ties!r}")
     net = build_network(events, ties, people=people)
     nodes = net.nodes[net.nodes["kind"] == "person"]
     role = nodes[ROLE].astype(object).where(nodes[ROLE].notna(), None)

@@ -22,7 +22,7 @@ import pandas as pd
 from ..engines.dask import is_dask
 from ..events import validate_events
 from ..network import build_network
-from ..ties import DEFAULT_MAX_TIES
+from ..ties import DEFAULT_MAX_TIES, TWO_MODE
 from .centrality import centrality
 from .structure import summary
 
@@ -174,8 +174,9 @@ def compare_ties(
         raise ValueError("compare_ties needs at least two tie definitions")
     if len(set(ties)) != len(ties):
         raise ValueError(f"tie definitions repeat: {ties}")
-    if "bipartite" in ties:
-        raise ValueError("compare_ties compares person networks; 'bipartite' is two-mode")
+    two_mode = [t for t in ties if t in TWO_MODE]
+    if two_mode:
+        raise ValueError(f"compare_ties compares person networks; {two_mode} are two-mode")
     if top_k < 1:
         raise ValueError("top_k must be at least 1")
 

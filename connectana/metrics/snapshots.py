@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..events import ACTOR, ROLE, TIMESTAMP, key_positions, normalize_role, validate_events
 from ..periods import make_periods
-from ..ties import TIE_DEFINITIONS, interactions, natural_direction
+from ..ties import TIE_DEFINITIONS, TWO_MODE, interactions, natural_direction
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -93,9 +93,12 @@ def prepare(
     tie_options: dict | None = None,
 ) -> Prepared:
     validate_events(events)
-    if ties not in TIE_DEFINITIONS or ties == "bipartite":
-        one_mode = [t for t in TIE_DEFINITIONS if t != "bipartite"]
-        raise ValueError(f"growth needs a one-mode tie definition, one of {one_mode}, not {ties!r}")
+    if ties not in TIE_DEFINITIONS or ties in TWO_MODE:
+        one_mode = [t for t in TIE_DEFINITIONS if t not in TWO_MODE]
+        raise ValueError(
+            f"growth needs a one-mode tie definition, one of {one_mode}, not {ties!r}"
+            + (" (the resource network's growth: resource_growth)" if ties == "resource" else "")
+        )
     if directed is None:
         directed = natural_direction(ties)
     elif directed and not natural_direction(ties):

@@ -1,0 +1,823 @@
+"""Resources in messages: links, hashtags, shared files and mentions.
+
+Connectivism's network holds people *and* the resources and ideas they share.
+This module pulls resources out of message text (and out of the structured
+fields some platforms give) while the text is still there, normalises them and
+keeps them in the Events table's ``resources`` column, so that the text itself
+can be dropped as usual.
+
+Where the resources live
+------------------------
+``read_events(..., extract=("urls", "hashtags"))`` adds a ``resources`` column
+(``string``) to the Events: for each event, its resources as
+newline-separated ``kind:resource`` tokens (NA when none), each resource once
+per event, in the order found. A plain column travels with its rows: it
+survives filtering, sorting, :func:`connectana.concat_events`, Parquet/CSV round
+trips and :func:`connectana.pseudonymize` (which pseudonymises the personal
+part of profile links, see below). :func:`resources` turns it into a long
+table.
+
+Kinds
+-----
+``url``
+    A link to an outside resource (a normalised absolute http(s) URL).
+``internal``
+    A link to the course platform itself (another post of the same forum): a
+    relative link, a link whose host is one of the platform's hosts (the
+    reader knows them: the blog's ``base_blog_url``, ``*.slack.com``, the
+    Mastodon instance; ``internal_hosts=`` adds more) or a link the platform
+    marks internal (Discourse ``link_counts``).
+``hashtag``
+    ``#word`` (a letter first, then letters, digits, ``_`` or ``-``),
+    case-folded, stored without the ``#``.
+``file``
+    A file shared with the message (Slack ``files``): its id.
+``mention``
+    A link to a person's profile page (see *Personal links*). Mentions of
+    people by the platform's own syntax are ``mention`` events already (Slack,
+    Mastodon) and :func:`resources` lists them with this kind too.
+
+URL normalisation (:func:`normalize_url`)
+-----------------------------------------
+Scheme and host lower-cased; a leading ``www.`` removed from the host
+(``www.example.org`` and ``example.org`` name the same resource; no other
+sub-domain is touched); user name and password removed; default ports (80 for
+http, 443 for https) removed; fragment removed; the query removed — queries
+can hold personal data (``url_query=True`` keeps it, minus tracking
+parameters: ``utm_*``, ``fbclid``, ``gclid`` and the others of
+:data:`TRACKING_PARAMETERS`); trailing slashes removed (the site root is
+``https://example.org``); spaces and other unsafe characters of the path
+percent-encoded. ``http`` and ``https`` stay different. The query parameters
+that *are* the resource on a few hosts stay (:data:`CONTENT_PARAMETERS`:
+YouTube's ``v`` and ``list``). Links that are not
+http(s) (``mailto:``, ``javascript:``, ``tel:``, ...) are not resources and are
+not kept.
+
+Finding them in text
+--------------------
+HTML (a message with markup) is parsed with lxml: every ``<a href>`` is a
+link (Mastodon's hashtag and mention anchors excepted: the tag is found in the
+text, the person is a ``mention`` event), then URLs and hashtags are looked for
+in the visible text. Images (``<img src>``) are not resources. In plain text,
+Markdown and Slack mrkdwn (``<https://x|label>``), a URL starts with
+``http://``, ``https://`` or ``www.`` and runs to the next space, quote or
+angle bracket, closing punctuation (``.,;:!?)]``) excluded. A hashtag is not
+preceded by a letter, digit, ``&``, ``/`` or ``#`` (so ``C#``, ``&#39;`` and
+URL fragments are not tags).
+
+Personal links
+--------------
+A path segment starting with ``@`` (``mastodon.social/@ann``,
+``medium.com/@ann/post``) is *personal*; so is, in a link to the course
+platform itself (``internal``), the segment following one of
+:data:`PROFILE_SEGMENTS` (``/u/ann``, ``/users/12``, ``/author/ann``, ...) —
+elsewhere on the web such paths are mostly documentation
+(``gephi.org/users/quick-start``). A link that
+ends with its personal segment is a profile page: kind ``mention``, never
+with a query. :func:`connectana.pseudonymize` replaces every personal segment
+by the keyed pseudonym of that segment (``https://mastodon.social/@P-1A2B3C4D``),
+the same pseudonym the person gets where that segment is their id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+import pandas as pd
+
+from .events import (
+    ACTION,
+    ACTOR,
+    CONTEXT,
+    EVENT_ID,
+    PLATFORM,
+    STRING,
+    TARGET,
+    TEXT,
+    THREAD_ID,
+    TIMESTAMP,
+)
+
+__all__ = [
+    "RESOURCES",
+    "RESOURCE_KINDS",
+    "EXTRACTABLE",
+    "TRACKING_PARAMETERS",
+    "CONTENT_PARAMETERS",
+    "PROFILE_SEGMENTS",
+    "normalize_url",
+    "classify_url",
+    "find_resources",
+    "extract_resources",
+    "resources",
+    "pseudonymize_resources",
+    "resource_tokens",
+    "personal_ids",
+    "slack_resources",
+    "discourse_resources",
+    "mastodon_resources",
+]
+
+#: The Events column holding each event's resources.
+RESOURCES = "resources"
+#: Kinds of resources, as stored and as listed by :func:`resources`.
+RESOURCE_KINDS: tuple[str, ...] = ("url", "internal", "hashtag", "file", "mention")
+#: What ``extract=`` may ask for, and the kinds each gives.
+EXTRACTABLE: dict[str, tuple[str, ...]] = {
+    "urls": ("url", "internal", "mention"),
+    "hashtags": ("hashtag",),
+    "files": ("file",),
+}
+#: Query parameters removed from URLs kept with ``url_query=True`` (``utm_*`` too).
+TRACKING_PARAMETERS: frozenset[str] = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "si",
+        "ref_src",
+        "ref_url",
+    }
+)
+#: Query parameters that name the resource itself on some hosts: kept by default.
+CONTENT_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "youtube.com": ("v", "list"),
+    "m.youtube.com": ("v", "list"),
+}
+#: Path segments after which the next segment names a person.
+PROFILE_SEGMENTS: frozenset[str] = frozenset(
+    {
+        "u",
+        "user",
+        "users",
+        "profile",
+        "profiles",
+        "author",
+        "authors",
+        "people",
+        "member",
+        "members",
+    }
+)
+
+_SEP = "\n"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRAILING = ".,;:!?)]}*_~'\""
+_BLOCKS = (
+    "p", "div", "br", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "tr", "td", "th", "blockquote", "pre", "table", "ul", "ol", "dl", "hr",
+)  # fmt: skip
+_CANDIDATE = r"(?i)https?://|www\.|#\pL|href"
+# the same patterns for RE2 (pyarrow): \pL letters, \pN digits of any script
+_URL_RE2 = r"(?i:https?://|www\.)[^\s<>\"'|`]+"
+_SLACK_LINK_RE2 = r"(?i)<(https?://[^|>\s]+)(?:\|[^>]*)?>"
+_TAG_RE2 = r"(?:^|[^\pL\pN_&/#])#(\pL[\pL\pN_-]*)"
+_HTML = r"(?i)<a\s|&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);"
+
+
+def _strip_trailing(url: str) -> str:
+    while url and url[-1] in _TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break  # a balanced parenthesis belongs to the URL (Wikipedia titles)
+        url = url[:-1]
+    return url
+
+
+def normalize_url(url: str, *, query: bool = False) -> str | None:
+    """The normalised form of a link, or None when it is not an http(s) link.
+
+    Relative links (``/t/topic/12``) are returned as their normalised path
+    (they point to the platform itself). See the module documentation for the
+    rules.
+
+    Parameters
+    ----------
+    url : str
+        The link as written.
+    query : bool
+        Keep the query string (minus tracking parameters).
+
+    Examples
+    --------
+    >>> from connectana.extract import normalize_url
+    >>> normalize_url("HTTPS://WWW.Example.org:443/a/b/?utm_source=x&id=3#part")
+    'https://example.org/a/b'
+    >>> normalize_url("https://example.org/a?utm_source=x&id=3", query=True)
+    'https://example.org/a?id=3'
+    >>> normalize_url("www.example.org"), normalize_url("mailto:ann@uni.edu")
+    ('http://example.org', None)
+    """
+    url = url.strip()
+    if url.lower().startswith("www."):
+        url = "http://" + url
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if scheme not in ("http", "https"):
+        if scheme or parts.netloc or not parts.path.startswith("/"):
+            return None  # mailto:, javascript:, a bare word or a relative "x/y" fragment
+    if host.startswith("www."):
+        host = host[4:]
+    if scheme and not host:
+        return None
+    netloc = host
+    if ":" in host:  # IPv6 literal
+        netloc = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        netloc += f":{port}"
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~").rstrip("/")
+    q = ""
+    if not query and host in CONTENT_PARAMETERS and parts.query:
+        keep = CONTENT_PARAMETERS[host]
+        q = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k in keep])
+    elif query and parts.query:
+        pairs = [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not (k.lower().startswith("utm_") or k.lower() in TRACKING_PARAMETERS)
+        ]
+        q = urlencode(pairs)
+    if not scheme:
+        return (path or "/") + (f"?{q}" if q else "")
+    return urlunsplit((scheme, netloc, path, q, ""))
+
+
+def _personal_segments(path: str, on_platform: bool) -> list[int]:
+    """Positions (in ``path.split("/")``) of the segments naming a person: ``@handle``
+    anywhere; on the course platform also the segment after a :data:`PROFILE_SEGMENTS`
+    word (off the platform ``/users/quick-start`` is documentation, not a person)."""
+    segs = path.split("/")
+    out = []
+    for i, s in enumerate(segs):
+        if s.startswith("@") and len(s) > 1:
+            out.append(i)
+        elif on_platform and i > 0 and segs[i - 1].lower() in PROFILE_SEGMENTS and s:
+            out.append(i)
+    return out
+
+
+def classify_url(url: str, internal_hosts: Iterable[str] = ()) -> str:
+    """The kind of a normalised link: ``mention``, ``internal`` or ``url``.
+
+    ``internal_hosts`` are host names (``www.`` removed) of the platform; a
+    link to one of them or to one of its sub-domains, or a relative link, is
+    ``internal``. A link ending with a personal segment is a profile:
+    ``mention``.
+
+    Examples
+    --------
+    >>> from connectana.extract import classify_url
+    >>> classify_url("https://mastodon.social/@ann"), classify_url("/t/topic/3")
+    ('mention', 'internal')
+    >>> classify_url("https://team.slack.com/archives/C1", ["slack.com"])
+    'internal'
+    >>> classify_url("/u/ann"), classify_url("https://gephi.org/users/quick-start")
+    ('mention', 'url')
+    """
+    parts = urlsplit(url)
+    host = parts.hostname
+    internal = host is None or any(host == h or host.endswith("." + h) for h in internal_hosts)
+    segs = _personal_segments(parts.path, internal)
+    if segs and segs[-1] == len(parts.path.split("/")) - 1:
+        return "mention"
+    return "internal" if internal else "url"
+
+
+def _html(text: str) -> tuple[list[str], str]:
+    """(hrefs of the anchors, visible text) of an HTML fragment, parsed by lxml."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        root = lxml.html.fragment_fromstring(text, create_parent="div")
+    except (ParserError, ValueError):
+        return [], text
+    hrefs = []
+    for a in root.iter("a"):
+        href = a.get("href")
+        classes = (a.get("class") or "").split()
+        if href and "hashtag" not in classes and "mention" not in classes:
+            hrefs.append(href)
+    for el in root.iter(*_BLOCKS):  # block elements end a word: "<dt>#tag</dt><dd>Next"
+        el.tail = "\n" + (el.tail or "")
+    return hrefs, root.text_content()
+
+
+def _all_matches(arr: Any, pattern: str, keep: Any) -> tuple[np.ndarray, Any]:
+    """Every match of ``pattern``'s group 1 in the texts where ``keep``: (row, match)
+    pairs in text order, found by RE2 in pyarrow (no Python loop over the texts)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # each match becomes U+001F match U+001E (no text holds those: _scan made them
+    # spaces); the pieces after each U+001F, up to the U+001E, are the matches
+    marked = pc.replace_substring_regex(arr, pattern, "\x1f\\1\x1e")
+    marked = pc.if_else(keep, marked, pa.scalar(None, marked.type))
+    pieces = pc.list_slice(pc.split_pattern(marked, "\x1f"), 1)
+    rows = pc.list_parent_indices(pieces).to_numpy().astype(np.int64)
+    found = pc.list_element(pc.split_pattern(pc.list_flatten(pieces), "\x1e", max_splits=1), 0)
+    return rows, found
+
+
+def _scan(
+    texts: Sequence[Any], kinds: Sequence[str], url_query: bool, hosts: tuple
+) -> pd.DataFrame:
+    """Resources of many texts: columns ``row`` (position in ``texts``), ``seq``
+    (order within the text) and ``token``. Anchors of HTML messages (those with
+    ``<a`` or an entity) are read by lxml one message at a time; URLs and
+    hashtags of the visible text of all messages are found by RE2 in pyarrow;
+    each distinct link is normalised once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(texts, type=pa.large_string()) if not isinstance(texts, pa.Array) else texts
+    cand = pc.fill_null(pc.match_substring_regex(arr, _CANDIDATE), False)
+    cidx = np.flatnonzero(cand.to_numpy(zero_copy_only=False))
+    empty = pd.DataFrame({"row": np.array([], np.int64), "seq": np.array([], np.int64)})
+    if not len(cidx):
+        return empty.assign(token=pd.Series([], dtype=object))
+    sub = arr.take(pa.array(cidx)).cast(pa.large_string())
+    sub = pc.replace_substring(pc.replace_substring(sub, "\x1f", " "), "\x1e", " ")
+    # Slack links <https://x|label> become the bare URL (before any HTML parsing)
+    sub = pc.replace_substring_regex(sub, _SLACK_LINK_RE2, " \\1 ")
+    html = np.flatnonzero(
+        pc.fill_null(pc.match_substring_regex(sub, _HTML), False).to_numpy(zero_copy_only=False)
+    )
+    href_rows: list[int] = []
+    hrefs: list[str] = []
+    if len(html):
+        visible = sub.to_pylist() if len(html) == len(sub) else None
+        texts_html = visible if visible is not None else sub.take(pa.array(html)).to_pylist()
+        shown = []
+        for j, text in zip(html, texts_html, strict=True):
+            links, seen = _html(text)
+            href_rows += [int(j)] * len(links)
+            hrefs += links
+            shown.append(seen)
+        replaced = np.asarray(sub.to_pylist(), dtype=object)
+        replaced[html] = shown
+        sub = pa.array(replaced, type=pa.large_string())
+    # markup left (HTML without links or entities) becomes a space
+    plain = sub
+    has_markup = pc.match_substring(plain, "<")
+    plain = pc.if_else(has_markup, pc.replace_substring_regex(plain, "<[^>]*>", " "), plain)
+    frames = []
+    want_links = any(k in kinds for k in ("url", "internal", "mention"))
+    has_url = pc.match_substring_regex(plain, _URL_RE2)
+    if want_links:
+        rows, found = _all_matches(plain, f"({_URL_RE2})", has_url)
+        links = pa.concat_arrays(
+            [pa.array(hrefs, pa.large_string()), found.cast(pa.large_string())]
+        )
+        link_rows = np.concatenate([np.asarray(href_rows, np.int64), rows])
+        uniq = pc.unique(links)
+        cache = [_link_token(u, url_query, hosts) for u in uniq.to_pylist()]
+        cache = [c if c is not None and c.split(":", 1)[0] in kinds else None for c in cache]
+        tokens = np.asarray(cache, dtype=object)[pc.index_in(links, uniq).to_numpy()]
+        frames.append(
+            pd.DataFrame({"row": link_rows, "seq": np.arange(len(link_rows)), "token": tokens})
+        )
+    if "hashtag" in kinds:
+        rest = pc.if_else(has_url, pc.replace_substring_regex(plain, _URL_RE2, " "), plain)
+        has_tag = pc.match_substring_regex(rest, _TAG_RE2)
+        rows, found = _all_matches(rest, _TAG_RE2, has_tag)
+        uniq = pc.unique(found)
+        cache = [f"hashtag:{t.rstrip('-_').casefold()}" for t in uniq.to_pylist()]
+        tokens = np.asarray(cache, dtype=object)[pc.index_in(found, uniq).to_numpy()]
+        seq = np.arange(len(rows)) + 10**12  # after the links
+        frames.append(pd.DataFrame({"row": rows, "seq": seq, "token": tokens}))
+    if not frames:
+        return empty.assign(token=pd.Series([], dtype=object))
+    out = pd.concat(frames, ignore_index=True)
+    out = out[pd.notna(out["token"].to_numpy())]  # not http(s), or a kind not asked for
+    out["row"] = cidx[out["row"].to_numpy()]
+    return out.sort_values(["row", "seq"], kind="stable").reset_index(drop=True)
+
+
+def _link_token(link: str, url_query: bool, hosts: tuple) -> str | None:
+    """``kind:url`` of one link as written (trailing punctuation of text taken off)."""
+    u = normalize_url(_strip_trailing(link), query=url_query)
+    if u is None:
+        return None
+    kind = classify_url(u, hosts)
+    if kind == "mention" and url_query:
+        u = normalize_url(_strip_trailing(link)) or u
+    return f"{kind}:{u}"
+
+
+def find_resources(
+    text: str,
+    *,
+    kinds: Sequence[str] = ("url", "internal", "mention", "hashtag"),
+    url_query: bool = False,
+    internal_hosts: Iterable[str] = (),
+) -> list[str]:
+    """The resources of one message as ``kind:resource`` tokens (each once, in order:
+    the links, then the hashtags). The same code as :func:`extract_resources`.
+
+    Examples
+    --------
+    >>> from connectana.extract import find_resources
+    >>> find_resources('See <a href="https://Example.org/a/">this</a> #MOOC, and www.x.org.')
+    ['url:https://example.org/a', 'url:http://x.org', 'hashtag:mooc']
+    >>> find_resources("slack says <https://a.org/b?utm_source=s|a link> in C#")
+    ['url:https://a.org/b']
+    """
+    found = _scan([text], kinds, url_query, tuple(internal_hosts))
+    return list(dict.fromkeys(found["token"]))
+
+
+def _kinds(extract: Iterable[str] | bool) -> tuple[str, ...]:
+    if extract is True:
+        extract = tuple(EXTRACTABLE)
+    elif isinstance(extract, str):
+        extract = (extract,)
+    kinds: list[str] = []
+    for e in extract:
+        if e not in EXTRACTABLE:
+            raise ValueError(f"extract= takes some of {sorted(EXTRACTABLE)}, not {e!r}")
+        kinds += EXTRACTABLE[e]
+    return tuple(kinds)
+
+
+def _structured(raw: Any, kinds: Sequence[str], url_query: bool, hosts: tuple) -> list[str]:
+    """Tokens from a reader's structured resources: a list of (kind, value) pairs."""
+    out = []
+    if not isinstance(raw, (list, tuple)):
+        return out
+    for kind, value in raw:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        if kind in ("url", "internal"):
+            u = normalize_url(value, query=url_query)
+            if u is None:
+                continue
+            k = classify_url(u, hosts)
+            kind = "internal" if kind == "internal" and k == "url" else k
+            if kind == "mention":
+                u = normalize_url(value) or u
+            value = u
+        elif kind == "hashtag":
+            value = value.lstrip("#").casefold()
+        else:
+            value = " ".join(value.split())
+        if kind in kinds:
+            out.append(f"{kind}:{value}")
+    return out
+
+
+def extract_resources(
+    events: pd.DataFrame,
+    *,
+    extract: Iterable[str] | bool = ("urls", "hashtags"),
+    url_query: bool = False,
+    internal_hosts: Iterable[str] = (),
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Add the ``resources`` column to Events read with their text; drop the text.
+
+    ``read_events(..., extract=...)`` calls this on the reader's output; call it
+    yourself on Events made with ``keep_text=True``. Resources come from the
+    ``text`` column and from a ``resources`` column of ``(kind, value)`` lists
+    that readers fill from structured fields (Slack files and attachments,
+    Discourse ``link_counts``, WordPress pingbacks, Mastodon tags). The hosts
+    the reader recorded as the platform's (``attrs["ingest"].options
+    ["platform_hosts"]``) count as internal, with ``internal_hosts``.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Events with a ``text`` column (missing text: no resources from text).
+    extract : iterable of str or True
+        Some of ``"urls"`` (kinds url, internal, mention), ``"hashtags"`` and
+        ``"files"``; ``True`` for all.
+    url_query : bool
+        Keep URL queries (minus tracking parameters).
+    internal_hosts : iterable of str
+        More hosts of the course platform.
+    keep_text : bool
+        Keep the ``text`` column.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the ``resources`` column (NA where an event has none);
+        ``attrs["ingest"].notes["events with resources"]`` counts them.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.extract import extract_resources
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b"],
+    ...     "text": ["read https://x.org/p?id=1 #LAK", "no link"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02"], utc=True)}),
+    ...     keep_text=True)
+    >>> extract_resources(ev)["resources"].tolist()
+    ['url:https://x.org/p\\nhashtag:lak', <NA>]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kinds = _kinds(extract)
+    report = events.attrs.get("ingest")
+    hosts = [h.lower().removeprefix("www.") for h in internal_hosts]
+    if report is not None:
+        hosts += list(report.options.get("platform_hosts", ()))
+    hosts_t = tuple(dict.fromkeys(hosts))
+    n = len(events)
+    frames = []
+    if RESOURCES in events.columns:  # a reader's structured fields: first in each event
+        raw = events[RESOURCES].to_numpy(dtype=object)
+        rows, toks = [], []
+        for i in np.flatnonzero([isinstance(r, (list, tuple)) and len(r) > 0 for r in raw]):
+            found = _structured(raw[i], kinds, url_query, hosts_t)
+            rows += [int(i)] * len(found)
+            toks += found
+        frames.append(pd.DataFrame({"row": rows, "seq": -1, "token": toks}))
+    text_kinds = [k for k in kinds if k != "file"]
+    if TEXT in events.columns and text_kinds and n:
+        arr = pa.array(events[TEXT].astype(STRING).array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        frames.append(_scan(arr, text_kinds, url_query, hosts_t))
+    joined = pa.nulls(n, pa.large_string())
+    if frames:
+        found = pd.concat(frames, ignore_index=True).astype({"row": np.int64})
+        found = found.sort_values(["row", "seq"], kind="stable")
+        found = found.drop_duplicates(["row", "token"], keep="first")
+        if len(found):
+            rows = found["row"].to_numpy()
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            offsets = pa.array(np.r_[starts, len(rows)].astype(np.int32))
+            values = pa.array(found["token"].to_numpy(dtype=object), pa.large_string())
+            per_event = pc.binary_join(
+                pa.ListArray.from_arrays(offsets, values), pa.scalar(_SEP, pa.large_string())
+            )
+            where = np.full(n, -1, dtype=np.int64)
+            where[rows[starts]] = np.arange(len(starts))
+            joined = per_event.take(pa.array(where, mask=where < 0))
+    out = events.drop(columns=[c for c in (RESOURCES,) if c in events.columns])
+    if TEXT in out.columns and not keep_text:
+        out = out.drop(columns=TEXT)
+    out[RESOURCES] = pd.Series(joined, index=out.index, dtype=STRING)
+    out.attrs = dict(events.attrs)
+    if report is not None:
+        report.notes["events with resources"] += int(n - joined.null_count)
+        report.options["extract"] = list(kinds)
+        report.options["url_query"] = url_query
+    return out
+
+
+def resource_tokens(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per (event, resource token): columns ``row`` (position of the
+    event) and ``token`` (``kind:resource``), built by pyarrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if RESOURCES not in events.columns or not len(events):
+        return pd.DataFrame({"row": np.array([], dtype=np.int64), "token": pd.array([], STRING)})
+    arr = pa.array(events[RESOURCES].astype(STRING).array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    lists = pc.split_pattern(arr, _SEP)
+    rows = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    flat = pc.list_flatten(lists)
+    return pd.DataFrame({"row": rows, "token": pd.Series(flat, dtype=STRING).array})
+
+
+def resources(
+    events: pd.DataFrame, *, kinds: Sequence[str] | None = None, mentions: bool = True
+) -> pd.DataFrame:
+    """The long table of resources: one row per (event, resource).
+
+    Parameters
+    ----------
+    events : DataFrame
+        Events read with ``extract=`` (the ``resources`` column), or any Events
+        (then only ``mention`` events are listed).
+    kinds : sequence of str, optional
+        Keep these kinds only (default all of :data:`RESOURCE_KINDS`).
+    mentions : bool
+        Also list ``mention`` events (the person mentioned, ``target``, as the
+        resource, kind ``mention``).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``event_id, actor, timestamp, kind, resource, host, thread_id,
+        context, platform``, in event order. ``resource`` is the normalised
+        URL, the case-folded hashtag (without ``#``), the file id or the person
+        mentioned; ``host`` is the URL's host (NA for the others).
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b"], "thread_id": ["t", "t"],
+    ...     "text": ["see https://www.x.org/a/ #LAK", "me too #lak"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02"], utc=True)}),
+    ...     keep_text=True)
+    >>> from connectana.extract import extract_resources
+    >>> ca.resources(extract_resources(ev))[["actor", "kind", "resource", "host"]].values.tolist()
+    [['a', 'url', 'https://x.org/a', 'x.org'], ['a', 'hashtag', 'lak', <NA>], ['b', 'hashtag', 'lak', <NA>]]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kinds = tuple(RESOURCE_KINDS if kinds is None else kinds)
+    bad = [k for k in kinds if k not in RESOURCE_KINDS]
+    if bad:
+        raise ValueError(f"unknown resource kind(s) {bad}; kinds are {list(RESOURCE_KINDS)}")
+    tok = resource_tokens(events)
+    parts = pc.split_pattern(pa.array(tok["token"].array), ":", max_splits=1)
+    kind = pc.list_element(parts, 0) if len(tok) else pa.array([], pa.string())
+    value = pc.list_element(parts, 1) if len(tok) else pa.array([], pa.string())
+    rows = tok["row"].to_numpy()
+    cols = [EVENT_ID, ACTOR, TIMESTAMP, THREAD_ID, CONTEXT, PLATFORM]
+    base = events[cols].take(rows).reset_index(drop=True)
+    table = base.assign(
+        kind=pd.Series(kind, dtype=STRING).array,
+        resource=pd.Series(value, dtype=STRING).array,
+        _order=rows,
+    )
+    if mentions and "mention" in kinds:
+        m = np.flatnonzero(((events[ACTION] == "mention") & events[TARGET].notna()).to_numpy())
+        if len(m):
+            extra = events[cols].take(m).reset_index(drop=True)
+            extra["kind"] = pd.array(["mention"] * len(m), dtype=STRING)
+            extra["resource"] = events[TARGET].take(m).astype(STRING).to_numpy()
+            extra["_order"] = m
+            table = pd.concat([table, extra], ignore_index=True)
+    table = table[table["kind"].isin(kinds).to_numpy()]
+    table = table.sort_values("_order", kind="stable").drop(columns="_order")
+    is_link = table["kind"].isin(["url", "internal", "mention"]).to_numpy()
+    host = pd.Series(pd.NA, index=table.index, dtype=STRING)
+    if is_link.any():
+        h = pc.extract_regex(
+            pa.array(table["resource"].astype(STRING).array).cast(pa.string()),
+            r"^[a-z]+://(?P<host>\[[^\]]+\]|[^/:?]+)",
+        )
+        hosts = pd.Series(pc.struct_field(h, [0]), dtype=STRING).to_numpy()
+        host[is_link] = hosts[is_link]
+    table["host"] = host
+    out_cols = [
+        EVENT_ID,
+        ACTOR,
+        TIMESTAMP,
+        "kind",
+        "resource",
+        "host",
+        THREAD_ID,
+        CONTEXT,
+        PLATFORM,
+    ]
+    return table[out_cols].reset_index(drop=True)
+
+
+def pseudonymize_resources(values: pd.Series, pseudonym: Callable[[str], str]) -> pd.Series:
+    """Replace the personal segments of the links in a ``resources`` column.
+
+    ``pseudonym`` maps a person's id (the segment without ``@``) to its
+    pseudonym. Used by :func:`connectana.pseudonymize`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.extract import pseudonymize_resources
+    >>> col = pd.Series(["mention:https://m.social/@ann\\ninternal:/users/7/posts"])
+    >>> pseudonymize_resources(col, lambda s: "P-" + s.upper()).tolist()
+    ['mention:https://m.social/@P-ANN\\ninternal:/users/P-7/posts']
+    """
+
+    def one(token: str) -> str:
+        kind, _, value = token.partition(":")
+        if kind not in ("url", "internal", "mention") or "/" not in value:
+            return token
+        parts = urlsplit(value)
+        segs = parts.path.split("/")
+        for i in _personal_segments(parts.path, kind != "url"):
+            s = segs[i]
+            segs[i] = "@" + pseudonym(s[1:]) if s.startswith("@") else pseudonym(s)
+        path = "/".join(segs)
+        return f"{kind}:" + urlunsplit(parts._replace(path=path))
+
+    def cell(v: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        return _SEP.join(one(t) for t in v.split(_SEP))
+
+    return pd.Series(
+        pd.array([cell(v) for v in values.to_numpy(dtype=object)], dtype=STRING),
+        index=values.index,
+        name=values.name,
+    )
+
+
+def personal_ids(values: pd.Series) -> list[str]:
+    """The person ids named by personal segments of the links in a ``resources`` column."""
+    out = []
+    for v in values.dropna().to_numpy(dtype=object):
+        for token in str(v).split(_SEP):
+            kind, _, value = token.partition(":")
+            if kind in ("url", "internal", "mention") and "/" in value:
+                path = urlsplit(value).path
+                segs = path.split("/")
+                personal = _personal_segments(path, kind != "url")
+                out += [segs[i].removeprefix("@") for i in personal]
+    return out
+
+
+# -- structured fields: what readers add beside the text ------------------------------
+def _walk_blocks(node: Any, out: list[tuple[str, str]]) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "link" and isinstance(node.get("url"), str):
+            out.append(("url", node["url"]))
+        for v in node.values():
+            if isinstance(v, (list, dict)):
+                _walk_blocks(v, out)
+    elif isinstance(node, list):
+        for v in node:
+            _walk_blocks(v, out)
+
+
+def slack_resources(message: dict) -> list[tuple[str, str]]:
+    """Structured resources of a Slack message: ``files`` (their ids), the links of
+    ``attachments`` (unfurls: ``original_url``, ``from_url``, ``title_link``) and the
+    ``link`` elements of rich-text ``blocks``.
+
+    Examples
+    --------
+    >>> from connectana.extract import slack_resources
+    >>> slack_resources({"files": [{"id": "F1"}],
+    ...     "attachments": [{"original_url": "https://x.org/a", "from_url": "https://x.org/a"}],
+    ...     "blocks": [{"type": "rich_text", "elements": [{"type": "link", "url": "https://y.org"}]}]})
+    [('file', 'F1'), ('url', 'https://x.org/a'), ('url', 'https://y.org')]
+    """
+    out: list[tuple[str, str]] = []
+    for f in message.get("files") or []:
+        if isinstance(f, dict) and isinstance(f.get("id"), str):
+            out.append(("file", f["id"]))
+    for a in message.get("attachments") or []:
+        if isinstance(a, dict):
+            for key in ("original_url", "from_url", "title_link"):
+                if isinstance(a.get(key), str):
+                    out.append(("url", a[key]))
+    _walk_blocks(message.get("blocks"), out)
+    return list(dict.fromkeys(out))
+
+
+def discourse_resources(post: dict) -> list[tuple[str, str]]:
+    """Structured resources of a Discourse post: its ``link_counts`` (``internal``
+    links as kind ``internal``).
+
+    Examples
+    --------
+    >>> from connectana.extract import discourse_resources
+    >>> discourse_resources({"link_counts": [{"url": "https://x.org", "internal": False},
+    ...                                      {"url": "/t/a/2", "internal": True}]})
+    [('url', 'https://x.org'), ('internal', '/t/a/2')]
+    """
+    out = []
+    for link in post.get("link_counts") or []:
+        if isinstance(link, dict) and isinstance(link.get("url"), str):
+            out.append(("internal" if link.get("internal") else "url", link["url"]))
+    return out
+
+
+def mastodon_resources(status: dict) -> list[tuple[str, str]]:
+    """Structured resources of a Mastodon status: its ``tags`` (names) and the
+    link of its preview ``card``.
+
+    Examples
+    --------
+    >>> from connectana.extract import mastodon_resources
+    >>> mastodon_resources({"tags": [{"name": "LAK"}], "card": {"url": "https://x.org/a"}})
+    [('hashtag', 'LAK'), ('url', 'https://x.org/a')]
+    """
+    out = []
+    for t in status.get("tags") or []:
+        if isinstance(t, dict) and isinstance(t.get("name"), str):
+            out.append(("hashtag", t["name"]))
+    card = status.get("card")
+    if isinstance(card, dict) and isinstance(card.get("url"), str):
+        out.append(("url", card["url"]))
+    return out

@@ -1,0 +1,145 @@
+"""Resource diffusion and the resource network on hand-made streams with known answers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import connectana as ca
+from connectana.errors import SchemaError
+from connectana.extract import extract_resources
+
+U = "url:https://x.org/paper"
+TAG = "hashtag:a"
+
+
+@pytest.fixture
+def stream() -> pd.DataFrame:
+    """Day by day:
+    1 ann posts in t1 (context c1) with the paper and #a: introduces both
+    2 bob replies in t1 without links: exposed to both
+    3 cat posts the paper in t2 (c1); cat was never in t1: unexposed adopter
+    4 bob posts the paper in t3 (c2): exposed adopter, source ann (depth 1)
+    5 dan views t3 (a view is an event): exposed through bob's share
+    6 dan posts the paper in t4 (c2): exposed adopter, source bob (depth 2)
+    7 eve replies in t1 with #A: exposed adopter of #a (her own reply is in t1)
+    8 ann shares the paper again in t5 (c1): a share, not an adoption
+    """
+    rows = [
+        ("ann", "post", "t1", "c1", "see https://x.org/paper #a"),
+        ("bob", "reply", "t1", "c1", "thanks"),
+        ("cat", "post", "t2", "c1", "https://www.x.org/paper/"),
+        ("bob", "post", "t3", "c2", "read https://x.org/paper"),
+        ("dan", "view", "t3", "c2", None),
+        ("dan", "post", "t4", "c2", "https://x.org/paper#intro"),
+        ("eve", "reply", "t1", "c1", "yes #A"),
+        ("ann", "post", "t5", "c1", "again https://x.org/paper"),
+    ]
+    df = pd.DataFrame(rows, columns=["actor", "action", "thread_id", "context", "text"])
+    df["timestamp"] = pd.date_range("2024-01-01", periods=len(df), freq="D", tz="UTC")
+    return extract_resources(ca.make_events(df, keep_text=True))
+
+
+def test_diffusion_per_resource(stream):
+    d = ca.resource_diffusion(stream)
+    t = d.resources
+    assert list(t.index) == [U, TAG]  # by size
+    paper = t.loc[U]
+    assert paper["introduced_by"] == "ann"
+    assert paper["introduced_at"] == pd.Timestamp("2024-01-01", tz="UTC")
+    assert paper["shares"] == 5
+    assert paper["adopters"] == 3  # cat, bob, dan
+    assert paper["exposed_adopters"] == 2  # bob, dan
+    assert paper["size"] == 4
+    assert paper["depth"] == 2  # ann -> bob -> dan
+    assert paper["contexts"] == 2 and paper["threads"] == 5
+    # adoptions on days 3, 4 and 6: 2, 3 and 5 days after the introduction
+    assert paper["time_to_adopt"] == pd.Timedelta(days=3)
+    tag = t.loc[TAG]
+    assert (tag["introduced_by"], tag["adopters"], tag["exposed_adopters"]) == ("ann", 1, 1)
+    assert (tag["size"], tag["depth"], tag["contexts"]) == (2, 1, 1)
+    assert tag["time_to_adopt"] == pd.Timedelta(days=6)
+
+
+def test_diffusion_per_person(stream):
+    comm = pd.Series({"ann": 0, "bob": 0, "cat": 1, "dan": 1, "eve": 1})
+    p = ca.resource_diffusion(stream, communities=comm).people
+    assert p.loc["ann"].tolist() == [2, 0, 0, 4, 0]  # curator: 3 + 1 adopters
+    assert p.loc["bob"].tolist() == [0, 1, 1, 0, 0]  # source ann: same community
+    assert p.loc["cat"].tolist() == [0, 1, 0, 0, 0]  # unexposed: no source, no bridge
+    assert p.loc["dan"].tolist() == [0, 1, 1, 0, 1]  # from bob (0) into community 1
+    assert p.loc["eve"].tolist() == [0, 1, 1, 0, 1]  # from ann (0) into community 1
+    assert list(p.columns) == ["introduced", "adopted", "exposed_adopted", "curator", "bridge"]
+    assert p.index[0] == "ann"
+    no_comm = ca.resource_diffusion(stream).people
+    assert no_comm["bridge"].isna().all()
+
+
+def test_exposure_by_context(stream):
+    t = ca.resource_diffusion(stream, exposure="context").resources
+    # cat's t2 is in c1, where the paper appeared on day 1: now exposed too
+    assert t.loc[U, "exposed_adopters"] == 3
+    with pytest.raises(ValueError, match="exposure"):
+        ca.resource_diffusion(stream, exposure="course")
+
+
+def test_exposure_needs_presence_after_the_share():
+    # bob was in t1 only before ann's link; he shares it later elsewhere: not exposed
+    df = pd.DataFrame(
+        {
+            "actor": ["bob", "ann", "bob"],
+            "thread_id": ["t1", "t1", "t2"],
+            "text": ["hello", "https://x.org/paper", "https://x.org/paper"],
+            "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"], utc=True),
+        }
+    )
+    ev = extract_resources(ca.make_events(df, keep_text=True))
+    t = ca.resource_diffusion(ev).resources
+    assert (t.loc[U, "adopters"], t.loc[U, "exposed_adopters"], t.loc[U, "depth"]) == (1, 0, 0)
+
+
+def test_kinds_and_missing_column(stream):
+    t = ca.resource_diffusion(stream, kinds=("hashtag",)).resources
+    assert list(t.index) == [TAG]
+    plain = ca.make_events(stream.drop(columns="resources"))
+    with pytest.raises(SchemaError, match="extract="):
+        ca.resource_diffusion(plain)
+
+
+def test_resource_tie_definition_and_projections(stream):
+    net = ca.build_network(stream, "resource")
+    assert net.meta["ties"] == "resource" and not net.directed
+    kinds = net.nodes["kind"].to_dict()
+    assert kinds[U] == "url" and kinds[TAG] == "hashtag"
+    assert sorted(net.nodes.index[net.nodes["kind"] == "person"]) == sorted(
+        ["ann", "bob", "cat", "dan", "eve"]
+    )
+    # ann shared the paper twice: one tie of weight 2
+    e = net.edges.set_index(["source", "target"])["weight"]
+    assert e[("ann", U)] == 2
+    assert len(net.edges) == 6  # ann-paper, ann-#a, cat, bob, dan-paper, eve-#a
+    people = ca.project(net, onto="person")
+    pe = people.edges.set_index(["source", "target"])["weight"].to_dict()
+    assert pe == {
+        ("ann", "bob"): 1,
+        ("ann", "cat"): 1,
+        ("ann", "dan"): 1,
+        ("ann", "eve"): 1,
+        ("bob", "cat"): 1,
+        ("bob", "dan"): 1,
+        ("cat", "dan"): 1,
+    }
+    res = ca.project(net, onto="resource")
+    assert res.edges[["source", "target", "weight"]].values.tolist() == [[TAG, U, 1]]
+    assert res.meta["ties"] == "projection of resource onto resource"
+
+
+def test_resource_growth(stream):
+    g = ca.resource_growth(stream)
+    # week of Mon 2024-01-01: days 1-7 (all but ann's repeat on Mon 2024-01-08)
+    assert g.index.tolist() == [
+        pd.Timestamp("2024-01-01", tz="UTC"),
+        pd.Timestamp("2024-01-08", tz="UTC"),
+    ]
+    assert g.loc[pd.Timestamp("2024-01-01", tz="UTC")].tolist() == [5, 2, 6, 2, 6]
+    assert g.iloc[-1].tolist() == [5, 2, 6, 2, 7]
