@@ -193,10 +193,25 @@ class IngestReport:
         return pd.DataFrame(self.records, columns=["record", "reason"])
 
     def write_set_aside(self, path: str | os.PathLike) -> Path:
-        """Write the records set aside (record, reason) to a CSV file for inspection."""
+        """Write the records set aside (record, reason) to a CSV file for inspection.
+
+        A record that is a mapping or a list (a parsed JSON object, a table
+        row) is written as JSON (``json.dumps``, keys in record order, values
+        that JSON lacks such as timestamps as text), so it can be read back
+        with ``json.loads``; a raw line of text is written as it is.
+        """
+        import json
+
         from .privacy import write_csv  # formula-leading text escaped
 
-        return write_csv(self.set_aside_table(), path)
+        def as_json(record):
+            if isinstance(record, (dict, list, tuple)):
+                return json.dumps(record, ensure_ascii=False, default=str)
+            return record
+
+        table = self.set_aside_table()
+        table["record"] = table["record"].map(as_json)
+        return write_csv(table, path)
 
     def to_dict(self) -> dict:
         return {

@@ -428,3 +428,26 @@ def test_progress_is_shown_on_a_terminal_only(capsys):
     assert capsys.readouterr().err == ""
     _Progress(enabled=True)("reading")
     assert "reading…" in capsys.readouterr().err
+
+
+def test_set_aside_records_are_written_as_json(tmp_path, capsys):
+    import json
+
+    f = tmp_path / "log.csv"
+    f.write_text(
+        "actor,target,timestamp\na,b,2024-01-01T10:00Z\nb,a,not a time\nc,a,2024-01-02T10:00Z\n"
+    )
+    aside = tmp_path / "set_aside.csv"
+    args = ["ingest", str(f), "--format", "table", "--out", str(tmp_path / "e.parquet"),
+            "--names", "--on-error", "skip", "--set-aside", str(aside)]  # fmt: skip
+    assert main(args) == 0
+    assert str(aside) in capsys.readouterr().out
+    table = pd.read_csv(aside, dtype=str)
+    assert table["reason"].tolist() == ["unparseable timestamp"]
+    assert json.loads(table["record"].iloc[0]) == 2  # the table reader keeps the row number
+    # a parsed record (a JSON statement, a row) is written as JSON, not as a Python repr
+    report = ca.IngestReport(source="x.json", format="xapi", read=2, kept=1)
+    when = pd.Timestamp("2024-01-01", tz="UTC")
+    report.set_aside_record("no actor", record={"verb": "replied", "n": 1, "when": when})
+    text = pd.read_csv(report.write_set_aside(tmp_path / "aside.csv"))["record"].iloc[0]
+    assert json.loads(text) == {"verb": "replied", "n": 1, "when": "2024-01-01 00:00:00+00:00"}

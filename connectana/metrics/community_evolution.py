@@ -2,14 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from .snapshots import SnapshotGraphs, check_window, leiden, prepare, snapshots, undirected
 
-__all__ = ["community_evolution", "match_step"]
+__all__ = ["community_evolution", "match_step", "CommunityEvolution"]
+
+
+class CommunityEvolution(NamedTuple):
+    """Result of :func:`community_evolution`: named, and still unpacks as a pair.
+
+    Attributes
+    ----------
+    membership : DataFrame
+        ``period, person, community`` (see :func:`community_evolution`).
+    changes : DataFrame
+        ``period, event, community, before, after, size_before, size_after,
+        jaccard``: one row per birth, death, split, merge, growth, contraction
+        or continuation.
+    """
+
+    membership: pd.DataFrame
+    changes: pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        from ..display import result_html
+
+        counts = self.changes["event"].value_counts() if len(self.changes) else pd.Series()
+        sizes = self.membership.groupby("period", sort=False)["community"].nunique()
+        return result_html(
+            "CommunityEvolution",
+            [
+                ("communities per period", sizes.rename("communities")),
+                ("changes, by kind", counts.rename("changes")),
+                ("changes", self.changes),
+            ],
+            note="result.membership: every person's community per period; "
+            "result.changes: every change",
+        )
 
 
 def community_evolution(
@@ -28,7 +61,7 @@ def community_evolution(
     seed: int = 0,
     directed: bool | None = None,
     **tie_options: Any,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> CommunityEvolution:
     """Communities of consecutive snapshots matched by Jaccard overlap.
 
     Parameters are those of :func:`growth`, plus ``threshold`` (the Jaccard
@@ -38,6 +71,9 @@ def community_evolution(
 
     Returns
     -------
+    CommunityEvolution
+        A named pair (``result.membership``, ``result.changes``) that also
+        unpacks as ``membership, changes = community_evolution(...)``:
     membership : DataFrame
         ``period, person, community``: the tracked community label of every
         person who belongs to a community in the period.
@@ -130,7 +166,7 @@ def community_evolution(
         "size_after",
         "jaccard",
     ]
-    return membership, pd.DataFrame(rows, columns=columns)
+    return CommunityEvolution(membership, pd.DataFrame(rows, columns=columns))
 
 
 def match_step(

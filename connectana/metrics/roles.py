@@ -228,6 +228,18 @@ class StaffDependence:
     shares: pd.Series
     comparison: pd.DataFrame
 
+    def _repr_html_(self) -> str:
+        from ..display import result_html
+
+        return result_html(
+            "StaffDependence",
+            [
+                ("staff", ", ".join(map(str, self.staff)) or "none"),
+                ("shares (of all distinct ties / of all interactions)", self.shares),
+                ("the network with and without staff", self.comparison),
+            ],
+        )
+
     def __repr__(self) -> str:
         return (
             f"StaffDependence(staff={self.staff},\n"

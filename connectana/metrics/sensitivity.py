@@ -62,6 +62,18 @@ class TieComparison:
     same_quartile: pd.DataFrame
     top_k_size: int = 10
 
+    def _repr_html_(self) -> str:
+        from ..display import result_html
+
+        parts = [("summary, per tie definition", self.summary)]
+        parts.append(("share of people in the same quartile", self.same_quartile))
+        parts += [(f"Spearman correlation, {m}", df) for m, df in self.spearman.items()]
+        return result_html(
+            "TieComparison",
+            parts,
+            note="also .kendall, .top_k (Jaccard of the top-k) and .values (per person)",
+        )
+
     def __repr__(self) -> str:
         lines = ["TieComparison", "same quartile:", self.same_quartile.round(3).to_string()]
         for m, df in self.spearman.items():
