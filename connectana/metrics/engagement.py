@@ -39,6 +39,7 @@ from ..network import build_network
 from ..periods import Periods, make_periods
 from ..ties import CONTRIBUTION_ACTIONS, DEFAULT_MAX_TIES, TWO_MODE, interactions, natural_direction
 from .roles import STAFF_ROLES
+from .threads import contribution_table, data_completeness, require
 
 __all__ = ["INDICATORS", "COUNT_COLUMNS", "engagement", "engagement_caveats", "write_engagement"]
 
@@ -52,6 +53,14 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "peers",
     "reciprocated_ties",
     "cross_group_ties",
+    "learner_replies_received",
+    "learner_peers_replied_to",
+    "learner_peers_heard_from",
+    "learner_peers",
+    "reciprocated_ties_to_date",
+    "own_thread_posts",
+    "others_thread_posts",
+    "views",
 )
 
 #: indicator -> (definition, caveat). The order is the order of the table's columns.
@@ -102,6 +111,78 @@ INDICATORS: dict[str, tuple[str, str]] = {
         "within the period. NaN for undirected tie definitions.",
         "Exchanges that span two periods are not reciprocated within either period.",
     ),
+    "learner_replies_received": (
+        "Interactions other students (not staff) sent to the student in the period under the "
+        "tie definition. NaN for undirected tie definitions.",
+        "Staff answers are left out so that a facilitator's welcome round does not count as "
+        "peer engagement; still reflects others' behaviour.",
+    ),
+    "learner_peers_replied_to": (
+        "Distinct other students (not staff) the student sent at least one interaction to in "
+        "the period. NaN for undirected tie definitions.",
+        "Breadth, not depth. Unknown roles count as students: without a roster staff are "
+        "counted too.",
+    ),
+    "learner_peers_heard_from": (
+        "Distinct other students (not staff) who sent the student at least one interaction "
+        "in the period. NaN for undirected tie definitions.",
+        "Depends on others' activity and on thread placement.",
+    ),
+    "learner_peers": (
+        "Distinct other students (not staff) tied to the student in the period, in either "
+        "direction: the number of learner interlocutors.",
+        "Under shared-thread definitions everyone in a busy thread counts.",
+    ),
+    "learner_partner_entropy": (
+        "Shannon entropy, in bits, of the student's interactions (sent plus received) over "
+        "their distinct learner partners in the period: 0 with one partner, log2(k) when "
+        "spread evenly over k partners. NaN with no learner partner.",
+        "Diversity of interlocutors, not of ideas; small numbers of interactions give coarse "
+        "values.",
+    ),
+    "reciprocated_ties_to_date": (
+        "Peers (staff included) with interactions in both directions from the first period "
+        "to the end of this one: exchanges that span periods count once both sides exist. NaN "
+        "for undirected tie definitions.",
+        "Cumulative: it never decreases. Compare with reciprocated_ties to see how much of "
+        "the dialogue a period cut splits.",
+    ),
+    "own_thread_posts": (
+        "Contributions in the period in threads the student started (the author of the "
+        "thread's first post).",
+        "Refused (empty) when the log has no opening posts; threads without one are left out.",
+    ),
+    "others_thread_posts": (
+        "Contributions in the period in threads someone else started.",
+        "Refused (empty) when the log has no opening posts; threads without one are left out.",
+    ),
+    "max_thread_depth": (
+        "Deepest reply level among the student's contributions in the period: an opening "
+        "post is 0, an answer to it 1, an answer to that answer 2, ... NA when none of the "
+        "student's contributions has a known depth.",
+        "Refused (empty) when the log has no parent ids; deep threads also reflect the "
+        "platform's threading (flat forums give 1).",
+    ),
+    "answered_share": (
+        "Share of the student's contributions in the period that another person answered "
+        "by the end of the log (answer linked by parent id, or by target within the thread). "
+        "NaN with no contribution.",
+        "Contributions near the end of the log had less time to be answered; reflects "
+        "others' behaviour, not only the student's.",
+    ),
+    "median_hours_to_answer": (
+        "Lower median (the smallest value with at least half of the values at or below it), "
+        "over the student's contributions in the period, of the hours until another person "
+        "first answered, never-answered contributions counted as infinitely late: inf when "
+        "more than half were never answered. NaN with no contribution.",
+        "Never answered is reported (inf), not dropped. Day-only timestamps give multiples "
+        "of 24 h.",
+    ),
+    "views": (
+        "View (read) events by the student in the period: the listening side of "
+        "participation (Wise et al.).",
+        "Refused (empty) when the log records no views; a view is a page load, not reading.",
+    ),
     "cross_group_ties": (
         "Distinct peers in the period whose group is known and differs from the student's "
         "group. NaN when the student's group is unknown.",
@@ -126,13 +207,19 @@ INDICATORS: dict[str, tuple[str, str]] = {
         "Depends on timestamp precision (day-only dates give multiples of 24 h), on when the "
         "student could log in and on notifications; fast is not the same as good.",
     ),
+    "joined": (
+        "True from the period of the student's first event on (roster members without any "
+        "event: from the first period).",
+        "A student who only viewed counts as joined when the log records views.",
+    ),
     "centrality_percentile": (
         "Percentile rank of the student's degree (interactions sent plus received in the "
-        "period under the tie definition) among all students in the table for that period: "
-        "100 × (students with a lower degree + half of those with an equal degree, the "
-        "student included) / students.",
-        "Relative to this cohort and period; equal degrees share a rank (all zero gives 50). "
-        "Degree rewards volume; see compare_ties for how the tie definition moves it.",
+        "period under the tie definition) among the students who had joined by that period: "
+        "0 for a silent student (degree 0); otherwise 100 × (joined students with a lower "
+        "degree + half of those with an equal degree, the student included) / joined "
+        "students. NaN before the student joined.",
+        "Relative to this cohort and period, and mostly volume (degree counts staff replies "
+        "too). Weekly ranks are unstable: use evidence_sheet for intervals and stability.",
     ),
 }
 
@@ -292,6 +379,17 @@ def engagement(
     directed = natural_direction(ties)
     if ties in TWO_MODE:
         raise ValueError(f"engagement needs a person-to-person tie definition, not {ties!r}")
+    completeness = data_completeness(events)
+    require(completeness, ties)
+    if "posts" in completeness.partial:
+        shown = [m for m in completeness.messages() if not m.startswith("views:")]
+        warnings.warn(
+            "engagement(): this log cannot support every indicator: "
+            + "; ".join(shown)
+            + ". table.attrs['completeness'] keeps this list.",
+            UserWarning,
+            stacklevel=2,
+        )
     net = build_network(events, ties, people=people)
     nodes = net.nodes[net.nodes["kind"] == "person"]
     role = nodes[ROLE].astype(object).where(nodes[ROLE].notna(), None)
@@ -403,6 +501,73 @@ def engagement(
     cross_group = grid()
     np.add.at(cross_group, (distinct["s"].to_numpy()[cross], distinct["p"].to_numpy()[cross]), 1)
 
+    # learner-only counts (staff apart) -----------------------------------------
+    learner_other = ~sides["other"].isin(staff_ids).to_numpy()
+    l_received = l_peers_to = l_peers_from = None
+    if directed:
+        l_received = count(~sent & learner_other, False)
+        l_peers_to = count(sent & learner_other, True)
+        l_peers_from = count(~sent & learner_other, True)
+    l_peers = count(learner_other, True)
+    entropy = np.full(shape, np.nan)
+    per_partner = sides[learner_other].groupby(["s", "p", "other"]).size()
+    if len(per_partner):
+        tot = per_partner.groupby(level=[0, 1]).transform("sum")
+        q = (per_partner / tot).to_numpy(dtype=float)
+        h = pd.Series(-q * np.log2(q), index=per_partner.index).groupby(level=[0, 1]).sum()
+        entropy[h.index.get_level_values(0), h.index.get_level_values(1)] = h.to_numpy() + 0.0
+
+    # reciprocity across periods: a pair counts from the period both sides exist
+    recip_to_date = None
+    if directed:
+        firsts = sides.groupby(["s", "other", "sent"])["p"].min().unstack("sent")
+        if True in firsts.columns and False in firsts.columns:
+            both_sides = firsts.dropna()
+            since = both_sides.max(axis=1).astype(np.int64)
+            new_pairs = grid()
+            np.add.at(new_pairs, (since.index.get_level_values(0).to_numpy(), since.to_numpy()), 1)
+            recip_to_date = np.cumsum(new_pairs, axis=1)
+        else:
+            recip_to_date = grid()
+
+    # thread position, depth, being answered ----------------------------------------
+    contrib = contribution_table(events)
+    c_s = contrib[ACTOR].map(sid).to_numpy(dtype=float)
+    c_p = _period_of(contrib[TIMESTAMP], starts, ends)
+    keep = ~np.isnan(c_s) & (c_p >= 0)
+    contrib = contrib[keep].assign(s=c_s[keep].astype(np.int64), p=c_p[keep])
+    own_posts, others_posts = grid(), grid()
+    own = contrib["own_thread"]
+    for arr, mask in ((own_posts, own.eq(True)), (others_posts, own.eq(False))):
+        m = mask.fillna(False).to_numpy(dtype=bool)
+        np.add.at(arr, (contrib["s"].to_numpy()[m], contrib["p"].to_numpy()[m]), 1)
+    depth = np.full(shape, -1, dtype=np.int64)
+    d = contrib[contrib["depth"].notna()]
+    if len(d):
+        mx = d.groupby(["s", "p"])["depth"].max()
+        depth[mx.index.get_level_values(0), mx.index.get_level_values(1)] = mx.to_numpy()
+    answered = np.full(shape, np.nan)
+    to_answer = np.full(shape, np.nan)
+    if len(contrib):
+        g = contrib.groupby(["s", "p"])["hours_to_answer"]
+        share_ans = g.apply(lambda x: float(np.isfinite(x).mean()))
+        med = g.apply(lambda x: float(np.quantile(x, 0.5, method="inverted_cdf")))
+        ix = (share_ans.index.get_level_values(0), share_ans.index.get_level_values(1))
+        answered[ix] = share_ans.to_numpy()
+        to_answer[ix] = med.to_numpy()
+
+    # listening -----------------------------------------------------------------------
+    views = grid()
+    is_view = ev[ACTION].eq("view").to_numpy(dtype=bool)[in_scope]
+    np.add.at(views, (a_code[is_view], a_pos[is_view]), 1)
+
+    # joining and percentile ------------------------------------------------------------
+    first_p = np.full(n_s, 0, dtype=np.int64)
+    if len(a_code):
+        fp = pd.Series(a_pos).groupby(a_code).min()
+        first_p[fp.index.to_numpy()] = fp.to_numpy()
+    joined = np.arange(n_p)[None, :] >= first_p[:, None]
+
     # response latency ----------------------------------------------------------
     latency = _latency(events, sid, per, shape)
 
@@ -420,10 +585,47 @@ def engagement(
 
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(peers > 0, 1 - staff_peers / np.maximum(peers, 1), np.nan)
-    pct = np.zeros(shape)
+    pct = np.full(shape, np.nan)
     for j in range(n_p):
-        pct[:, j] = _pct_rank(degree[:, j].astype(float))
+        inside = joined[:, j]
+        pct[inside, j] = _pct_rank(degree[inside, j].astype(float))
+    pct[joined & (degree == 0)] = 0.0
     has_group = np.array([g is not None for g in own_group], dtype=bool)
+    values: dict[str, Any] = {
+        "posts": counts(posts),
+        "replies_given": counts(given, directed),
+        "replies_received": counts(received, directed),
+        "peers_replied_to": counts(peers_to, directed),
+        "peers_heard_from": counts(peers_from, directed),
+        "peers": counts(peers),
+        "student_tie_share": flat(share),
+        "reciprocated_ties": counts(recip, directed),
+        "learner_replies_received": counts(l_received, directed),
+        "learner_peers_replied_to": counts(l_peers_to, directed),
+        "learner_peers_heard_from": counts(l_peers_from, directed),
+        "learner_peers": counts(l_peers),
+        "learner_partner_entropy": flat(entropy),
+        "reciprocated_ties_to_date": counts(recip_to_date, directed),
+        "own_thread_posts": counts(own_posts),
+        "others_thread_posts": counts(others_posts),
+        "max_thread_depth": counts(np.maximum(depth, 0), flat(depth) >= 0),
+        "answered_share": flat(answered),
+        "median_hours_to_answer": flat(to_answer),
+        "views": counts(views),
+        "cross_group_ties": counts(cross_group, has_group[s_idx]),
+        "active_weeks": counts(active_weeks),
+        "active_weeks_to_date": counts(to_date),
+        "median_response_hours": flat(latency),
+        "joined": flat(joined),
+        "centrality_percentile": flat(pct),
+    }
+    refused = [k for k in values if k in completeness.unsupported]
+    for k in refused:
+        values[k] = (
+            pd.array([pd.NA] * (n_s * n_p), dtype=values[k].dtype)
+            if isinstance(values[k], pd.api.extensions.ExtensionArray)
+            else np.full(n_s * n_p, np.nan)
+        )
     table = pd.DataFrame(
         {
             "person": np.asarray(students, dtype=object)[s_idx],
@@ -432,19 +634,7 @@ def engagement(
             "period": np.asarray(labels, dtype=object)[p_idx],
             "period_start": starts[p_idx],
             "period_end": ends[p_idx],
-            "posts": counts(posts),
-            "replies_given": counts(given, directed),
-            "replies_received": counts(received, directed),
-            "peers_replied_to": counts(peers_to, directed),
-            "peers_heard_from": counts(peers_from, directed),
-            "peers": counts(peers),
-            "student_tie_share": flat(share),
-            "reciprocated_ties": counts(recip, directed),
-            "cross_group_ties": counts(cross_group, has_group[s_idx]),
-            "active_weeks": counts(active_weeks),
-            "active_weeks_to_date": counts(to_date),
-            "median_response_hours": flat(latency),
-            "centrality_percentile": flat(pct),
+            **{k: values[k] for k in INDICATORS},
         }
     )
     for c in ("role", "group", "person") + (("period",) if start is None else ()):
@@ -459,6 +649,7 @@ def engagement(
         "staff_roles": list(staff_roles),
         "pseudonymized": not names,
         "suppress_k": suppress_k,
+        "completeness": completeness.messages(),
     }
     if names:
         if DISPLAY_NAME in nodes.columns and nodes[DISPLAY_NAME].notna().any():

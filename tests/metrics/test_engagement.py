@@ -58,19 +58,21 @@ def people() -> pd.DataFrame:
 
 
 NA = None
+INF = math.inf
 # person, period: posts, given, received, to, from, peers, student share, reciprocated,
-# cross-group, active weeks, to date, median latency (h), percentile
-EXPECTED = {
-    ("a", W1): [3, 2, 2, 2, 2, 2, 0.5, 2, 1, 1, 1, 25.0, 87.5],
+# cross-group, active weeks, to date, median latency (h), percentile (0 when silent, NaN
+# before joining: d's first event is a view in week 2)
+OLD = {
+    ("a", W1): [3, 2, 2, 2, 2, 2, 0.5, 2, 1, 1, 1, 25.0, 250 / 3],
     ("a", W2): [1, 1, 0, 1, 0, 1, 1.0, 0, 1, 1, 2, 24.0, 50.0],
-    ("b", W1): [1, 1, 1, 1, 1, 1, 1.0, 1, 1, 1, 1, 2.0, 62.5],
+    ("b", W1): [1, 1, 1, 1, 1, 1, 1.0, 1, 1, 1, 1, 2.0, 50.0],
     ("b", W2): [2, 1, 1, 1, 1, 2, 1.0, 0, 2, 1, 2, 118.0, 87.5],
-    ("c", W1): [1, 0, 0, 0, 0, 0, NA, 0, 0, 1, 1, NA, 25.0],
+    ("c", W1): [1, 0, 0, 0, 0, 0, NA, 0, 0, 1, 1, NA, 0.0],
     ("c", W2): [0, 0, 1, 0, 1, 1, 1.0, 0, 1, 0, 1, NA, 50.0],
-    ("d", W1): [0, 0, 0, 0, 0, 0, NA, 0, NA, 0, 0, NA, 25.0],
-    ("d", W2): [0, 0, 0, 0, 0, 0, NA, 0, NA, 1, 1, NA, 12.5],
+    ("d", W1): [0, 0, 0, 0, 0, 0, NA, 0, NA, 0, 0, NA, NA],
+    ("d", W2): [0, 0, 0, 0, 0, 0, NA, 0, NA, 1, 1, NA, 0.0],
 }
-COLUMNS = [
+OLD_COLUMNS = [
     "posts",
     "replies_given",
     "replies_received",
@@ -85,12 +87,47 @@ COLUMNS = [
     "median_response_hours",
     "centrality_percentile",
 ]
+# learner-only (staff T apart): received, replied to, heard from, peers, entropy (bits);
+# reciprocated to date; own / others' threads; max depth; answered share; median hours to
+# answer (inf: more than half never answered); views; joined
+NEW = {
+    ("a", W1): [1, 1, 1, 1, 0.0, 2, 3, 0, 2, 1 / 3, INF, 0, True],
+    ("a", W2): [0, 1, 0, 1, 0.0, 2, 0, 1, 2, 0.0, INF, 0, True],
+    ("b", W1): [1, 1, 1, 1, 0.0, 1, 0, 1, 1, 1.0, 26.0, 0, True],
+    ("b", W2): [1, 1, 1, 2, 1.0, 1, 0, 2, 2, 0.5, 24.0, 0, True],
+    ("c", W1): [0, 0, 0, 0, NA, 0, 1, 0, 0, 1.0, 118.0, 0, True],
+    ("c", W2): [1, 0, 1, 1, 0.0, 0, 0, 0, NA, NA, NA, 0, True],
+    ("d", W1): [0, 0, 0, 0, NA, 0, 0, 0, NA, NA, NA, 0, False],
+    ("d", W2): [0, 0, 0, 0, NA, 0, 0, 0, NA, NA, NA, 1, True],
+}
+NEW_COLUMNS = [
+    "learner_replies_received",
+    "learner_peers_replied_to",
+    "learner_peers_heard_from",
+    "learner_peers",
+    "learner_partner_entropy",
+    "reciprocated_ties_to_date",
+    "own_thread_posts",
+    "others_thread_posts",
+    "max_thread_depth",
+    "answered_share",
+    "median_hours_to_answer",
+    "views",
+    "joined",
+]
+COLUMNS = list(INDICATORS)
+EXPECTED = {
+    k: [dict(zip(OLD_COLUMNS + NEW_COLUMNS, OLD[k] + NEW[k], strict=True))[c] for c in COLUMNS]
+    for k in OLD
+}
 
 
 def same(got, want) -> bool:
     if want is None:
         return bool(pd.isna(got))
-    return not pd.isna(got) and math.isclose(float(got), float(want))
+    if pd.isna(got):
+        return False
+    return float(got) == float(want) or math.isclose(float(got), float(want))
 
 
 def test_every_indicator_by_hand():
@@ -110,7 +147,7 @@ def test_every_indicator_by_hand():
     assert t["period"].tolist() == [W1, W2] * 4
     assert t["period_start"].iloc[1] == pd.Timestamp("2024-01-08T00:00Z")
     assert t["period_end"].iloc[1] == pd.Timestamp("2024-01-15T00:00Z")
-    assert COLUMNS == list(INDICATORS)
+    assert sorted(COLUMNS) == sorted(OLD_COLUMNS + NEW_COLUMNS)
     for row in t.itertuples(index=False):
         want = EXPECTED[(row.person, row.period)]
         got = [getattr(row, c) for c in COLUMNS]
@@ -199,7 +236,8 @@ def test_dlt2_engagement_totals(real_data):
         role="facilitator",
         role_map={1: "instructor", 0: "student"},
     )
-    t = engagement(ev, people=roster, names=True)
+    with pytest.warns(UserWarning, match="posts: partial"):
+        t = engagement(ev, people=roster, names=True)
     assert t["person"].nunique() == 490  # 492 minus the two facilitators
     raw = pd.read_csv(folder / "DLT2 Edgelist.csv")
     raw = raw[raw.Sender != raw.Reciever]
@@ -207,7 +245,25 @@ def test_dlt2_engagement_totals(real_data):
     assert int(t["replies_given"].sum()) == len(students)
     heard = raw[~raw.Reciever.isin([158, 302])]
     assert int(t["replies_received"].sum()) == len(heard)
-    assert np.allclose(t.groupby("period")["centrality_percentile"].mean(), 50.0)
+    # learner-only: facilitators' replies are left out of what a student received
+    learner_heard = heard[~heard.Sender.isin([158, 302])]
+    assert int(t["learner_replies_received"].sum()) == len(learner_heard)
+    # reply-only export: the thread measures are refused, not guessed
+    assert t["own_thread_posts"].isna().all() and t["max_thread_depth"].isna().all()
+    assert any("star" in m for m in t.attrs["completeness"])
+    with pytest.raises(ca.InputError, match="thread starters cannot be inferred"):
+        engagement(ev, people=roster, names=True, ties="star")
+    # percentile: NaN before joining, 0 when silent, else the mid-rank among joined students
+    degree = t["replies_given"] + t["replies_received"]
+    assert t.loc[~t["joined"], "centrality_percentile"].isna().all()
+    silent = t["joined"] & (degree == 0)
+    assert (t.loc[silent, "centrality_percentile"] == 0).all() and silent.sum() > 1000
+    from scipy.stats import percentileofscore
+
+    for _, w in t[t["joined"] & ~silent].groupby("period").head(400).groupby("period"):
+        pool = degree[t["joined"] & (t["period"] == w["period"].iloc[0])].to_numpy(float)
+        want = [percentileofscore(pool, d, kind="mean") for d in degree[w.index]]
+        assert np.allclose(w["centrality_percentile"], want)
 
 
 def test_staff_without_a_group_are_not_another_group():
