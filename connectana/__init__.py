@@ -53,6 +53,7 @@ _LAZY = {
     "staff_dependence": "connectana.metrics.roles",
     "engagement": "connectana.metrics.engagement",
     "compare_ties": "connectana.metrics.sensitivity",
+    "evidence_sheet": "connectana.metrics.evidence",
     "apply_aliases": "connectana.people",
     "read_aliases": "connectana.people",
     "pseudonymize": "connectana.privacy",
