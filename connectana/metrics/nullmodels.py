@@ -2,8 +2,11 @@
 
 :func:`null_model_test` compares reciprocity, transitivity, modularity and
 degree centralisation of a network with the same statistics on many seeded
-random graphs: degree-preserving rewirings of the network (``model="degree"``)
-or random graphs with the same number of nodes and ties (``model="density"``).
+random graphs: degree-preserving rewirings of the network (``model="degree"``),
+random graphs with the same number of active people and ties
+(``model="density"``), or the forum's own replies with their targets shuffled
+among the people present in each thread before the reply (``model="thread"``).
+p-values are adjusted for the number of statistics tested (Holm).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..network import Network
 
-__all__ = ["NULL_STATS", "null_model_test"]
+__all__ = ["NULL_STATS", "null_model_test", "thread_candidates"]
 
 #: Statistics :func:`null_model_test` knows.
 NULL_STATS: tuple[str, ...] = (
@@ -56,7 +59,16 @@ def _centralization(g: igraph.Graph, mode: str) -> float:
     return float((d.max() - d).sum() / (n - 1) ** 2)
 
 
-def _stats(g: igraph.Graph, stats: Sequence[str], seed: int) -> dict[str, float]:
+def _best_modularity(u: igraph.Graph, seed: int, runs: int) -> float:
+    """Highest modularity of ``runs`` Leiden partitions (seeds ``seed .. seed+runs-1``)."""
+    if u.ecount() == 0:
+        return np.nan
+    return max(
+        float(u.modularity(leiden_membership(u, weights=None, seed=seed + r))) for r in range(runs)
+    )
+
+
+def _stats(g: igraph.Graph, stats: Sequence[str], seed: int, runs: int = 1) -> dict[str, float]:
     out: dict[str, float] = {}
     u = None
     for s in stats:
@@ -70,11 +82,7 @@ def _stats(g: igraph.Graph, stats: Sequence[str], seed: int) -> dict[str, float]
         if s == "transitivity":
             out[s] = float(u.transitivity_undirected(mode="nan"))
         elif s == "modularity":
-            out[s] = (
-                float(u.modularity(leiden_membership(u, weights=None, seed=seed)))
-                if u.ecount()
-                else np.nan
-            )
+            out[s] = _best_modularity(u, seed, runs)
         elif s == "centralization":
             out[s] = _centralization(g, "all")
         elif s == "centralization_in":
@@ -84,13 +92,79 @@ def _stats(g: igraph.Graph, stats: Sequence[str], seed: int) -> dict[str, float]
     return out
 
 
+def _active(net: Network) -> np.ndarray:
+    """Positions of the people with an event in the window or a tie."""
+    ties = tie_table(net, loops=False)
+    has_tie = np.zeros(net.n_nodes, dtype=bool)
+    has_tie[ties["s"].to_numpy()] = True
+    has_tie[ties["t"].to_numpy()] = True
+    if "n_events" in net.nodes.columns:
+        has_tie |= net.nodes["n_events"].fillna(0).to_numpy() > 0
+    return np.flatnonzero(has_tie)
+
+
+def thread_candidates(
+    events: pd.DataFrame, nodes: pd.Index, *, ties: str = "reply"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each reply, the people present in its thread before it.
+
+    Returns ``source`` (node position of each reply's author), ``offsets`` and
+    ``lengths`` into ``flat`` (node positions of the candidate targets): the
+    authors and addressees of the thread's earlier interactions and the
+    reply's own target, the author excluded. Replies outside ``nodes`` or
+    without a thread are left out.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.metrics.nullmodels import thread_candidates
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["b", "c", "a"], "target": ["a", "b", "c"],
+    ...     "thread_id": ["t"] * 3,
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"], utc=True)}))
+    >>> src, off, n, flat = thread_candidates(ev, pd.Index(["a", "b", "c"]))
+    >>> [sorted(flat[o:o + k].tolist()) for o, k in zip(off, n)]
+    [[0], [0, 1], [1, 2]]
+    """
+    from ..ties import interactions
+
+    inter = interactions(events, ties)
+    inter = inter[(inter["source"] != inter["target"]).to_numpy() & inter["thread_id"].notna()]
+    pos = pd.Series(np.arange(len(nodes)), index=nodes.astype(str))
+    inter = inter.assign(
+        s=inter["source"].astype(str).map(pos).to_numpy(),
+        t=inter["target"].astype(str).map(pos).to_numpy(),
+    ).dropna(subset=["s", "t"])
+    inter = inter.sort_values(["thread_id", "time"], kind="stable")
+    src, offsets, lengths, flat = [], [], [], []
+    for _, th in inter.groupby("thread_id", sort=False):
+        present: dict[int, None] = {}
+        for a, b in zip(th["s"].astype(int), th["t"].astype(int), strict=True):
+            cand = dict(present)
+            cand[b] = None
+            cand.pop(a, None)
+            src.append(a)
+            offsets.append(len(flat))
+            lengths.append(len(cand))
+            flat.extend(cand)
+            present[a] = None
+            present[b] = None
+    return (
+        np.asarray(src, dtype=np.int64),
+        np.asarray(offsets, dtype=np.int64),
+        np.asarray(lengths, dtype=np.int64),
+        np.asarray(flat, dtype=np.int64),
+    )
+
+
 def null_model_test(
     net: Network,
     *,
     model: str = "degree",
-    n: int = 100,
+    n: int = 1000,
     seed: int = 0,
     stats: Sequence[str] = ("reciprocity", "transitivity", "modularity", "centralization"),
+    events: pd.DataFrame | None = None,
+    modularity_runs: int = 5,
 ) -> pd.DataFrame:
     """Compare a network's structure with seeded random graphs.
 
@@ -98,38 +172,60 @@ def null_model_test(
     ----------
     net : Network
         A one-mode network.
-    model : {"degree", "density"}
+    model : {"degree", "density", "thread"}
         ``"degree"``: degree-preserving rewiring of the network (every node
         keeps its in- and out-degree, or its degree when undirected; no loops
         or multiple ties are created). ``"density"``: Erdős–Rényi graphs with
-        the same number of nodes and distinct ties (G(n, m)), same direction.
+        the same number of active people and distinct ties (G(n, m)), same
+        direction. ``"thread"``: every reply of ``events`` keeps its author
+        and thread, and its target is drawn uniformly among the people
+        present in the thread before it (see Notes); needs ``events``.
     n : int
-        Number of random graphs.
+        Number of random graphs (default 1000: ``p`` can reach 0.001).
     seed : int
         Seed of everything random (the graphs and the Leiden runs).
     stats : sequence of str
         Any of :data:`NULL_STATS`.
+    events : DataFrame, optional
+        The Events the network was built from (``model="thread"`` only).
+    modularity_runs : int
+        Leiden runs per graph; modularity is the best of them (observed and
+        random graphs alike, so the comparison stays fair).
 
     Returns
     -------
     DataFrame
         One row per statistic: ``observed``, ``null_mean``, ``null_sd``
-        (``ddof=1``), ``z``, ``p`` and ``n`` (random graphs with a defined
-        value). ``attrs`` records ``model``, ``n``, ``seed``.
+        (``ddof=1``), ``z``, ``p``, ``p_holm`` and ``n`` (random graphs with a
+        defined value). ``attrs`` records ``model``, ``n``, ``seed``,
+        ``people`` (active people compared) and ``modularity_runs``.
 
     Notes
     -----
     Everything is computed on the binary graph of distinct ties without
-    self-loops (weights are ignored), kept directed when the network is.
+    self-loops (weights are ignored), kept directed when the network is,
+    among the *active* people: those with an event in the network's window or
+    a tie (roster members who never posted are left out, as they would
+    inflate the density model's people and dilute centralisation).
+
+    ``model="thread"`` respects the forum's structure (a reply can only go to
+    someone in its thread): each reply of ``interactions(events,
+    net.meta["ties"])`` (self-replies, replies without a thread and people
+    outside the network left out) keeps its author; its target is drawn
+    uniformly among the candidates of :func:`thread_candidates` — the authors
+    and addressees of the thread's earlier interactions plus the reply's own
+    target (present by being answered), the author excluded. The random
+    graph is the set of distinct (author, drawn target) ties.
 
     - ``reciprocity``: share of directed ties whose reverse exists (NaN when
       undirected).
     - ``transitivity``: global clustering coefficient (3 × triangles /
       connected triples) of the undirected simple graph.
-    - ``modularity``: modularity (Newman) of the Leiden partition of the
-      undirected simple graph
+    - ``modularity``: the highest modularity (Newman) of ``modularity_runs``
+      Leiden partitions of the undirected simple graph
       (:func:`connectana.metrics.community.leiden_membership`, unweighted,
-      modularity objective, seeded); each random graph gets its own Leiden run.
+      modularity objective, seeds ``seed .. seed + runs − 1``); each random
+      graph gets its own runs.
     - ``centralization``: Freeman degree centralisation of the undirected
       simple graph, ``Σ (k_max − k_i) / ((n−1)(n−2))`` (= ``summary(net,
       directed=False)["centralization_all"]``); ``centralization_in`` /
@@ -142,7 +238,9 @@ def null_model_test(
     ``p`` is two-sided and empirical with the +1 correction (North, Curtis &
     Sham 2002): ``(1 + #{|x_i − null_mean| >= |observed −
     null_mean|}) / (n + 1)``; it is never 0, and its smallest value is
-    ``1 / (n + 1)``: use ``n >= 1000`` to claim ``p < 0.001``.
+    ``1 / (n + 1)``: use ``n >= 1000`` to claim ``p < 0.001``. ``p_holm``
+    controls the family-wise error over the statistics tested (Holm 1979,
+    ``statsmodels.stats.multitest.multipletests(method="holm")``).
 
     Randomness: a master ``random.Random(seed)`` draws one 32-bit seed per
     random graph; igraph's generator is set to ``random.Random(that seed)``
@@ -163,8 +261,10 @@ def null_model_test(
     """
     import igraph as ig
 
-    if model not in ("degree", "density"):
-        raise ValueError(f"model must be 'degree' or 'density', found {model!r}")
+    if model not in ("degree", "density", "thread"):
+        raise ValueError(f"model must be 'degree', 'density' or 'thread', found {model!r}")
+    if model == "thread" and events is None:
+        raise ValueError("model='thread' needs the events the network was built from: events=ev")
     if isinstance(stats, str):
         stats = [stats]
     unknown = [s for s in stats if s not in NULL_STATS]
@@ -172,27 +272,44 @@ def null_model_test(
         raise ValueError(f"unknown statistic(s) {unknown}; choose from {list(NULL_STATS)}")
     if n < 1:
         raise ValueError("n must be at least 1")
+    active = _active(net)
+    where = np.full(net.n_nodes, -1, dtype=np.int64)
+    where[active] = np.arange(len(active))
     ties = tie_table(net, loops=False)
-    g = _simple_graph(net.n_nodes, ties, net.directed)
-    observed = _stats(g, stats, seed)
+    ties = pd.DataFrame({"s": where[ties["s"].to_numpy()], "t": where[ties["t"].to_numpy()]})
+    g = _simple_graph(len(active), ties, net.directed)
+    observed = _stats(g, stats, seed, modularity_runs)
+    if model == "thread":
+        src, off, length, flat = thread_candidates(
+            events, net.nodes.index[active], ties=str(net.meta.get("ties", "reply"))
+        )
 
     master = random.Random(seed)
     samples: dict[str, list[float]] = {s: [] for s in stats}
     for _ in range(n):
         sub = master.getrandbits(32)
-        ig.set_random_number_generator(random.Random(sub))
-        try:
-            if model == "degree":
-                h = g.copy()
-                if h.ecount() >= 2:
-                    h.rewire(n=10 * h.ecount(), allowed_edge_types="simple")
-            else:
-                h = ig.Graph.Erdos_Renyi(
-                    n=g.vcount(), m=g.ecount(), directed=g.is_directed(), loops=False
-                )
-        finally:
-            ig.set_random_number_generator(random)
-        for s, v in _stats(h, stats, sub).items():
+        if model == "thread":
+            u = np.random.default_rng(sub).random(len(src))
+            tgt = flat[off + np.minimum((u * length).astype(np.int64), length - 1)]
+            codes = np.unique(src * g.vcount() + tgt)
+            pairs = np.stack([codes // g.vcount(), codes % g.vcount()], axis=1)
+            h = ig.Graph(n=g.vcount(), edges=pairs.tolist(), directed=True)
+            if not g.is_directed():
+                h = h.as_undirected(mode="collapse")
+        else:
+            ig.set_random_number_generator(random.Random(sub))
+            try:
+                if model == "degree":
+                    h = g.copy()
+                    if h.ecount() >= 2:
+                        h.rewire(n=10 * h.ecount(), allowed_edge_types="simple")
+                else:
+                    h = ig.Graph.Erdos_Renyi(
+                        n=g.vcount(), m=g.ecount(), directed=g.is_directed(), loops=False
+                    )
+            finally:
+                ig.set_random_number_generator(random)
+        for s, v in _stats(h, stats, sub, modularity_runs).items():
             samples[s].append(v)
 
     rows = {}
@@ -220,6 +337,19 @@ def null_model_test(
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "statistic"
+    out["p_holm"] = np.nan
+    tested = out["p"].notna()
+    if tested.any():
+        from statsmodels.stats.multitest import multipletests
+
+        out.loc[tested, "p_holm"] = multipletests(out.loc[tested, "p"], method="holm")[1]
+    out = out[["observed", "null_mean", "null_sd", "z", "p", "p_holm", "n"]]
     out["n"] = out["n"].astype(np.int64)
-    out.attrs = {"model": model, "n": n, "seed": seed}
+    out.attrs = {
+        "model": model,
+        "n": n,
+        "seed": seed,
+        "people": int(len(active)),
+        "modularity_runs": modularity_runs,
+    }
     return out

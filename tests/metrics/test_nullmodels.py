@@ -6,11 +6,14 @@ import math
 import random
 
 import igraph as ig
+import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import kstest
+from statsmodels.stats.multitest import multipletests
 
 import connectana as ca
-from connectana.metrics.nullmodels import NULL_STATS, null_model_test
+from connectana.metrics.nullmodels import NULL_STATS, null_model_test, thread_candidates
 from connectana.metrics.structure import summary
 
 T0 = pd.Timestamp("2024-01-01T00:00Z")
@@ -39,7 +42,13 @@ def test_same_seed_same_output():
         pd.testing.assert_frame_equal(a, b)
         c = null_model_test(net, model=model, n=30, seed=8)
         assert not a["null_mean"].equals(c["null_mean"])
-        assert a.attrs == {"model": model, "n": 30, "seed": 7}
+        assert a.attrs == {
+            "model": model,
+            "n": 30,
+            "seed": 7,
+            "people": 20,
+            "modularity_runs": 5,
+        }
 
 
 def test_seed_does_not_leak_into_igraph():
@@ -110,3 +119,111 @@ def test_arguments_checked():
     with pytest.raises(ValueError, match="unknown statistic"):
         null_model_test(net, stats=["diameter"])
     assert set(NULL_STATS) >= {"reciprocity", "transitivity", "modularity", "centralization"}
+
+
+def thread_forum(
+    seed: int, back: float = 0.0, threads: int = 30, size: tuple[int, int] = (6, 11), n: int = 25
+) -> pd.DataFrame:
+    """Replies whose targets are drawn among the people present in the thread.
+
+    With ``back`` > 0, the person answered answers back at once with that
+    probability: a planted reciprocity effect.
+    """
+    rng = np.random.default_rng(seed)
+    people = [f"p{i}" for i in range(n)]
+    rows = []
+    clock = 0
+    for k in range(threads):
+        present = [people[rng.integers(n)]]  # the starter
+        for _ in range(int(rng.integers(*size))):
+            author = people[rng.integers(n)]
+            cand = [p for p in present if p != author]
+            if not cand:
+                continue
+            target = cand[rng.integers(len(cand))]
+            pairs = [(author, target)]
+            if rng.random() < back:
+                pairs.append((target, author))
+            for a, b in pairs:
+                clock += 1
+                rows.append((a, b, f"t{k}", T0 + pd.Timedelta(minutes=clock)))
+            if author not in present:
+                present.append(author)
+    df = pd.DataFrame(rows, columns=["actor", "target", "thread_id", "timestamp"])
+    return ca.make_events(df)
+
+
+def test_thread_model_gives_uniform_p_values_under_its_null():
+    ps = []
+    for seed in range(30):
+        ev = thread_forum(seed, threads=15)
+        t = null_model_test(
+            ca.build_network(ev), model="thread", events=ev, n=49, seed=seed, stats=["reciprocity"]
+        )
+        ps.append(t.loc["reciprocity", "p"])
+    ps = np.array(ps)
+    # p is discrete (multiples of 1/50): a KS test against U(0, 1) with a loose bound
+    assert kstest(ps, "uniform").pvalue > 0.01
+    assert (ps <= 0.05).mean() <= 0.2
+
+
+def test_thread_model_recovers_planted_reciprocity():
+    ev = thread_forum(1, back=0.3, threads=30, size=(8, 16), n=60)
+    net = ca.build_network(ev)
+    t = null_model_test(net, model="thread", events=ev, n=99, seed=0, stats=["reciprocity"])
+    r = t.loc["reciprocity"]
+    assert r["observed"] == pytest.approx(summary(net)["reciprocity"])
+    # measured: observed 0.517 against a thread null of 0.225 (sd 0.024)
+    assert r["z"] > 5 and r["p"] == pytest.approx(1 / 100)
+    # the same forum without the effect: not significant
+    calm = thread_forum(1, back=0.0, threads=30, size=(8, 16), n=60)
+    c = null_model_test(
+        ca.build_network(calm), model="thread", events=calm, n=99, seed=0, stats=["reciprocity"]
+    )
+    assert c.loc["reciprocity", "p"] > 0.05
+
+
+def test_thread_model_needs_events_and_draws_only_present_people():
+    ev = thread_forum(3, threads=5)
+    with pytest.raises(ValueError, match="events"):
+        null_model_test(ca.build_network(ev), model="thread", n=5)
+    net = ca.build_network(ev)
+    src, off, length, flat = thread_candidates(ev, net.nodes.index)
+    assert len(src) == len(ev) and (length >= 1).all()
+    names = net.nodes.index.astype(str)
+    # every observed target is among its reply's candidates, the author never is
+    for i, row in enumerate(ev.itertuples()):
+        cands = set(names[flat[off[i] : off[i] + length[i]]])
+        assert row.target in cands and row.actor not in cands
+
+
+def test_holm_and_active_people_only():
+    pairs = [("a", "b"), ("b", "a"), ("b", "c"), ("c", "a"), ("a", "d"), ("d", "e")]
+    df = pd.DataFrame(pairs, columns=["actor", "target"]).astype(str)
+    df["timestamp"] = T0
+    roster = ca.make_people(pd.DataFrame({"person": list("abcdefgh")}))  # f, g, h never post
+    net = ca.build_network(ca.make_events(df), people=roster)
+    t = null_model_test(net, model="density", n=40, stats=["reciprocity", "centralization"])
+    assert t.attrs["people"] == 5
+    assert t.loc["centralization", "observed"] == pytest.approx(
+        null_model_test(network(pairs), n=5, stats=["centralization"]).loc[
+            "centralization", "observed"
+        ]
+    )
+    holm = multipletests(t["p"], method="holm")[1]
+    assert t["p_holm"].tolist() == pytest.approx(list(holm))
+    assert (t["p_holm"] >= t["p"]).all()
+
+
+def test_observed_modularity_is_the_best_of_several_runs():
+    ev = thread_forum(5)
+    net = ca.build_network(ev)
+    one = null_model_test(net, model="density", n=2, stats=["modularity"], modularity_runs=1)
+    five = null_model_test(net, model="density", n=2, stats=["modularity"], modularity_runs=5)
+    u = net.to_igraph().as_undirected(mode="collapse")
+    u.simplify()
+    from connectana.metrics.community import leiden_membership
+
+    best = max(u.modularity(leiden_membership(u, weights=None, seed=s)) for s in range(5))
+    assert five.loc["modularity", "observed"] == pytest.approx(best)
+    assert five.loc["modularity", "observed"] >= one.loc["modularity", "observed"]
