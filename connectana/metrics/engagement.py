@@ -533,7 +533,7 @@ def engagement(
     # thread position, depth, being answered ----------------------------------------
     contrib = contribution_table(events)
     c_s = contrib[ACTOR].map(sid).to_numpy(dtype=float)
-    c_p = _period_of(contrib[TIMESTAMP], starts, ends)
+    c_p = per.position(contrib[TIMESTAMP])
     keep = ~np.isnan(c_s) & (c_p >= 0)
     contrib = contrib[keep].assign(s=c_s[keep].astype(np.int64), p=c_p[keep])
     own_posts, others_posts = grid(), grid()
