@@ -278,6 +278,8 @@ def staff_dependence(net: Network, *, staff_roles: Sequence[str] = STAFF_ROLES) 
     - ``interactions_sent`` / ``interactions_received`` /
       ``interactions_involving``: the same, counting interactions.
     - On an undirected network the ``sent`` and ``received`` shares are NaN.
+    - When no node has a staff role, staff are *unknown*: every share is NaN
+      (not 0) and a warning says so.
 
     ``comparison`` (the network without staff is the subgraph induced by the
     non-staff nodes):
@@ -321,16 +323,17 @@ def staff_dependence(net: Network, *, staff_roles: Sequence[str] = STAFF_ROLES) 
         return float(mask.sum() / m) if m else np.nan
 
     shares = {}
+    known = bool(staff.any())
     for what in ("ties", "interactions"):
         by = what == "interactions"
-        shares[f"{what}_sent"] = share(s_staff, by) if net.directed else np.nan
-        shares[f"{what}_received"] = share(t_staff, by) if net.directed else np.nan
-        shares[f"{what}_involving"] = share(s_staff | t_staff, by)
+        shares[f"{what}_sent"] = share(s_staff, by) if net.directed and known else np.nan
+        shares[f"{what}_received"] = share(t_staff, by) if net.directed and known else np.nan
+        shares[f"{what}_involving"] = share(s_staff | t_staff, by) if known else np.nan
     staff_ids = [str(x) for x in net.nodes.index[staff]]
     if not staff_ids:
         warnings.warn(
-            f"no node has a staff role {list(staff_roles)}; give a roster with roles "
-            "(build_network(..., people=...))",
+            f"no node has a staff role {list(staff_roles)}, so staff are unknown and every share "
+            "is NaN (not 0); give a roster with roles (build_network(..., people=...))",
             UserWarning,
             stacklevel=2,
         )
@@ -352,8 +355,9 @@ def brokers(
     membership: pd.Series | Mapping[Any, Any] | None = None,
     *,
     seed: int = 0,
+    runs: int = 10,
 ) -> pd.DataFrame:
-    """People whose ties reach two or more communities.
+    """Brokers as Guimerà–Amaral roles: people whose ties spread across communities.
 
     Parameters
     ----------
@@ -363,13 +367,17 @@ def brokers(
         ``connectana.metrics.community.communities(net, seed=seed)`` (Leiden).
     seed : int
         Seed of the community detection when ``membership`` is not given.
+    runs : int
+        Without ``membership``: Leiden runs (seeds ``seed .. seed + runs − 1``)
+        over which ``seed_stability`` is measured.
 
     Returns
     -------
     DataFrame
         One row per broker, indexed by node id, columns ``role, community,
-        communities_tied, external_ties, participation, betweenness``, sorted
-        by participation then betweenness (both descending), then node order.
+        communities_tied, external_ties, participation, within_module_z,
+        ga_role, betweenness, seed_stability``, sorted by participation then
+        betweenness (both descending), then node order.
 
     Notes
     -----
@@ -378,27 +386,61 @@ def brokers(
     - ``communities_tied``: distinct communities among the node's neighbours.
     - ``external_ties``: neighbours in another community than the node's.
     - ``participation``: Guimerà & Amaral's participation coefficient
-      ``1 − Σ_s (k_is / k_i)²`` where ``k_i`` is the number of neighbours and
+      ``P = 1 − Σ_s (k_is / k_i)²`` where ``k_i`` is the number of neighbours and
       ``k_is`` those in community ``s`` (0: all in one community).
+    - ``within_module_z``: ``(κ_i − mean κ) / sd κ`` over the node's community,
+      ``κ`` the number of neighbours in one's own community (population sd;
+      0 when the sd is 0).
+    - ``ga_role`` (Guimerà & Amaral 2005, *Nature* 433): hubs have ``z >=
+      2.5``; non-hubs are ``ultra-peripheral`` (P <= 0.05), ``peripheral``
+      (<= 0.62), ``connector`` (<= 0.80) or ``kinless``; hubs are
+      ``provincial hub`` (P <= 0.30), ``connector hub`` (<= 0.75) or
+      ``kinless hub``. These cut-offs are the authors' conventions.
     - ``betweenness``: normalised betweenness on the network as built
       (:func:`connectana.metrics.centrality.centrality`, default options).
+    - ``seed_stability``: share of the ``runs`` Leiden partitions under which
+      the node is a broker (NaN when ``membership`` is given).
 
-    A broker has ``communities_tied >= 2`` and ``external_ties >= 1``.
+    A broker's ``ga_role`` is ``connector``, ``kinless``, ``connector hub`` or
+    ``kinless hub``.
 
     Examples
     --------
     >>> import pandas as pd, connectana as ca
     >>> from connectana.metrics.roles import brokers
-    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "c", "d", "c"],
-    ...     "target": ["b", "a", "d", "c", "a"],
-    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 5, utc=True)}))
-    >>> net = ca.build_network(ev)
-    >>> b = brokers(net, {"a": 1, "b": 1, "c": 2, "d": 2})
-    >>> b.index.tolist(), b["participation"].round(2).tolist()
-    (['a', 'c'], [0.5, 0.5])
+    >>> pairs = [("x", "a1"), ("x", "b1"), ("x", "c1"), ("a1", "a2"), ("b1", "b2"),
+    ...          ("c1", "c2")]
+    >>> ev = ca.make_events(pd.DataFrame(pairs, columns=["actor", "target"]).assign(
+    ...     timestamp=pd.Timestamp("2024-01-01", tz="UTC")))
+    >>> m = {"x": 0, "a1": 0, "a2": 0, "b1": 1, "b2": 1, "c1": 2, "c2": 2}
+    >>> b = brokers(ca.build_network(ev), m)
+    >>> b.index.tolist(), b["participation"].round(3).tolist(), b["ga_role"].tolist()
+    (['x'], [0.667], ['connector'])
     """
     if membership is None:
-        membership = communities(net, seed=seed)
+        parts = [communities(net, seed=seed + r) for r in range(runs)]
+        tables = [_ga_roles(net, m) for m in parts]
+        out = tables[0]
+        hits = np.mean([t["broker"].to_numpy() for t in tables], axis=0)
+        out["seed_stability"] = hits
+    else:
+        out = _ga_roles(net, membership)
+        out["seed_stability"] = np.nan
+    betw = centrality(net, ["betweenness"])["betweenness"].to_numpy()
+    out.insert(out.columns.get_loc("ga_role") + 1, "betweenness", betw)
+    out = out[out["broker"]]
+    out = out.sort_values(
+        ["participation", "betweenness", "_order"], ascending=[False, False, True]
+    )
+    return out.drop(columns=["_order", "broker"])
+
+
+#: Guimerà–Amaral roles that broker between communities.
+BROKER_ROLES: tuple[str, ...] = ("connector", "kinless", "connector hub", "kinless hub")
+
+
+def _ga_roles(net: Network, membership: pd.Series | Mapping[Any, Any]) -> pd.DataFrame:
+    """Participation, within-module z and Guimerà–Amaral role of every node."""
     comm = pd.Series(membership)
     comm.index = comm.index.astype(str)
     ids = net.nodes.index.astype(str)
@@ -416,27 +458,42 @@ def brokers(
     sum_p2 = np.bincount(per["node"], weights=per["p2"], minlength=n)
     tied = np.bincount(per["node"], minlength=n)
     own = labels[pairs["node"].to_numpy()]
-    external = np.bincount(pairs["node"][own != pairs["other"].to_numpy()], minlength=n)
+    inside = own == pairs["other"].to_numpy()
+    external = np.bincount(pairs["node"][~inside], minlength=n)
+    kappa = pd.Series(np.bincount(pairs["node"][inside], minlength=n).astype(float))
+    grp = kappa.groupby(pd.Series(labels).astype(str).to_numpy())
+    mean, sd = grp.transform("mean").to_numpy(), grp.transform(lambda x: x.std(ddof=0)).to_numpy()
+    z = np.where(sd > 0, (kappa.to_numpy() - mean) / np.where(sd > 0, sd, 1.0), 0.0)
     participation = np.where(k > 0, 1 - sum_p2, 0.0)
-    betw = centrality(net, ["betweenness"])["betweenness"].to_numpy()
+    hub = z >= 2.5
+    role = np.where(
+        hub,
+        np.select(
+            [participation <= 0.30, participation <= 0.75],
+            ["provincial hub", "connector hub"],
+            "kinless hub",
+        ),
+        np.select(
+            [participation <= 0.05, participation <= 0.62, participation <= 0.80],
+            ["ultra-peripheral", "peripheral", "connector"],
+            "kinless",
+        ),
+    )
     roles = net.nodes[ROLE].to_numpy() if ROLE in net.nodes.columns else [pd.NA] * n
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "role": roles,
             "community": labels,
             "communities_tied": tied.astype(np.int64),
             "external_ties": external.astype(np.int64),
             "participation": participation,
-            "betweenness": betw,
+            "within_module_z": z,
+            "ga_role": role.astype(object),
+            "broker": np.isin(role, BROKER_ROLES) & (k > 0),
             "_order": np.arange(n),
         },
         index=net.nodes.index.copy(),
     )
-    out = out[(out["communities_tied"] >= 2) & (out["external_ties"] >= 1)]
-    out = out.sort_values(
-        ["participation", "betweenness", "_order"], ascending=[False, False, True]
-    )
-    return out.drop(columns="_order")
 
 
 # -- network pattern ---------------------------------------------------------------------------
@@ -484,14 +541,21 @@ def network_pattern(
     - ``largest_component_share``: posters in the largest weakly connected
       component / posters.
     - ``isolated_share``: learners (non-staff people; roster members when the
-      network has a roster) with no tie / learners.
+      network has a roster) who received no tie (directed networks: never
+      answered, whether or not they have ties; undirected: no tie) / learners.
+    - ``hub``: the poster with the most distinct ties (first in node order
+      on a tie); ``hub_is_staff``: its role is staff (None when no node has a
+      staff role: ``staff_known`` False, and ``staff_interaction_share`` NaN).
 
     Rule, in this order (the thresholds are the defaults):
 
-    1. **facilitator-centric** when ``staff_interaction_share >= 0.5`` or
-       ``degree_centralization >= 0.5``;
-    2. else **fragmented** when ``largest_component_share < 0.5``;
-    3. else **distributed**.
+    1. **facilitator-centric** when ``staff_interaction_share >= 0.5``, or
+       ``degree_centralization >= 0.5`` and the hub is staff;
+    2. else **centralised on a learner** when ``degree_centralization >=
+       0.5`` and the hub is a learner (**centralised (staff unknown: ...)**
+       when no role is known);
+    3. else **fragmented** when ``largest_component_share < 0.5``;
+    4. else **distributed**.
 
     ``", with isolated learners"`` is appended when ``isolated_share >= 0.1``.
     A network without posters is labelled ``"no activity"``.
@@ -548,8 +612,21 @@ def network_pattern(
         else np.nan
     )
     n_learners = int(learners.sum())
-    n_isolated = int((learners & (deg == 0)).sum())
+    if net.directed:
+        d_ties = tie_table(net, loops=False)
+        received = np.bincount(d_ties["t"], minlength=n)
+    else:
+        received = deg
+    n_isolated = int((learners & (received == 0)).sum())
     isolated = n_isolated / n_learners if n_learners else np.nan
+    staff = _staff_mask(net, staff_roles)
+    staff_known = bool(staff.any())
+    hub = None
+    hub_is_staff: bool | None = None
+    if n_posters:
+        hub_pos = int(np.flatnonzero(posters)[np.argmax(deg[posters])])
+        hub = str(net.nodes.index[hub_pos])
+        hub_is_staff = bool(staff[hub_pos]) if staff_known else None
 
     met = {
         "staff_interaction_share": bool(staff_share >= th["staff_interaction_share"]),
@@ -559,8 +636,14 @@ def network_pattern(
     }
     if n_posters == 0:
         label = "no activity"
-    elif met["staff_interaction_share"] or met["degree_centralization"]:
+    elif met["staff_interaction_share"] or (met["degree_centralization"] and hub_is_staff):
         label = "facilitator-centric"
+    elif met["degree_centralization"]:
+        label = (
+            "centralised on a learner"
+            if hub_is_staff is False
+            else "centralised (staff unknown: is the hub a facilitator?)"
+        )
     elif met["largest_component_share"]:
         label = "fragmented"
     else:
@@ -578,12 +661,24 @@ def network_pattern(
         out[name] = float(value)
         out[f"{name}_threshold"] = th[name]
         out[f"{name}_met"] = met[name]
-    out.update(posters=n_posters, learners=n_learners, isolated_learners=n_isolated)
+    out.update(
+        posters=n_posters,
+        learners=n_learners,
+        isolated_learners=n_isolated,
+        staff_known=staff_known,
+        hub=hub,
+        hub_is_staff=hub_is_staff,
+    )
     result = pd.Series(out, dtype=object, name="pattern")
     result.attrs["rule"] = (
         f"facilitator-centric if staff_interaction_share >= {th['staff_interaction_share']} or "
-        f"degree_centralization >= {th['degree_centralization']}; else fragmented if "
-        f"largest_component_share < {th['largest_component_share']}; else distributed; "
-        f"', with isolated learners' if isolated_share >= {th['isolated_share']}"
+        f"(degree_centralization >= {th['degree_centralization']} and the hub is staff); "
+        "centralised on a learner (or: staff unknown) if the centralisation criterion holds "
+        f"with another hub; else fragmented if largest_component_share < "
+        f"{th['largest_component_share']}; else distributed; ', with isolated learners' if "
+        f"isolated_share >= {th['isolated_share']} (learners never answered or without ties). "
+        "The thresholds are conventions, not calibrated values."
     )
+    if not staff_known:
+        result.attrs["rule"] += " Staff are unknown here: staff_interaction_share is NaN."
     return result

@@ -151,7 +151,8 @@ def test_staff_dependence_weights_and_undirected():
 def test_staff_dependence_warns_without_staff():
     with pytest.warns(UserWarning, match="no node has a staff role"):
         sd = staff_dependence(ca.build_network(events([("a", "b")])))
-    assert sd.staff == [] and sd.shares["ties_involving"] == 0.0
+    # staff unknown: NaN, not a measured 0.0
+    assert sd.staff == [] and sd.shares.isna().all()
 
 
 def test_pattern_facilitator_centric(fac_net):
@@ -161,8 +162,10 @@ def test_pattern_facilitator_centric(fac_net):
     # posters T,a,b,c,d; undirected ties T-a, T-b, T-c, a-b: degrees 3,2,2,1,0
     assert p["degree_centralization"] == pytest.approx(7 / 12)
     assert p["largest_component_share"] == pytest.approx(4 / 5)
-    assert p["isolated_share"] == pytest.approx(2 / 5)  # d and e of 5 roster learners
-    assert (p["posters"], p["learners"], p["isolated_learners"]) == (5, 5, 2)
+    # never answered or without ties: c (answered nobody... but was never answered), d, e
+    assert p["isolated_share"] == pytest.approx(3 / 5)
+    assert (p["posters"], p["learners"], p["isolated_learners"]) == (5, 5, 3)
+    assert p["hub"] == "T" and p["hub_is_staff"] is True and p["staff_known"] is True
     for k, v in PATTERN_THRESHOLDS.items():
         assert p[f"{k}_threshold"] == v
     assert "facilitator-centric if staff_interaction_share >= 0.5" in p.attrs["rule"]
@@ -186,11 +189,15 @@ def test_pattern_fragmented_and_thresholds():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no staff: no warning leaks out of network_pattern
         p = network_pattern(net)
-    assert p["label"] == "fragmented"
+    # a, c and e were never answered: half the learners
+    assert p["label"] == "fragmented, with isolated learners"
+    assert p["isolated_share"] == 0.5
     assert p["largest_component_share"] == pytest.approx(2 / 6)
-    assert p["degree_centralization"] == 0.0 and p["staff_interaction_share"] == 0.0
+    assert p["degree_centralization"] == 0.0 and math.isnan(p["staff_interaction_share"])
+    assert p["staff_known"] is False and p["hub_is_staff"] is None
+    assert "Staff are unknown" in p.attrs["rule"]
     looser = network_pattern(net, thresholds={"largest_component_share": 0.3})
-    assert looser["label"] == "distributed" and looser["largest_component_share_threshold"] == 0.3
+    assert looser["label"] == "distributed, with isolated learners" and looser["largest_component_share_threshold"] == 0.3
     with pytest.raises(ValueError, match="unknown threshold"):
         network_pattern(net, thresholds={"density": 0.1})
 
@@ -211,17 +218,33 @@ def two_triangles():
 
 def test_brokers_by_hand():
     net = two_triangles()
-    b = brokers(net, {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1})
-    assert b.index.tolist() == ["c", "d"]
-    # c: neighbours a, b (own community) and d (other): 1 - ((2/3)^2 + (1/3)^2)
-    assert b["participation"].tolist() == pytest.approx([4 / 9, 4 / 9])
-    assert b["communities_tied"].tolist() == [2, 2] and b["external_ties"].tolist() == [1, 1]
-    betw = centrality(net, ["betweenness"])["betweenness"]
-    assert b["betweenness"].tolist() == pytest.approx(betw[["c", "d"]].tolist())
-    # default communities (Leiden, seeded) find the two triangles
-    assert brokers(net, seed=0).index.tolist() == ["c", "d"]
+    m = {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1}
+    t = brokers(net, m)
+    # c and d tie two triangles, but P = 1 - ((2/3)^2 + (1/3)^2) = 4/9 <= 0.62: peripheral
+    assert t.empty
+    # a hub of three communities: x tied to one member of each -> P = 2/3: connector
+    pairs = [("x", "a1"), ("x", "b1"), ("x", "c1"), ("a1", "a2"), ("b1", "b2"), ("c1", "c2")]
+    pairs += [("a2", "a1"), ("b2", "b1")]
+    star = ca.build_network(events(pairs))
+    m = {"x": 0, "a1": 0, "a2": 0, "b1": 1, "b2": 1, "c1": 2, "c2": 2}
+    b = brokers(star, m)
+    assert b.index.tolist() == ["x"] and b["ga_role"].tolist() == ["connector"]
+    assert b["participation"].tolist() == pytest.approx([2 / 3])
+    # community 0: kappa x 1, a1 2, a2 1 -> mean 4/3, sd sqrt(2/9)
+    assert b["within_module_z"].tolist() == pytest.approx([(1 - 4 / 3) / math.sqrt(2 / 9)])
+    betw = centrality(star, ["betweenness"])["betweenness"]
+    assert b["betweenness"].tolist() == pytest.approx([betw["x"]])
+    assert math.isnan(b["seed_stability"].iloc[0])
     with pytest.raises(ValueError, match="no community"):
         brokers(net, {"a": 0})
+
+
+def test_brokers_seed_stability():
+    pairs = [("x", "a1"), ("x", "b1"), ("x", "c1"), ("a1", "a2"), ("b1", "b2"), ("c1", "c2")]
+    pairs += [("a1", "a3"), ("a2", "a3"), ("b1", "b3"), ("b2", "b3"), ("c1", "c3"), ("c2", "c3")]
+    b = brokers(ca.build_network(events(pairs)), seed=0, runs=4)
+    # three triangles hung on x: Leiden finds them every time, and x is a connector each time
+    assert b.index.tolist() == ["x"] and b["seed_stability"].tolist() == [1.0]
 
 
 def dlt2(real_data):
@@ -292,6 +315,8 @@ def test_dlt2_staff_dependence_against_networkx(real_data):
 
     p = network_pattern(net)
     assert p["staff_interaction_share"] == pytest.approx(rows_involving)
-    assert p["isolated_share"] == pytest.approx(66 / 490)
+    # learners without ties (66) or never answered (77)
+    assert p["isolated_share"] == pytest.approx((66 + 77) / 490)
+    assert p["hub"] in ("158", "302") and p["hub_is_staff"] is True
     assert p["label"].endswith(", with isolated learners")
     assert np.isfinite(p["degree_centralization"])
