@@ -49,6 +49,7 @@ __all__ = [
     "staff_dependence",
     "brokers",
     "network_pattern",
+    "pattern_stability",
 ]
 
 #: Roles counted as staff by default.
@@ -682,3 +683,103 @@ def network_pattern(
     if not staff_known:
         result.attrs["rule"] += " Staff are unknown here: staff_interaction_share is NaN."
     return result
+
+
+def pattern_stability(
+    events: pd.DataFrame,
+    *,
+    people: pd.DataFrame | None = None,
+    ties: Sequence[str] = ("reply", "star", "copresence"),
+    periods: int = 2,
+    shift: float = 0.05,
+    staff_roles: Sequence[str] = STAFF_ROLES,
+) -> pd.DataFrame:
+    """How the :func:`network_pattern` label changes with tie definition, period and threshold.
+
+    Parameters
+    ----------
+    events : DataFrame
+        A valid Events table.
+    people : DataFrame, optional
+        The roster (roles, members who never posted).
+    ties : sequence of str
+        Tie definitions to compare; the first is the reference. Those the
+        log cannot support (:func:`connectana.metrics.threads.data_completeness`,
+        e.g. ``star`` without opening posts) are skipped and listed in
+        ``attrs["skipped"]``.
+    periods : int
+        The reference network is also built on ``periods`` equal spans of
+        the log's time range (``build_network(start=, end=)``).
+    shift : float
+        Every threshold is also moved down and up by this amount.
+    staff_roles : sequence of str
+
+    Returns
+    -------
+    DataFrame
+        One row per variant (``variant``, ``ties``, ``start``, ``end``,
+        ``thresholds``), the ``label`` and the four measured values.
+        ``attrs["stable"]`` is True when every variant gives the reference
+        label; ``attrs["label"]`` is the reference label, or ``"unstable"``
+        followed by the labels seen.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.metrics.roles import pattern_stability
+    >>> ev = ca.make_events(pd.DataFrame({"actor": list("abcabc"), "target": list("bcabca"),
+    ...     "thread_id": ["t"] * 6,
+    ...     "timestamp": pd.to_datetime(["2024-01-0%d" % d for d in range(1, 7)], utc=True)}))
+    >>> r = pattern_stability(ev, ties=["reply"], periods=2)
+    >>> r["variant"].tolist(), r.attrs["label"]
+    (['reply', 'reply, period 1 of 2', 'reply, period 2 of 2', 'thresholds -0.05', 'thresholds +0.05'], 'distributed')
+    """
+    from ..network import build_network
+    from .threads import data_completeness
+
+    unsupported = data_completeness(events).unsupported
+    usable = [t for t in ties if t not in unsupported]
+    if not usable:
+        raise ValueError(f"none of the tie definitions {list(ties)} is supported by this log")
+    ref = usable[0]
+    cols = list(PATTERN_THRESHOLDS)
+    rows = []
+
+    def add(variant: str, net: Network, th: Mapping[str, float] | None, start=None, end=None):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            p = network_pattern(net, thresholds=th, staff_roles=staff_roles)
+        rows.append(
+            {
+                "variant": variant,
+                "ties": net.meta.get("ties"),
+                "start": start,
+                "end": end,
+                "thresholds": "default" if th is None else f"{shift:+.2f}" if th else "",
+                "label": p["label"],
+                **{c: p[c] for c in cols},
+            }
+        )
+
+    base = build_network(events, ref, people=people)
+    for t in usable:
+        add(t, base if t == ref else build_network(events, t, people=people), None)
+    t0, t1 = events["timestamp"].min(), events["timestamp"].max()
+    edges = [t0 + (t1 - t0) * k / periods for k in range(periods + 1)]
+    for k in range(periods):
+        end = edges[k + 1] + (pd.Timedelta(microseconds=1) if k == periods - 1 else pd.Timedelta(0))
+        net = build_network(events, ref, people=people, start=edges[k], end=end)
+        add(f"{ref}, period {k + 1} of {periods}", net, None, edges[k], end)
+    for sign in (-1, 1):
+        th = {k: v + sign * shift for k, v in PATTERN_THRESHOLDS.items()}
+        add(f"thresholds {sign * shift:+.2f}", base, th)
+        rows[-1]["thresholds"] = f"{sign * shift:+.2f}"
+    out = pd.DataFrame(rows)
+    reference = out["label"].iloc[0]
+    stable = bool((out["label"] == reference).all())
+    out.attrs["stable"] = stable
+    out.attrs["skipped"] = [t for t in ties if t in unsupported]
+    out.attrs["label"] = (
+        reference if stable else "unstable: " + " / ".join(dict.fromkeys(out["label"]))
+    )
+    return out

@@ -50,8 +50,18 @@ class TieComparison:
         Per measure: Jaccard overlap of the top-k people, definitions × definitions.
     same_quartile : DataFrame
         Measures × (``all`` and one column per pair ``"a vs b"``): share of
-        people in the same quartile.
+        people in the same quartile, among the people not at zero under every
+        definition.
     top_k_size : int
+    per_student : dict of str → DataFrame
+        Per measure, one row per person: ``<tie>_rank`` (1 = highest value;
+        equal values share the best rank) and ``<tie>_quartile`` under each
+        definition, ``quartile_moves`` (highest − lowest quartile),
+        ``flagged`` (the person changes quartile between definitions) and
+        ``zero_everywhere``.
+    left_out : Series
+        Per measure, the people at zero under every definition, left out of
+        ``same_quartile`` (they agree trivially and inflate agreement).
     """
 
     summary: pd.DataFrame
@@ -61,6 +71,8 @@ class TieComparison:
     top_k: dict
     same_quartile: pd.DataFrame
     top_k_size: int = 10
+    per_student: dict = dataclasses.field(default_factory=dict)
+    left_out: pd.Series = dataclasses.field(default_factory=lambda: pd.Series(dtype=np.int64))
 
     def _repr_html_(self) -> str:
         from ..display import result_html
@@ -161,7 +173,12 @@ def compare_ties(
       (highest values; ties at the cut broken by node order).
     - ``same_quartile``: share of people whose quartile (:func:`quartiles`)
       is the same under both definitions (pair columns) or under all of them
-      (``all``).
+      (``all``), among the people *not at zero under every definition*
+      (their number is in ``left_out``; quartiles are computed among the
+      others).
+    - ``per_student``: per measure, each person's rank and quartile under
+      every definition and whether they change quartile (``flagged``);
+      people at zero everywhere have no quartile.
 
     Examples
     --------
@@ -217,6 +234,8 @@ def compare_ties(
     spearman, kendall, top = {}, {}, {}
     pairs = list(itertools.combinations(ties, 2))
     same = {}
+    left_out: dict[str, int] = {}
+    per_student: dict[str, pd.DataFrame] = {}
     for m in measures:
         v = values[m]
         sp = pd.DataFrame(np.eye(len(ties)), index=ties, columns=ties)
@@ -235,11 +254,23 @@ def compare_ties(
         for df in (sp, kd, jac):
             df.index.name = "ties"
         spearman[m], kendall[m], top[m] = sp, kd, jac
-        q = pd.DataFrame({t: quartiles(v[t]) for t in ties})
+        zero = (v == 0).all(axis=1)
+        left_out[m] = int(zero.sum())
+        q = pd.DataFrame({t: quartiles(v.loc[~zero, t]) for t in ties})
         row = {"all": float((q.nunique(axis=1) == 1).mean()) if len(q) else np.nan}
         for a, b in pairs:
             row[f"{a} vs {b}"] = float((q[a] == q[b]).mean()) if len(q) else np.nan
         same[m] = row
+        table = pd.DataFrame(index=idx)
+        for t in ties:
+            table[f"{t}_rank"] = v[t].rank(method="min", ascending=False).astype(np.int64)
+        for t in ties:
+            table[f"{t}_quartile"] = q[t].reindex(idx).astype("Int64")
+        qs = table[[f"{t}_quartile" for t in ties]]
+        table["quartile_moves"] = (qs.max(axis=1) - qs.min(axis=1)).astype("Int64")
+        table["flagged"] = (table["quartile_moves"] > 0).fillna(False).astype(bool)
+        table["zero_everywhere"] = zero.to_numpy()
+        per_student[m] = table
     same_df = pd.DataFrame(same).T
     same_df.index.name = "measure"
     return TieComparison(
@@ -250,6 +281,8 @@ def compare_ties(
         top_k=top,
         same_quartile=same_df,
         top_k_size=top_k,
+        per_student=per_student,
+        left_out=pd.Series(left_out, dtype=np.int64, name="zero_everywhere"),
     )
 
 

@@ -320,3 +320,21 @@ def test_dlt2_staff_dependence_against_networkx(real_data):
     assert p["hub"] in ("158", "302") and p["hub_is_staff"] is True
     assert p["label"].endswith(", with isolated learners")
     assert np.isfinite(p["degree_centralization"])
+
+
+def test_dlt2_pattern_is_unstable_and_says_so(real_data):
+    from connectana.metrics.roles import pattern_stability
+
+    folder, ev, people = dlt2(real_data)
+    r = pattern_stability(ev, people=people).set_index("variant")
+    assert r.attrs["skipped"] == ["star"]  # reply-only export: no thread starters
+    ref = r.loc["reply"]
+    assert ref["label"] == "facilitator-centric, with isolated learners"
+    # centralisation 0.507 sits just above 0.5: raising the thresholds by 0.05 flips the label
+    assert ref["degree_centralization"] == pytest.approx(0.5075, abs=1e-4)
+    assert r.loc["thresholds +0.05", "label"] == "distributed, with isolated learners"
+    assert r.attrs["stable"] is False and r.attrs["label"].startswith("unstable: ")
+    # without a roster nobody is known to be staff: no facilitator-centric label
+    p = network_pattern(ca.build_network(ev))
+    assert p["label"].startswith("centralised (staff unknown")
+    assert math.isnan(p["staff_interaction_share"]) and p["hub"] == "302"

@@ -124,3 +124,23 @@ def test_plot(result, tmp_path):
     )
     ax.figure.savefig(tmp_path / "compare.png")
     assert (tmp_path / "compare.png").stat().st_size > 1000
+
+
+def test_people_at_zero_everywhere_are_left_out_and_per_student_table():
+    roster = ca.make_people(pd.DataFrame({"person": list("abcdef")}))  # e, f never post
+    r = compare_ties(forum(), ["reply", "star", "copresence"], ["degree"], people=roster)
+    assert r.left_out["degree"] == 2
+    # agreement among a..d only: the same shares as without the roster
+    base = compare_ties(forum(), ["reply", "star", "copresence"], ["degree"])
+    assert r.same_quartile.loc["degree"].to_dict() == pytest.approx(
+        base.same_quartile.loc["degree"].to_dict()
+    )
+    t = r.per_student["degree"]
+    # degree reply 6,3,2,1 star 4,2,3,1 copresence 4,2,4,2 (ranks: 1 = highest)
+    assert t["reply_rank"].tolist()[:4] == [1, 2, 3, 4]
+    assert t["star_rank"].tolist()[:4] == [1, 3, 2, 4]
+    assert t["copresence_rank"].tolist()[:4] == [1, 3, 1, 3]
+    assert t["quartile_moves"].tolist()[:4] == [0, 1, 2, 1]
+    assert t["flagged"].tolist() == [False, True, True, True, False, False]
+    assert t["zero_everywhere"].tolist() == [False] * 4 + [True] * 2
+    assert t["reply_quartile"].isna().tolist() == [False] * 4 + [True] * 2
