@@ -54,6 +54,7 @@ _LAZY = {
     "engagement": "connectana.metrics.engagement",
     "compare_ties": "connectana.metrics.sensitivity",
     "evidence_sheet": "connectana.metrics.evidence",
+    "fairness": "connectana.metrics.fairness",
     "apply_aliases": "connectana.people",
     "read_aliases": "connectana.people",
     "pseudonymize": "connectana.privacy",

@@ -197,7 +197,10 @@ def test_pattern_fragmented_and_thresholds():
     assert p["staff_known"] is False and p["hub_is_staff"] is None
     assert "Staff are unknown" in p.attrs["rule"]
     looser = network_pattern(net, thresholds={"largest_component_share": 0.3})
-    assert looser["label"] == "distributed, with isolated learners" and looser["largest_component_share_threshold"] == 0.3
+    assert (
+        looser["label"] == "distributed, with isolated learners"
+        and looser["largest_component_share_threshold"] == 0.3
+    )
     with pytest.raises(ValueError, match="unknown threshold"):
         network_pattern(net, thresholds={"density": 0.1})
 
