@@ -569,13 +569,11 @@ def write_evidence(sheet: pd.DataFrame, path: str | os.PathLike) -> Path:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".html"):
         raise ValueError(f"write_evidence writes .csv or .html files, not {path.name!r}")
-    out = sheet.copy()
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
-            out[c] = out[c].map(_escape_formula)
+    from ..privacy import escape_formulas, write_csv
+
     if suffix == ".csv":
-        out.to_csv(path, index=False, lineterminator="\n")
-        return path
+        return write_csv(sheet, path)
+    out = escape_formulas(sheet)
     notes = "".join(f"<li>{html.escape(m)}</li>" for m in sheet.attrs.get("completeness", []))
     body = out.to_html(index=False, escape=True, na_rep="", float_format=lambda v: f"{v:.3g}")
     doc = (
@@ -592,10 +590,3 @@ def write_evidence(sheet: pd.DataFrame, path: str | os.PathLike) -> Path:
     )
     path.write_text(doc, encoding="utf-8")
     return path
-
-
-def _escape_formula(v: Any) -> Any:
-    """Prefix ``'`` to text a spreadsheet would run as a formula (=, +, -, @)."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
