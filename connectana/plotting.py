@@ -656,6 +656,21 @@ def _short_period(label: Any) -> str:
     return text
 
 
+#: Distinct colours of the largest communities in :func:`plot_community_evolution`.
+_EVOLUTION_COLORS = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#393b79",
+]
+
+
 def plot_community_evolution(
     membership: pd.DataFrame,
     *,
@@ -663,41 +678,50 @@ def plot_community_evolution(
     node: str = "node",
     community: str = "community",
     min_size: int = 2,
+    top: int = 8,
     ax: Axes | None = None,
 ) -> Axes:
     """Alluvial diagram: communities per period as stacked blocks, flows of members.
 
     ``membership`` is long: one row per (period, node, community), e.g. from
-    :func:`connectana.metrics.growth.community_evolution`. Communities smaller
-    than ``min_size`` are pooled as "small".
+    :func:`connectana.metrics.growth.community_evolution`. The ``top``
+    largest communities (by members summed over periods, at most 10) get
+    distinct colours, named in the legend and drawn from the bottom up in that
+    order; every other community (and any smaller than ``min_size`` in a
+    period) is pooled as "other" in grey on top, so the flows that matter do
+    not cross a tangle of small ones.
     """
     from matplotlib.patches import PathPatch, Rectangle
     from matplotlib.path import Path as MPath
 
-    ax = _axes(ax, (9, 5))
+    top = max(0, min(top, len(_EVOLUTION_COLORS)))
+    ax = _axes(ax, (10, 5))
     m = membership[[period, node, community]].copy()
     m[community] = m[community].astype(str)
     sizes = m.groupby([period, community]).size()
     small = sizes[sizes < min_size].index
     if len(small):
         key_idx = pd.MultiIndex.from_frame(m[[period, community]])
-        m.loc[key_idx.isin(small), community] = "small"
+        m.loc[key_idx.isin(small), community] = "other"
+    totals = m.loc[m[community] != "other", community].value_counts()
+    ranked = sorted(totals.index, key=lambda c: (-totals[c], c))[:top]
+    m.loc[~m[community].isin(ranked), community] = "other"
+    colors = {c: _EVOLUTION_COLORS[i] for i, c in enumerate(ranked)}
+    colors["other"] = "#c7c7c7"
+    rank = {c: i for i, c in enumerate(ranked)}
     periods = list(dict.fromkeys(m[period]))
     blocks: dict[tuple, tuple[float, float]] = {}
     total = max(m.groupby(period).size().max(), 1)
     gap = 0.02 * total
-    width = 0.25
+    width = 0.3
     for x, p in enumerate(periods):
         counts = m[m[period] == p][community].value_counts()
-        order = sorted(counts.index, key=lambda c: (c == "small", -counts[c], c))
+        order = sorted(counts.index, key=lambda c: rank.get(c, len(rank)))
         y = 0.0
         for c in order:
             h = counts[c]
             blocks[(p, c)] = (y, h)
-            color = "#cccccc" if c == "small" else _PALETTE[hash_label(c) % len(_PALETTE)]
-            ax.add_patch(Rectangle((x - width / 2, y), width, h, color=color, zorder=2))
-            if h >= 0.06 * total:
-                ax.text(x, y + h / 2, c, ha="center", va="center", fontsize=7, zorder=3)
+            ax.add_patch(Rectangle((x - width / 2, y), width, h, color=colors[c], zorder=2))
             y += h + gap
     for x in range(len(periods) - 1):
         a, b = periods[x], periods[x + 1]
@@ -705,6 +729,7 @@ def plot_community_evolution(
         mb = m[m[period] == b].set_index(node)[community]
         both = pd.concat([ma.rename("a"), mb.rename("b")], axis=1, join="inner")
         flows = both.groupby(["a", "b"]).size()
+        flows = flows.sort_index(key=lambda idx: idx.map(lambda c: rank.get(c, len(rank))))
         out_off = {k: 0.0 for k in ma.unique()}
         in_off = {k: 0.0 for k in mb.unique()}
         for (ca_, cb), f in flows.items():
@@ -727,15 +752,28 @@ def plot_community_evolution(
             ]
             codes = [MPath.MOVETO] + [MPath.CURVE4] * 3 + [MPath.LINETO] + [MPath.CURVE4] * 3
             codes += [MPath.CLOSEPOLY]
-            color = "#cccccc" if ca_ == "small" else _PALETTE[hash_label(ca_) % len(_PALETTE)]
-            ax.add_patch(PathPatch(MPath(verts, codes), color=color, alpha=0.35, lw=0, zorder=1))
+            alpha = 0.45 if ca_ != "other" else 0.25
+            ax.add_patch(
+                PathPatch(MPath(verts, codes), color=colors[ca_], alpha=alpha, lw=0, zorder=1)
+            )
     ax.set_xlim(-0.6, len(periods) - 0.4)
     ymax = max((y + h for y, h in blocks.values()), default=1)
     ax.set_ylim(0, ymax * 1.02)
     ax.set_xticks(range(len(periods)))
-    ax.set_xticklabels([str(p) for p in periods], fontsize=8, rotation=30, ha="right")
+    ax.set_xticklabels([_short_period(p) for p in periods], fontsize=8, rotation=30, ha="right")
+    ax.set_xlabel(period)
     ax.set_ylabel("members")
     ax.set_title("Community evolution", fontsize=10)
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(color=colors[c], label=f"community {c} ({totals[c]} member-periods)") for c in ranked
+    ]
+    if (m[community] == "other").any():
+        handles.append(Patch(color=colors["other"], label="other communities"))
+    ax.legend(
+        handles=handles, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1)
+    )
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     return ax

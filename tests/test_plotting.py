@@ -131,6 +131,22 @@ def test_community_evolution_alluvial():
     plt.close("all")
 
 
+def test_community_evolution_colours_the_largest_distinctly():
+    # 12 communities of sizes 13, 12, ..., 2 in one period, the same in the next
+    rows = [(p, f"n{c}_{i}", c) for p in (1, 2) for c in range(12) for i in range(13 - c)]
+    m = pd.DataFrame(rows, columns=["period", "node", "community"])
+    ax = pl.plot_community_evolution(m, top=8)
+    rects = [p for p in ax.patches if type(p).__name__ == "Rectangle"]
+    colours = {tuple(r.get_facecolor()) for r in rects}
+    assert len(rects) == 2 * 9  # eight named communities and "other" in each period
+    assert len(colours) == 9  # all distinct
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == "community 0 (26 member-periods)" and labels[-1] == "other communities"
+    heights = sorted({r.get_height() for r in rects})
+    assert heights[-1] == 2 + 3 + 4 + 5 and 13 in heights  # the four smallest pooled
+    plt.close("all")
+
+
 def test_staff_removal_side_by_side(net):
     students = net.nodes.index[net.nodes["role"] == "student"]
     axes = pl.plot_staff_removal(net, net.subgraph(students))
