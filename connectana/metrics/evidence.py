@@ -30,6 +30,7 @@ from .threads import contribution_table, data_completeness, require
 __all__ = [
     "BOOTSTRAPPED",
     "SHEET_INDICATORS",
+    "evidence_display",
     "evidence_sheet",
     "rank_quartiles",
     "split_half",
@@ -63,6 +64,10 @@ BOOTSTRAPPED: tuple[str, ...] = (
     "learner_partner_entropy",
     "answered_share",
 )
+
+#: Indicators whose resampled values are biased downward (a resample misses about a third of
+#: the cells, and with them partners): their interval is shifted to centre on the value.
+SHIFTED: tuple[str, ...] = ("learner_peers", "learner_partner_entropy")
 
 _FEW_POSTS = 5
 
@@ -209,7 +214,11 @@ def _bootstrap(
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                res[k] = (np.nanquantile(v, lo, axis=1), np.nanquantile(v, hi, axis=1))
+                res[k] = (
+                    np.nanquantile(v, lo, axis=1),
+                    np.nanquantile(v, 0.5, axis=1),
+                    np.nanquantile(v, hi, axis=1),
+                )
     return res
 
 
@@ -319,7 +328,11 @@ def evidence_sheet(
     counts as weighted sums, ``learner_peers`` as partners with positive
     weight, the entropy from the weighted partner counts, ``answered_share``
     as weighted answered ÷ weighted contributions. The interval is the
-    percentile interval at ``level``. It reflects which conversations
+    percentile interval at ``level``; for :data:`SHIFTED` (distinct partners
+    and their entropy, which a resample that misses cells underestimates) it
+    is shifted so that the replicates' median sits on the observed value
+    (``[value − (median − q_low), value + (q_high − median)]``, floored at
+    0). It reflects which conversations
     happened to be recorded, not measurement error in the log; a student
     with zero gets ``[0, 0]``.
 
@@ -376,7 +389,11 @@ def evidence_sheet(
     ci = _bootstrap(events, students, staff, ties, n_boot, level, seed)
     for k in BOOTSTRAPPED:
         if k in ci and k not in completeness.unsupported:
-            sheet[f"{k}_ci_low"], sheet[f"{k}_ci_high"] = ci[k]
+            q_lo, med, q_hi = ci[k]
+            if k in SHIFTED:  # resamples miss cells: distinct counts drop; centre on the value
+                value = sheet[k].astype(float).to_numpy()
+                q_lo, q_hi = np.maximum(value - (med - q_lo), 0.0), value + (q_hi - med)
+            sheet[f"{k}_ci_low"], sheet[f"{k}_ci_high"] = q_lo, q_hi
         else:
             sheet[f"{k}_ci_low"] = sheet[f"{k}_ci_high"] = np.nan
 
@@ -540,6 +557,79 @@ def split_half(
     return out
 
 
+def evidence_display(sheet: pd.DataFrame) -> pd.DataFrame:
+    """The sheet in words: one text cell per indicator, ``value [low–high]``.
+
+    Parameters
+    ----------
+    sheet : DataFrame
+        The output of :func:`evidence_sheet`.
+
+    Returns
+    -------
+    DataFrame
+        ``person, group, joined`` ("week k of K"), one column per supported
+        indicator of :data:`SHEET_INDICATORS` (refused ones dropped), with its
+        interval in brackets where :data:`BOOTSTRAPPED` has one, ``rank``
+        ("quartile q of 4", "unstable: quartiles a–b") and ``caveats``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.metrics.evidence import evidence_display
+    >>> s = pd.DataFrame({"person": ["P-1"], "group": ["G1"], "first_week": [2],
+    ...     "weeks_since_joined": [3], "posts": [4], "posts_ci_low": [1.0],
+    ...     "posts_ci_high": [7.0], "caveats": [""]})
+    >>> evidence_display(s).values.tolist()
+    [['P-1', 'G1', 'week 2 of 4', '4 [1–7]', '']]
+    """
+    weeks = sheet.attrs.get("weeks")
+    out = pd.DataFrame({"person": sheet["person"]})
+    if "group" in sheet.columns:
+        out["group"] = sheet["group"]
+    total = weeks if weeks else (sheet["first_week"] + sheet["weeks_since_joined"] - 1)
+    out["joined"] = [
+        f"week {int(f)} of {int(t)}"
+        for f, t in zip(sheet["first_week"], np.broadcast_to(total, len(sheet)), strict=True)
+    ]
+
+    def fmt(v: Any) -> str:
+        if pd.isna(v):
+            return ""
+        v = float(v)
+        return "never" if np.isinf(v) else f"{v:.3g}"
+
+    for k in SHEET_INDICATORS:
+        if k not in sheet.columns or sheet[k].isna().all():
+            continue
+        cells = [fmt(v) for v in sheet[k]]
+        if f"{k}_ci_low" in sheet.columns and sheet[f"{k}_ci_low"].notna().any():
+            cells = [
+                c if c == "" or pd.isna(lo) else f"{c} [{fmt(lo)}–{fmt(hi)}]"
+                for c, lo, hi in zip(
+                    cells, sheet[f"{k}_ci_low"], sheet[f"{k}_ci_high"], strict=True
+                )
+            ]
+        out[k] = cells
+    if "rank_quartile" in sheet.columns and sheet["rank_quartile"].notna().any():
+        out["rank"] = [
+            ""
+            if pd.isna(q)
+            else f"unstable: quartiles {int(a)}–{int(b)}"
+            if bool(u)
+            else f"quartile {int(q)} of 4"
+            for q, a, b, u in zip(
+                sheet["rank_quartile"],
+                sheet["rank_quartile_min"],
+                sheet["rank_quartile_max"],
+                sheet["rank_unstable"].fillna(False),
+                strict=True,
+            )
+        ]
+    out["caveats"] = sheet["caveats"] if "caveats" in sheet.columns else ""
+    return out
+
+
 def write_evidence(sheet: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write an :func:`evidence_sheet` to ``.csv`` or ``.html``.
 
@@ -573,17 +663,20 @@ def write_evidence(sheet: pd.DataFrame, path: str | os.PathLike) -> Path:
 
     if suffix == ".csv":
         return write_csv(sheet, path)
-    out = escape_formulas(sheet)
+    out = escape_formulas(evidence_display(sheet))
     notes = "".join(f"<li>{html.escape(m)}</li>" for m in sheet.attrs.get("completeness", []))
-    body = out.to_html(index=False, escape=True, na_rep="", float_format=lambda v: f"{v:.3g}")
+    body = out.to_html(index=False, escape=True, na_rep="")
+    level = sheet.attrs.get("level", 0.95)
     doc = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Evidence sheet"
-        "</title><style>body{font-family:sans-serif}table{border-collapse:collapse;"
-        "font-size:12px}td,th{border:1px solid #ccc;padding:2px 4px}</style></head><body>"
-        "<h1>Peer-engagement evidence sheet</h1>"
-        f"<p>Tie definition: {html.escape(str(sheet.attrs.get('ties', '')))}; intervals: "
-        f"{html.escape(str(sheet.attrs.get('level', '')))} cluster bootstrap over thread × "
-        "week cells. Read the caveats column before using a row.</p>"
+        "</title><style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;"
+        "font-size:12px}td,th{border:1px solid #ccc;padding:2px 4px;white-space:nowrap;"
+        "vertical-align:top}td:last-child{white-space:normal;min-width:28em}</style></head>"
+        "<body><h1>Peer-engagement evidence sheet</h1>"
+        f"<p>Tie definition: {html.escape(str(sheet.attrs.get('ties', '')))}. Each value is "
+        f"followed by its {100 * float(level):.0f} % interval [low–high] (cluster bootstrap "
+        "over thread × week cells): it shows how much the number depends on which "
+        "conversations happened. Read the caveats column before using a row.</p>"
         + (f"<h2>What this log cannot support</h2><ul>{notes}</ul>" if notes else "")
         + body
         + "</body></html>\n"

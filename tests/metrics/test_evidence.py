@@ -168,3 +168,28 @@ def test_dlt2_split_half_matches_a_direct_computation(dlt2):
     assert r.loc["replies_given", "students"] == len(counts)
     assert r.loc["replies_given", "spearman_half"] == pytest.approx(rho)
     assert r.loc["replies_given", "spearman_brown"] == pytest.approx(2 * rho / (1 + rho))
+
+
+def test_distinct_partner_intervals_contain_the_value_on_a_larger_forum():
+    ev, people, _ = propensity_forum(n_students=30, weeks=6, threads_per_week=4, seed=2)
+    s = ca.evidence_sheet(ev, people=people, names=True, n_boot=200, stability=False)
+    for k in ("learner_peers", "learner_partner_entropy"):
+        v = s[k].astype(float)
+        ok = v.notna()
+        assert (s.loc[ok, f"{k}_ci_low"] <= v[ok]).all() and (
+            v[ok] <= s.loc[ok, f"{k}_ci_high"]
+        ).all()
+        assert (s.loc[ok, f"{k}_ci_high"] > s.loc[ok, f"{k}_ci_low"]).mean() > 0.9  # not degenerate
+
+
+def test_display_in_words():
+    from connectana.metrics.evidence import evidence_display
+
+    ev, people = forum()
+    s = ca.evidence_sheet(ev, people=people, names=True, n_boot=50, stability=False)
+    d = evidence_display(s).set_index("person")
+    assert d.loc["d", "joined"] == "week 2 of 2"
+    assert d.loc["a", "median_hours_to_answer"] == "never"  # 2 of 3 never answered
+    lo, hi = s.set_index("person").loc["a", ["posts_ci_low", "posts_ci_high"]]
+    assert d.loc["a", "posts"] == f"3 [{lo:.3g}–{hi:.3g}]"
+    assert "views" not in d.columns  # refused: no view events
