@@ -20,7 +20,7 @@ import pandas as pd
 
 from .centrality import tie_table
 from .community import leiden_membership
-from .roles import _simple_graph
+from .roles import simple_graph
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -277,7 +277,7 @@ def null_model_test(
     where[active] = np.arange(len(active))
     ties = tie_table(net, loops=False)
     ties = pd.DataFrame({"s": where[ties["s"].to_numpy()], "t": where[ties["t"].to_numpy()]})
-    g = _simple_graph(len(active), ties, net.directed)
+    g = simple_graph(len(active), ties, net.directed)
     observed = _stats(g, stats, seed, modularity_runs)
     if model == "thread":
         src, off, length, flat = thread_candidates(

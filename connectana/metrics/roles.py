@@ -80,8 +80,20 @@ def _person_mask(net: Network) -> np.ndarray:
     return (net.nodes["kind"] == "person").fillna(False).to_numpy(dtype=bool)
 
 
-def _simple_graph(n: int, ties: pd.DataFrame, directed: bool) -> igraph.Graph:
-    """igraph graph of the loop-free distinct ties (codes ``s``, ``t``), unweighted."""
+def simple_graph(n: int, ties: pd.DataFrame, directed: bool) -> igraph.Graph:
+    """igraph graph of the loop-free distinct ties (integer codes ``s``, ``t``), unweighted.
+
+    ``ties`` is a :func:`connectana.metrics.centrality.tie_table`; ties with
+    ``s == t`` are dropped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.metrics.roles import simple_graph
+    >>> g = simple_graph(3, pd.DataFrame({"s": [0, 1, 2], "t": [1, 1, 0]}), True)
+    >>> g.vcount(), g.get_edgelist()
+    (3, [(0, 1), (2, 0)])
+    """
     import igraph as ig
 
     t = ties[ties["s"] != ties["t"]]
@@ -595,7 +607,7 @@ def network_pattern(
         staff_share = staff_dependence(net, staff_roles=staff_roles).shares[
             "interactions_involving"
         ]
-    g = _simple_graph(n, ties, False)
+    g = simple_graph(n, ties, False)
     membership = np.array(g.connected_components().membership) if n else np.zeros(0, int)
     comp_sizes = np.bincount(membership[posters], minlength=1) if posters.any() else [0]
     n_posters = int(posters.sum())
