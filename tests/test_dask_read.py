@@ -124,3 +124,35 @@ def test_paths_and_errors(tmp_path, logs):
     (tmp_path / "ds" / "events").mkdir(parents=True)
     with pytest.raises(ca.InputError, match="already holds a dataset"):
         ca.read_events(parts[:1], format="edx_tracking", engine="dask", out=tmp_path / "ds")
+
+
+def test_resources_are_extracted_in_the_tasks(tmp_path):
+    rows = [
+        ("1", "", "ann", "2024-01-01T10:00Z", "see https://Example.org/a?utm_source=x #Graphs"),
+        ("2", "1", "bob", "2024-01-02T10:00Z", "also https://example.org/a and #graphs"),
+    ]
+    cols = ["post_id", "parent_id", "author", "created", "text"]
+    for i, r in enumerate(rows):
+        pd.DataFrame([r], columns=cols).to_csv(tmp_path / f"f{i}.csv", index=False)
+    pd.DataFrame(rows, columns=cols).to_csv(tmp_path / "all.csv", index=False)
+    one = ca.read_events(tmp_path / "all.csv", extract=("urls", "hashtags"))
+    many = ca.read_events(
+        sorted(tmp_path.glob("f*.csv")),
+        engine="dask",
+        out=tmp_path / "ds",
+        extract=("urls", "hashtags"),
+    ).compute()
+    want = ca.resources(one)[["actor", "kind", "resource"]].values.tolist()
+    got = ca.resources(many.drop(columns=["week"]))[["actor", "kind", "resource"]].values.tolist()
+    assert (
+        got
+        == want
+        == [
+            ["ann", "url", "https://example.org/a"],
+            ["ann", "hashtag", "graphs"],
+            ["bob", "url", "https://example.org/a"],
+            ["bob", "hashtag", "graphs"],
+        ]
+    )
+    assert many["target"].tolist()[1] == "ann"  # resolved across the two files
+    assert "text" not in many.columns

@@ -103,14 +103,11 @@ def read_events(
     DataFrame
         Valid Events; ``attrs["ingest"]`` holds the :class:`IngestReport`.
     """
-    if engine == "dask":
-        if extract:
-            raise ValueError(
-                "extract= works with engine='pandas' only: read the files one by one "
-                "with extract=... and concat_events() them"
-            )
+    if engine == "dask":  # each file is read by this function in a Dask task
         from ..engines.dask_read import read_events_dask
 
+        if extract:
+            options.update(extract=extract, url_query=url_query, internal_hosts=internal_hosts)
         return read_events_dask(path, format, max_bytes=max_bytes, **options)
     if engine != "pandas":
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
