@@ -104,7 +104,10 @@ class Analysis:
     # -- derived numbers, named once ---------------------------------------------------------
     @property
     def staff_share(self) -> float:
-        """:data:`STAFF_SHARE` (the pattern's value; :data:`STAFF_SHARE_WORDS` says what it is)."""
+        """:data:`STAFF_SHARE` (the pattern's value; :data:`STAFF_SHARE_WORDS` says what it is).
+
+        NaN when no staff is known (no roster roles): unknown, not zero.
+        """
         return float(self.pattern[STAFF_SHARE])
 
     @property

@@ -344,6 +344,8 @@ def network_summary(data) -> dict:
     >>> s = network_summary(ca.build_network(ev, people=ca.make_people(["a", "b", "c", "d"])))
     >>> s["ties"], s["reciprocity"], s["weak_components"], s["isolates"]
     (3, 0.6666666666666666, 2, ['d'])
+    >>> print(s["staff_interaction_share"])  # no roles: no staff known, unknown (not 0)
+    None
     """
     from .analysis import STAFF_SHARE, Analysis
 
@@ -356,7 +358,7 @@ def network_summary(data) -> dict:
         net = data
         stats = summary(net, distances=False, triads=False)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # no roles: no staff, a share of 0
+            warnings.simplefilter("ignore")  # no roles: no staff, the share is unknown (NaN)
             pattern = network_pattern(net)
     sizes = net.to_igraph().connected_components(mode="weak").sizes()
     touched = set(net.edges["source"].astype(str)) | set(net.edges["target"].astype(str))
@@ -374,7 +376,7 @@ def network_summary(data) -> dict:
         "weak_components": int(stats["weak_components"]),
         "largest_component": max(sizes) if sizes else 0,
         "isolates": [str(x) for x in roster if str(x) not in touched],
-        STAFF_SHARE: 0.0 if pd.isna(share) else float(share),
+        STAFF_SHARE: None if pd.isna(share) else float(share),  # None: no staff known
     }
 
 
@@ -400,7 +402,13 @@ def _summary_text(title: str, reports: list, stats: dict, names: dict[str, str])
             f"the largest holds {stats['largest_component']} nodes",
         ),
         ("isolates", len(iso), "roster members with no ties"),
-        (STAFF_SHARE, f"{stats[STAFF_SHARE]:.3f}", STAFF_SHARE_WORDS),
+        (
+            STAFF_SHARE,
+            "unknown" if stats[STAFF_SHARE] is None else f"{stats[STAFF_SHARE]:.3f}",
+            STAFF_SHARE_WORDS
+            if stats[STAFF_SHARE] is not None
+            else "no staff known: give a roster with roles (--roster FILE)",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     for label, value, words in rows:

@@ -281,6 +281,18 @@ def _relabel(table: pd.DataFrame, label: dict[str, str]) -> pd.DataFrame:
     return table.drop(columns=[c for c in ("display_name",) if c in table.columns])
 
 
+def _staff_sentence(a: Analysis) -> str:
+    if pd.isna(a.staff_share):
+        return (
+            f"Staff share unknown (<code>{STAFF_SHARE}</code>): no instructor or TA is known; "
+            "give a roster with roles to measure it"
+        )
+    return (
+        f"Staff (instructors and TAs) are at one end of <b>{_pct(a.staff_share)}</b> of all "
+        f"interactions (<code>{STAFF_SHARE}</code>: the {STAFF_SHARE_WORDS})"
+    )
+
+
 def _overview(a: Analysis) -> str:
     h = a.headline
     roster = h["roster"]
@@ -290,9 +302,8 @@ def _overview(a: Analysis) -> str:
         + f". Between them, <b>{int(a.summary['interactions'])}</b> interactions formed "
         f"<b>{int(a.summary['ties'])}</b> distinct ties.</p>",
         f"<p>The network looks <span class='label'>{html.escape(str(a.pattern['label']))}</span>. "
-        f"Staff (instructors and TAs) are at one end of <b>{_pct(a.staff_share)}</b> of all "
-        f"interactions (<code>{STAFF_SHARE}</code>: the {STAFF_SHARE_WORDS}); the largest "
-        "connected group holds "
+        + _staff_sentence(a)
+        + "; the largest connected group holds "
         f"<b>{_pct(a.pattern.get('largest_component_share'))}</b> of the people who posted.</p>",
     ]
     never = h["never_answered"]
@@ -418,8 +429,7 @@ def _staff_section(a: Analysis) -> str:
     )
     return (
         "<h2>Is everything going through the staff?</h2>"
-        f"<p>Staff are at one end of <b>{_pct(a.staff_share)}</b> of all interactions "
-        f"(<code>{STAFF_SHARE}</code>). The table splits it by direction and counts distinct "
+        f"<p>{_staff_sentence(a)}. The table splits it by direction and counts distinct "
         "ties as well as interactions (a tie is a pair of people, however many times they "
         "interacted). Then what the network looks like when staff are taken out: if it falls "
         "apart, learners mostly talk to staff, not to each other.</p>"

@@ -403,6 +403,9 @@ def test_warnings_are_one_cli_line_without_source(tmp_path):
     assert " s] " not in proc.stderr
     for name in ("report.html", "engagement.csv", "isolated.csv"):
         assert str(tmp_path / "r" / name) in proc.stdout
+    # no roster, no staff known: the staff share is unknown, never a measured 0 %
+    page = (tmp_path / "r" / "report.html").read_text()
+    assert "Staff share unknown" in page and "<b>0%</b> of all interactions" not in page
 
 
 def test_one_pseudonym_style_per_output_folder(tmp_path, capsys):
@@ -451,3 +454,25 @@ def test_set_aside_records_are_written_as_json(tmp_path, capsys):
     report.set_aside_record("no actor", record={"verb": "replied", "n": 1, "when": when})
     text = pd.read_csv(report.write_set_aside(tmp_path / "aside.csv"))["record"].iloc[0]
     assert json.loads(text) == {"verb": "replied", "n": 1, "when": "2024-01-01 00:00:00+00:00"}
+
+
+def test_cli_files_use_library_names_and_values(tmp_path, capsys, net):
+    """One name, one number: every column of nodes.csv and every row of summary.txt named
+    like a library result holds that result's value (nodes.csv's in_degree is centrality's
+    in_degree, interactions received; in_ties the distinct ties)."""
+    assert main(["demo", "--out", str(tmp_path), "--names"]) == 0
+    out = capsys.readouterr().out
+    nodes = pd.read_csv(tmp_path / "nodes.csv", index_col="node")
+    measures = ["in_ties", "out_ties", "in_degree", "out_degree"]
+    expected = ca.centrality(net, measures=measures)
+    assert set(measures) <= set(nodes.columns)
+    for m in measures:
+        got = nodes[m].reindex(expected.index.astype(str))
+        assert (got.to_numpy() == expected[m].to_numpy()).all(), m
+    stats = ca.summary(net)
+    for name in ("nodes", "ties", "interactions", "weak_components", "isolates"):
+        assert int(_value(out, name)) == int(stats[name]), name
+    assert _value(out, "density") == f"{stats['density']:.4f}"
+    assert _value(out, "reciprocity") == f"{stats['reciprocity']:.3f}"
+    share = ca.network_pattern(net)["staff_interaction_share"]
+    assert _value(out, "staff_interaction_share") == f"{share:.3f}"
