@@ -466,13 +466,14 @@ def _community_section(a: Analysis, label: dict[str, str]) -> str:
     )
 
 
+# The evidence sheet's wording (docs/instructor_measures.md): learner-only counts, staff apart.
 _ENGAGEMENT_COLUMNS = (
     "posts",
     "replies_given",
-    "replies_received",
-    "peers_replied_to",
-    "peers_heard_from",
+    "learner_replies_received",
+    "learner_peers",
     "reciprocated_ties",
+    "answered_share",
     "active_periods",
 )
 
@@ -496,7 +497,10 @@ def _engagement_section(
         "<h2>Peer engagement, per student</h2>"
         "<p>Totals over the whole course, for the 40 most active students (every student and "
         "every period is in <code>engagement.csv</code>; the definition and caveat of each "
-        f"indicator are in the method section).{note}</p>"
+        "indicator are in the method section). Learner counts leave staff out; "
+        "<code>answered_share</code> is the share of a student's posts someone answered. For "
+        "grading, use <code>ca.evidence_sheet</code>: intervals, rank stability and caveats "
+        f"per student.{note}</p>"
         + _figure(ax.figure, "Replies given, per student and period.", "engagement heatmap")
         + _table(total.head(40), cls="wide")
     )
