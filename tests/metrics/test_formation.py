@@ -204,6 +204,14 @@ def test_same_group_to_staff_covariate_and_risk_sets():
     tab = formation_statistics(
         ev, effects=["same_group", "to_staff"], covariates=["score"], people=people, controls=None
     )
+    flat = formation_statistics(
+        ev,
+        effects=["same_group", "to_staff"],
+        covariates=["score"],
+        people=people.reset_index(),
+        controls=None,
+    )
+    pd.testing.assert_frame_equal(flat, tab)  # ids in a column work the same
     c1 = tab[tab["case"] == 1].set_index("receiver")  # b → a at day 1
     assert set(c1.index) == {"a", "t", "c", "d"}
     assert c1.loc["a", "same_group"] == 1 and c1.loc["c", "same_group"] == 0

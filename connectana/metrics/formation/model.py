@@ -271,6 +271,8 @@ def _build(
             found=ties,
             expected="a person-to-person rule such as 'reply', 'star' or 'mention'",
         )
+    if people is not None and people.index.name != "person" and "person" in people.columns:
+        people = people.set_index("person")  # a roster with the ids in a column
     names_eff = _check_effects(effects, covariates, people)
     set_aside: dict[str, int] = {}
     s, r, ns, names, seen, t0, t1 = _prepare(events, ties, people, start, end, set_aside)
