@@ -168,6 +168,21 @@ def test_statistics_match_their_definitions(stat, half_life):
     for _ in range(70):
         s, r = rng.choice(people, 2, replace=False)
         rows.append((str(s), str(r), int(rng.integers(0, 20))))  # many same-day events
+    _compare(rows, stat, half_life)
+
+
+def test_decay_over_many_half_lives():
+    # 100 days at a 0.05-day half-life: 2,000 half-lives, past the cumulative-sum shortcut
+    rng = np.random.default_rng(4)
+    rows = []
+    for _ in range(60):
+        s, r = rng.choice(list("abcdef"), 2, replace=False)
+        rows.append((str(s), str(r), float(rng.integers(0, 400)) / 4))
+    _compare(rows, "count", 0.05)
+    _compare(rows, "count", 40.0)
+
+
+def _compare(rows, stat, half_life):
     eff = [
         "inertia",
         "reciprocity",
