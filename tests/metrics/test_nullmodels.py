@@ -155,7 +155,7 @@ def thread_forum(
 
 def test_thread_model_gives_uniform_p_values_under_its_null():
     ps = []
-    for seed in range(30):
+    for seed in range(20):
         ev = thread_forum(seed, threads=15)
         t = null_model_test(
             ca.build_network(ev), model="thread", events=ev, n=49, seed=seed, stats=["reciprocity"]
