@@ -313,7 +313,8 @@ def analyze(
     )
     grow["connected"] = grow["nodes"] - grow["isolates"]
     stage("peer engagement")
-    common = {"ties": ties, "people": people, "suppress_k": suppress_k, "max_ties": max_ties}
+    # suppression comes after all counting (active_periods counts periods with posts)
+    common = {"ties": ties, "people": people, "max_ties": max_ties}
     eng = engagement(events, freq=freq, start=start, names=True, **common)
     # Totals over the whole course: the same indicators over one period spanning it
     # (distinct peers cannot be summed over periods).
@@ -325,6 +326,12 @@ def analyze(
     totals = engagement(events, freq=span, start=t0, names=True, **common)
     active = (eng["posts"].fillna(0) > 0).groupby(eng["person"].astype(str)).sum()
     totals["active_periods"] = totals["person"].astype(str).map(active).fillna(0).astype(int)
+    if suppress_k:  # every count column of every person-level table (#15)
+        eng, totals = (_suppress_counts(t, suppress_k) for t in (eng, totals))
+        if "posts" in isolated.columns:
+            isolated = isolated.assign(
+                posts=_suppress_counts(isolated[["posts"]], suppress_k)["posts"]
+            )
     first_seen = events.groupby(events[ACTOR].astype(str))[TIMESTAMP].min()
     return Analysis(
         events=events,
@@ -350,3 +357,12 @@ def analyze(
         people_excluded=n_excluded,
         ingest=ingest,
     )
+
+
+def _suppress_counts(table: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Small-cell suppression of every count column of a per-person table."""
+    from .metrics.engagement import COUNT_COLUMNS
+    from .privacy import suppress_small_cells
+
+    cols = [c for c in (*COUNT_COLUMNS, "active_periods", "posts") if c in table.columns]
+    return suppress_small_cells(table, k=k, columns=list(dict.fromkeys(cols)))

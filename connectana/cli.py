@@ -489,7 +489,11 @@ def _cmd_demo(args: argparse.Namespace, options: dict, progress: _Progress) -> i
     analysis = analyze(ev, people=people, ties="reply", start=COURSE_START, progress=progress)
     stats = network_summary(analysis)
     names = analysis.labels(names=False, key=key) if key is not None else {}
-    net = pseudonymize(analysis.network, key=key) if key is not None else analysis.network
+    net = (
+        pseudonymize(analysis.network, key=key, attributes=_attributes(args))
+        if key is not None
+        else analysis.network
+    )
     text = _summary_text("connectana demo — the sample course", [ev.attrs["ingest"]], stats, names)
     out = Path(args.out)
     progress("writing the report")
@@ -531,7 +535,7 @@ def _cmd_ingest(args: argparse.Namespace, options: dict, progress: _Progress) ->
     out = Path(args.out)
     key = args.key
     if key is not None:
-        events = pseudonymize(events, key=key)
+        events = pseudonymize(events, key=key, attributes=_attributes(args))
     info = json.loads(json.dumps(report.to_dict(), default=str))
     events.attrs = {"ingest": info}
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -585,7 +589,7 @@ def _cmd_export(args: argparse.Namespace, options: dict, progress: _Progress) ->
     out = Path(args.out)
     key = args.key
     if key is not None:
-        net = pseudonymize(net, key=key)
+        net = pseudonymize(net, key=key, attributes=_attributes(args))
     writer = {"gexf": export.to_gexf, "graphml": export.to_graphml, "csv": export.write_tables}
     print(_safe_source(ev.attrs["ingest"]))
     result = writer[args.to](net, out)
@@ -606,7 +610,18 @@ def _cmd_sample(args: argparse.Namespace, options: dict, progress: _Progress) ->
 # -- parser ---------------------------------------------------------------------------------------
 
 
+def _attributes(args: argparse.Namespace) -> list[str]:
+    """The --attributes allowed to go with the pseudonyms (besides role and group)."""
+    text = getattr(args, "attributes", None) or ""
+    return [a.strip() for a in text.split(",") if a.strip()]
+
+
 def _privacy_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--attributes", metavar="A,B",
+        help="roster or event columns allowed next to the pseudonyms besides role and group "
+        "(default: none; every other column is dropped)",
+    )  # fmt: skip
     p.add_argument(
         "--names",
         action="store_true",

@@ -39,6 +39,7 @@ from .events import (
     ACTOR,
     PERSON,
     REQUIRED_COLUMNS,
+    ROLE,
     TARGET,
     TEXT,
     IngestReport,
@@ -58,6 +59,7 @@ __all__ = [
     "write_csv",
     "write_excel",
     "FORMULA_PREFIXES",
+    "ALLOWED_ATTRIBUTES",
     "IDENTIFYING_COLUMNS",
     "TEXT_COLUMNS",
 ]
@@ -100,6 +102,12 @@ IDENTIFYING_COLUMNS: frozenset[str] = frozenset(
         "avatar_image_url",
     }
 )
+
+#: The person attributes that go with a pseudonym without being asked for
+#: (:func:`pseudonymize`'s allow-list; name others with ``attributes=``).
+ALLOWED_ATTRIBUTES: tuple[str, ...] = ("role", "group")
+#: Node columns build_network computes (not attributes of a person): kept too.
+_NODE_COLUMNS = ("kind", "in_roster", "n_events")
 
 #: Free-text column names dropped by :func:`scrub_text` and :func:`pseudonymize`.
 TEXT_COLUMNS: frozenset[str] = frozenset(
@@ -348,8 +356,9 @@ def pseudonymize(
     prefix: str = "P-",
     length: int = 8,
     keep: Collection[str] = (),
+    attributes: Collection[str] = (),
 ) -> T:
-    """Replace person ids by keyed-hash pseudonyms and drop identifying columns.
+    """Replace person ids by keyed-hash pseudonyms; keep only allow-listed columns.
 
     Parameters
     ----------
@@ -373,14 +382,26 @@ def pseudonymize(
         would collide, see :func:`pseudonym_map`).
     keep : collection of str
         Columns to keep although they look identifying.
+    attributes : collection of str
+        Further columns allowed to go with the pseudonyms (roster columns such
+        as ``"cohort"``, event columns a reader added). Columns that look
+        identifying are still dropped unless also in ``keep``.
 
     Returns
     -------
     Same type as the input
-        A copy. Dropped: columns named like :data:`IDENTIFYING_COLUMNS`
+        A copy. **Allow-list**: Events keep their schema columns (text
+        excepted), People tables and a Network's nodes keep
+        :data:`ALLOWED_ATTRIBUTES` (``role``, ``group``; nodes also the columns
+        build_network computes: ``kind``, ``in_roster``, ``n_events``), plus
+        ``attributes``; every other column is dropped and counted
+        (``attrs["pseudonymized"]["not_allowed"]``). In every table, also
+        dropped: columns named like :data:`IDENTIFYING_COLUMNS`
         (``display_name``, ``email``, ``ip``...), free-text columns
         (:data:`TEXT_COLUMNS`) and any other text column with a value holding
-        an e-mail or IP address — unless listed in ``keep``. The ingest report
+        an e-mail or IP address — unless listed in ``keep``. Other tables
+        (results indexed by ``node``, ``columns=`` tables) keep their other
+        columns. The ingest report
         is kept without its set-aside records (raw data). ``attrs["pseudonymized"]``
         (``meta`` for a Network) records the method, prefix, length and the
         dropped columns; the key is never stored.
@@ -415,8 +436,9 @@ def pseudonymize(
     """
     k = _key(key, key_file)
     keep = set(keep)
+    allowed = set(attributes) | keep
     if isinstance(events_or_table, Network):
-        return _pseudonymize_network(events_or_table, k, prefix, length, keep)
+        return _pseudonymize_network(events_or_table, k, prefix, length, keep, allowed)
     if not isinstance(events_or_table, pd.DataFrame):
         raise TypeError(
             f"pseudonymize takes a DataFrame or a Network, not {type(events_or_table).__name__}"
@@ -448,6 +470,18 @@ def pseudonymize(
         out.index = _map_index(out.index, mapping)
     protected = set(cols) | set(REQUIRED_COLUMNS)
     dropped = _droppable(out, protected, keep)
+    if ACTOR in cols and all(c in table.columns for c in REQUIRED_COLUMNS):
+        schema = set(REQUIRED_COLUMNS) | {ROLE}  # Events
+    elif index_ids and table.index.name == PERSON and not cols:
+        schema = set(ALLOWED_ATTRIBUTES)  # a People table
+    else:
+        schema = None  # a result or another table: the drop list only
+    not_allowed = []
+    if schema is not None:
+        not_allowed = [
+            c for c in out.columns if c not in schema | allowed | protected and c not in dropped
+        ]
+        dropped = [c for c in out.columns if c in set(dropped) | set(not_allowed)]
     out = out.drop(columns=dropped)
     leaks = [
         c
@@ -468,6 +502,7 @@ def pseudonymize(
         "length": _used_length(mapping, prefix, length),
         "columns": cols + (["index"] if index_ids else []),
         "dropped": dropped,
+        "not_allowed": len(not_allowed),
     }
     return out
 
@@ -477,7 +512,7 @@ def _used_length(mapping: dict[str, str], prefix: str, length: int) -> int:
 
 
 def _pseudonymize_network(
-    net: Network, key: bytes, prefix: str, length: int, keep: set[str]
+    net: Network, key: bytes, prefix: str, length: int, keep: set[str], allowed: set[str]
 ) -> Network:
     nodes = net.nodes
     is_person = (
@@ -490,6 +525,9 @@ def _pseudonymize_network(
     new_nodes = nodes.copy()
     new_nodes.index = _map_index(nodes.index, mapping)
     dropped = _droppable(new_nodes, {"kind", "role", "group"}, keep)
+    ok = set(ALLOWED_ATTRIBUTES) | set(_NODE_COLUMNS) | allowed
+    not_allowed = [c for c in new_nodes.columns if c not in ok and c not in dropped]
+    dropped = [c for c in new_nodes.columns if c in set(dropped) | set(not_allowed)]
     new_nodes = new_nodes.drop(columns=dropped)
     edges = net.edges.copy()
     for c in ("source", "target"):
@@ -502,6 +540,7 @@ def _pseudonymize_network(
         "prefix": prefix,
         "length": _used_length(mapping, prefix, length),
         "dropped": dropped,
+        "not_allowed": len(not_allowed),
     }
     return Network(nodes=new_nodes, edges=edges, directed=net.directed, meta=meta)
 

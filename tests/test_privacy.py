@@ -199,8 +199,11 @@ def test_nothing_identifying_survives(forum):
     rep.set_aside_record("missing actor", record={"actor": "ann", "email": "ann.smith@uni.edu"})
     rep.read += 1
     out = ca.pseudonymize(forum, key=KEY)
-    assert out.attrs["pseudonymized"]["dropped"] == ["text", "display_name", "email", "ip", "note"]
-    assert "score" in out.columns
+    dropped = ["text", "display_name", "email", "ip", "note", "score"]
+    assert out.attrs["pseudonymized"]["dropped"] == dropped
+    # "score" is no schema column: off the allow-list unless named (#15)
+    assert out.attrs["pseudonymized"]["not_allowed"] == 1 and "score" not in out.columns
+    assert "score" in ca.pseudonymize(forum, key=KEY, attributes=["score"]).columns
     values = cells(out)
     for original in ("ann", "bob", "cy"):
         assert original not in values

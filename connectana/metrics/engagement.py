@@ -61,6 +61,8 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "own_thread_posts",
     "others_thread_posts",
     "views",
+    "active_weeks",
+    "active_weeks_to_date",
 )
 
 #: indicator -> (definition, caveat). The order is the order of the table's columns.
