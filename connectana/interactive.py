@@ -168,12 +168,28 @@ def interactive(net: Network, *, color: str = "community", height: int = 500, **
 def write_html(
     net: Network, path: str | os.PathLike, *, color: str = "community", **graph_options
 ) -> Path:
-    """Write the interactive view to a standalone HTML file; returns the path."""
+    """Write the interactive view to a standalone HTML file; returns the path.
+
+    The file holds the state of this view only: ipywidgets' default export
+    (``Sigma.write_html``) embeds every live widget of the Python process, so
+    a pseudonymised file written after ``interactive(net, labels="names")``
+    carried the names of the other view. Here the state is that of the new
+    widget and what it depends on (:func:`ipywidgets.embed.dependency_state`),
+    and the widget is closed once written.
+    """
     from ipysigma import Sigma
+    from ipywidgets.embed import dependency_state, embed_minimal_html
 
     g = sigma_graph(net, **graph_options)
     path = Path(path)
-    Sigma.write_html(g, str(path), fullscreen=True, **_sigma_kwargs(g, color))
+    kwargs = _sigma_kwargs(g, color)
+    kwargs.update(height=None, raw_height="calc(100vh - 16px)")  # full window
+    view = Sigma(g, **kwargs)
+    try:
+        state = dependency_state([view], drop_defaults=True)
+        embed_minimal_html(str(path), views=[view], state=state, title="connectana network")
+    finally:
+        view.close()
     return path
 
 

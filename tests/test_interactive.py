@@ -84,3 +84,27 @@ def test_widgets(net):
     box = time_slider(ev, key=b"k")
     slider = box.children[0]
     assert (slider.min, slider.max, slider.value) == (0, 1, 1)
+
+
+def test_write_html_holds_only_its_own_view(net, tmp_path):
+    # issue #15: the export embedded every live widget of the process, so a
+    # pseudonymised file written after a names view carried the names
+    pytest.importorskip("ipysigma")
+    import json
+    import re
+
+    from connectana.interactive import interactive, write_html
+
+    names_view = interactive(net, labels="names", key=b"k")  # alive in this process
+    path = write_html(net, tmp_path / "view.html", key=b"k")
+    text = path.read_text(encoding="utf-8")
+    for secret in ("Ann Smith", "Bob Jones", "Cat Lee", "Dan Wu"):
+        assert secret not in text
+    state = json.loads(
+        re.search(
+            r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S
+        ).group(1)  # fmt: skip
+    )["state"]
+    sigmas = [m for m in state.values() if m["model_name"] == "SigmaModel"]
+    assert len(sigmas) == 1 and names_view.model_id not in state
+    names_view.close()

@@ -34,6 +34,10 @@ SECRETS = [
     "SECRET-MESSAGE-TEXT",
     "a-secret-key-nobody-sees",
     b"a-secret-key-nobody-sees".hex(),  # the key as it is stored in its file
+    # roster columns on no drop list (#15: written next to the pseudonym before)
+    "Zorblaxovich",
+    "MATRIKEL-4471",
+    "CANARY-ROSTER-NOTE",
 ]
 
 FORUM = """post_id,parent_id,thread_id,author,created,message
@@ -45,10 +49,10 @@ FORUM = """post_id,parent_id,thread_id,author,created,message
 6,5,t2,zorblax_anna,2026-01-22T10:00:00Z,SECRET-MESSAGE-TEXT six
 """
 
-ROSTER = """person,display_name,role,group,email
-zorblax_anna,Anna Zorblax,instructor,g1,anna.zorblax@uni.example
-quinforth_ben,Ben Quinforth,student,g1,ben.q@uni.example
-vexmoor_cleo,Cleo Vexmoor,student,g2,
+ROSTER = """person,display_name,role,group,email,Apellidos,matrikel,remarks
+zorblax_anna,Anna Zorblax,instructor,g1,anna.zorblax@uni.example,Zorblaxovich,MATRIKEL-4471,
+quinforth_ben,Ben Quinforth,student,g1,ben.q@uni.example,Quinforthez,MATRIKEL-4472,
+vexmoor_cleo,Cleo Vexmoor,student,g2,,Vexmoorova,MATRIKEL-4473,CANARY-ROSTER-NOTE
 """
 
 WXR = """<?xml version="1.0" encoding="UTF-8"?>
@@ -175,7 +179,12 @@ def test_nothing_identifying_is_written_anywhere(course, tmp_path, capsys):
     write_engagement(
         engagement(forum, people=people, key_file=course["key"]), out / "engagement.xlsx"
     )
+    # a names view alive in the process must not end up in the pseudonymised file (#15)
+    from connectana.interactive import interactive
+
+    names_view = interactive(net, labels="names", key_file=course["key"])
     write_html(net, out / "view.html", key_file=course["key"])
+    names_view.close()
     with matplotlib.rc_context({"svg.fonttype": "none"}):  # text stays text in the SVG
         ax = plotting.sociogram(net, key_file=course["key"])
         ax.figure.savefig(out / "sociogram.svg")
