@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import inspect
-import json
 import re
 import sys
 import time
@@ -536,7 +535,9 @@ def _cmd_ingest(args: argparse.Namespace, options: dict, progress: _Progress) ->
     key = args.key
     if key is not None:
         events = pseudonymize(events, key=key, attributes=_attributes(args))
-    info = json.loads(json.dumps(report.to_dict(), default=str))
+    from .privacy import base_names
+
+    info = base_names(report.to_dict(), report)  # file names, never the folders (#15)
     events.attrs = {"ingest": info}
     out.parent.mkdir(parents=True, exist_ok=True)
     events.to_parquet(out, index=False)

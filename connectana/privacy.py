@@ -37,11 +37,13 @@ import pandas as pd
 from .errors import InputError
 from .events import (
     ACTOR,
+    CONTEXT,
     PERSON,
     REQUIRED_COLUMNS,
     ROLE,
     TARGET,
     TEXT,
+    THREAD_ID,
     IngestReport,
 )
 from .extract import RESOURCES, personal_ids, pseudonymize_resources
@@ -60,6 +62,7 @@ __all__ = [
     "write_excel",
     "FORMULA_PREFIXES",
     "ALLOWED_ATTRIBUTES",
+    "base_names",
     "IDENTIFYING_COLUMNS",
     "TEXT_COLUMNS",
 ]
@@ -381,7 +384,8 @@ def pseudonymize(
         Hexadecimal characters kept (lengthened for all when two ids present
         would collide, see :func:`pseudonym_map`).
     keep : collection of str
-        Columns to keep although they look identifying.
+        Columns to keep although they look identifying (``thread_id`` and
+        ``context`` here keep their values as they are).
     attributes : collection of str
         Further columns allowed to go with the pseudonyms (roster columns such
         as ``"cohort"``, event columns a reader added). Columns that look
@@ -401,7 +405,13 @@ def pseudonymize(
         (:data:`TEXT_COLUMNS`) and any other text column with a value holding
         an e-mail or IP address — unless listed in ``keep``. Other tables
         (results indexed by ``node``, ``columns=`` tables) keep their other
-        columns. The ingest report
+        columns. In Events, ``thread_id`` and ``context`` values (free text
+        chosen by people: channel and direct-message names, topic slugs,
+        course titles) become keyed pseudonyms too, ``T-`` and ``C-`` + 8
+        hexadecimal characters (same key, same value: threads still group and
+        tables still join). Person ids that are e-mail addresses (an Atom
+        ``<name>``, a login) are pseudonymised like any id, counted in
+        ``attrs["pseudonymized"]["email_ids"]`` and warned about. The ingest report
         is kept without its set-aside records (raw data). ``attrs["pseudonymized"]``
         (``meta`` for a Network) records the method, prefix, length and the
         dropped columns; the key is never stored.
@@ -461,17 +471,31 @@ def pseudonymize(
     if has_resources:  # people named in profile links (connectana.extract)
         ids.extend(personal_ids(table[RESOURCES]))
     mapping = pseudonym_map(ids, key=k, prefix=prefix, length=length)
+    email_ids = sum(1 for x in mapping if _EMAIL.fullmatch(x.strip()))
+    if email_ids:
+        warnings.warn(
+            f"{email_ids} person id(s) are e-mail addresses; they are pseudonymised like any id "
+            "(whoever holds the key can test a guessed address: keep it private)",
+            UserWarning,
+            stacklevel=2,
+        )
     out = table.copy()
     for c in cols:
         out[c] = _map_values(out[c], mapping)
     if has_resources:
         out[RESOURCES] = pseudonymize_resources(out[RESOURCES], mapping.__getitem__)
+    is_events = ACTOR in cols and all(c in table.columns for c in REQUIRED_COLUMNS)
+    if is_events:
+        for c, tag in ((THREAD_ID, "T-"), (CONTEXT, "C-")):
+            if c in out.columns and c not in keep:
+                values = pseudonym_map(out[c].dropna().astype(str), key=k, prefix=tag, length=8)
+                out[c] = _map_values(out[c], values)
     if index_ids:
         out.index = _map_index(out.index, mapping)
     protected = set(cols) | set(REQUIRED_COLUMNS)
     dropped = _droppable(out, protected, keep)
-    if ACTOR in cols and all(c in table.columns for c in REQUIRED_COLUMNS):
-        schema = set(REQUIRED_COLUMNS) | {ROLE}  # Events
+    if is_events:
+        schema = set(REQUIRED_COLUMNS) | {ROLE, RESOURCES}  # Events (links pseudonymised above)
     elif index_ids and table.index.name == PERSON and not cols:
         schema = set(ALLOWED_ATTRIBUTES)  # a People table
     else:
@@ -503,6 +527,7 @@ def pseudonymize(
         "columns": cols + (["index"] if index_ids else []),
         "dropped": dropped,
         "not_allowed": len(not_allowed),
+        "email_ids": email_ids,
     }
     return out
 
@@ -820,3 +845,41 @@ def write_excel(
         for name, table in sheets.items():
             escape_formulas(table).to_excel(xl, sheet_name=name, index=index)
     return path
+
+
+# -- file names ---------------------------------------------------------------------
+def _source_paths(report: IngestReport) -> list[str]:
+    paths = re.split(r"; |, ", str(report.source or ""))
+    for s in report.options.get("sources", []) if isinstance(report.options, dict) else []:
+        if isinstance(s, dict) and s.get("source"):
+            paths += re.split(r"; |, ", str(s["source"]))
+    return [p for p in paths if p]
+
+
+def base_names(value: Any, report: IngestReport) -> Any:
+    """``value`` (text, or a JSON-like dict/list) with the folders of the report's
+    input files removed: ``/home/ann/course-x/forum.csv`` becomes ``forum.csv``.
+
+    Default outputs (the report's "Data read" section, the ingest Parquet's
+    metadata) carry base names at most: folder names often hold a course's or
+    a person's name, and say where data lives.
+
+    Examples
+    --------
+    >>> from connectana.events import IngestReport
+    >>> from connectana.privacy import base_names
+    >>> r = IngestReport(source="/srv/Ann Smith/forum.csv")
+    >>> base_names({"source": r.source, "messages": ["/srv/Ann Smith/forum.csv: 2 rows"]}, r)
+    {'source': 'forum.csv', 'messages': ['forum.csv: 2 rows']}
+    """
+    import json
+
+    folders = set()
+    for p in _source_paths(report):
+        parent = str(Path(p).parent)
+        if parent not in ("", "."):
+            folders.add(parent.rstrip("/\\") + os.sep)
+    text = json.dumps(value, default=str)
+    for folder in sorted(folders, key=len, reverse=True):
+        text = text.replace(json.dumps(folder)[1:-1], "")
+    return json.loads(text)

@@ -548,9 +548,7 @@ def _method_section(a: Analysis, names: bool) -> str:
 
 def _safe_ingest(report: IngestReport) -> str:
     """The ingest report without record-level details (which may hold identities)."""
-    lines = str(report).splitlines()
-    if report.source:
-        # the file's name, not the local path to it
-        names = ", ".join(Path(p).name for p in str(report.source).split(", "))
-        lines[0] = lines[0].replace(str(report.source), names)
-    return "\n".join(lines)
+    from .privacy import base_names
+
+    # the files' names, not the local paths to them (in every line: messages too)
+    return base_names(str(report), report)

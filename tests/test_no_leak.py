@@ -40,6 +40,9 @@ SECRETS = [
     "CANARY-ROSTER-NOTE",
 ]
 
+# Input folders appear in no output file (base names at most); the terminal may show them.
+FOLDER = "Zorblax-private-folder"
+
 FORUM = """post_id,parent_id,thread_id,author,created,message
 1,,t1,zorblax_anna,2026-01-12T10:00:00Z,SECRET-MESSAGE-TEXT one
 2,1,t1,quinforth_ben,2026-01-13T10:00:00Z,SECRET-MESSAGE-TEXT two
@@ -105,7 +108,7 @@ WXR = """<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.fixture
 def course(tmp_path: Path) -> dict[str, Path]:
-    src = tmp_path / "in"
+    src = tmp_path / FOLDER  # a folder named after a person: written nowhere (#15)
     src.mkdir()
     files = {
         "forum": src / "forum.csv",
@@ -145,7 +148,7 @@ def _leaks(folder: Path) -> list[tuple[str, str]]:
     found = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         text = _readable(path)
-        for secret in SECRETS:
+        for secret in [*SECRETS, FOLDER]:
             if re.search(re.escape(secret), text, flags=re.I):
                 found.append((path.name, secret))
     return found
