@@ -5,9 +5,11 @@ ipysigma shows on hover: pseudonymised label, role, community, size measure,
 the week a person first became active and the week each tie formed (so the
 widget's category filter doubles as a time filter). :func:`interactive`
 returns the ipysigma widget; :func:`time_slider` adds a slider that shows the
-cumulative network up to a chosen period; :func:`write_html` writes a
-standalone HTML file (the file loads the sigma.js viewer from a CDN when it is
-opened; the self-contained instructor report uses static figures instead).
+cumulative network up to a chosen period; :func:`write_html` writes one
+self-contained HTML file that works offline: the view's state, ipysigma's own
+widget bundle read from the installed package, and a few lines standing in for
+the widget manager (:data:`WIDGET_SHIM`) — no CDN, no other widget of the
+process.
 
 ipysigma and ipywidgets come with the ``notebooks`` extra
 (``pip install -e ".[notebooks]"``).
@@ -27,7 +29,7 @@ from .network import Network
 from .periods import make_periods
 from .plotting import ROLE_COLORS, network_layout, person_labels
 
-__all__ = ["sigma_graph", "interactive", "write_html", "time_slider"]
+__all__ = ["sigma_graph", "interactive", "write_html", "time_slider", "WIDGET_SHIM"]
 
 
 def _period_label(t: pd.Series, start: pd.Timestamp | None, freq: str) -> pd.Series:
@@ -139,7 +141,8 @@ def _sigma_kwargs(g, color: str) -> dict:
     kw: dict[str, Any] = {
         "node_size": "size",
         "edge_size": "weight",
-        "layout": {n: (d["x"], d["y"]) for n, d in g.nodes(data=True)},
+        # ipysigma's layout is {node: {"x", "y"}} (graphology's assignLayout)
+        "layout": {n: {"x": d["x"], "y": d["y"]} for n, d in g.nodes(data=True)},
         "node_label": "label",
         "default_edge_type": "arrow" if g.is_directed() else "line",
     }
@@ -168,17 +171,23 @@ def interactive(net: Network, *, color: str = "community", height: int = 500, **
 def write_html(
     net: Network, path: str | os.PathLike, *, color: str = "community", **graph_options
 ) -> Path:
-    """Write the interactive view to a standalone HTML file; returns the path.
+    """Write the interactive view to one self-contained HTML file; returns the path.
 
-    The file holds the state of this view only: ipywidgets' default export
-    (``Sigma.write_html``) embeds every live widget of the Python process, so
-    a pseudonymised file written after ``interactive(net, labels="names")``
-    carried the names of the other view. Here the state is that of the new
-    widget and what it depends on (:func:`ipywidgets.embed.dependency_state`),
-    and the widget is closed once written.
+    The file holds the state of this view only — ipywidgets' default export
+    (``Sigma.write_html``) embeds every live widget of the Python process, so a
+    pseudonymised file written after ``interactive(net, labels="names")``
+    carried the names of the other view — and all the JavaScript it runs:
+    ipysigma's widget bundle from the installed package
+    (``ipysigma/nbextension/index.js``) and :data:`WIDGET_SHIM`, the part of
+    ``@jupyter-widgets/base`` that bundle uses (a model with ``get``/``set``/
+    ``on``, a view with ``el``/``touch``/``displayed``). Nothing is loaded
+    from the network: the file works offline and where third-party scripts
+    are blocked. The widget made here is closed once written.
     """
+    import json
+    from importlib import resources
+
     from ipysigma import Sigma
-    from ipywidgets.embed import dependency_state, embed_minimal_html
 
     g = sigma_graph(net, **graph_options)
     path = Path(path)
@@ -186,11 +195,93 @@ def write_html(
     kwargs.update(height=None, raw_height="calc(100vh - 16px)")  # full window
     view = Sigma(g, **kwargs)
     try:
-        state = dependency_state([view], drop_defaults=True)
-        embed_minimal_html(str(path), views=[view], state=state, title="connectana network")
+        state = view.get_state()
     finally:
         view.close()
+    bundle = (resources.files("ipysigma") / "nbextension" / "index.js").read_text("utf-8")
+    bundle = bundle.replace("//# sourceMappingURL=index.js.map", "")
+
+    def script(text: str) -> str:  # nothing inside may close the <script> element
+        return text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+    data = json.dumps(state, default=str).replace("</", "<\\/")
+    path.write_text(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>connectana network</title></head><body style='margin:8px'>"
+        "<div id='connectana-view' style='height:calc(100vh - 16px)'></div>"
+        f"<script type='application/json' id='connectana-view-state'>{data}</script>"
+        f"<script>{script(WIDGET_SHIM)}</script><script>{script(bundle)}</script>"
+        f"<script>{script(_BOOT)}</script></body></html>\n",
+        encoding="utf-8",
+    )
     return path
+
+
+#: JavaScript standing in for the widget manager in :func:`write_html`'s file:
+#: the part of ``@jupyter-widgets/base`` that ipysigma's bundle uses, and an
+#: AMD ``define`` that hands it to the bundle.
+WIDGET_SHIM = """/* connectana: the part of @jupyter-widgets/base that ipysigma's view uses, so the
+   installed ipysigma bundle renders without a widget manager or a network. */
+(function () {
+  "use strict";
+  class DOMWidgetModel {
+    constructor(attributes) {
+      this.attributes = Object.assign({}, this.defaults(), attributes || {});
+      this._handlers = {};
+    }
+    defaults() { return {}; }
+    get(key) { return this.attributes[key]; }
+    set(key, value) {
+      const changes = typeof key === "object" ? key : { [key]: value };
+      for (const [k, v] of Object.entries(changes)) {
+        this.attributes[k] = v;
+        (this._handlers["change:" + k] || []).forEach((f) => f(this, v));
+      }
+      (this._handlers["change"] || []).forEach((f) => f(this));
+    }
+    on(events, handler, context) {
+      for (const e of String(events).split(/\\s+/)) {
+        (this._handlers[e] = this._handlers[e] || []).push(context ? handler.bind(context) : handler);
+      }
+    }
+    off() {}
+    save_changes() {}
+    send() {}
+  }
+  class DOMWidgetView {
+    constructor(options) {
+      options = options || {};
+      this.model = options.model;
+      this.el = options.el || document.createElement("div");
+      this.displayed = new Promise((resolve) => { this._shown = resolve; });
+    }
+    render() {}
+    remove() { this.el.remove(); }
+    touch() {}
+    send() {}
+  }
+  const base = { DOMWidgetModel, DOMWidgetView };
+  window.__connectanaWidgets = {};
+  window.define = function (deps, factory) {
+    const exports = factory(...deps.map((d) => (d === "@jupyter-widgets/base" ? base : undefined)));
+    Object.assign(window.__connectanaWidgets, exports);
+  };
+  window.define.amd = true;
+})();
+"""
+
+_BOOT = """(function () {
+  "use strict";
+  const W = window.__connectanaWidgets;
+  const state = JSON.parse(document.getElementById("connectana-view-state").textContent);
+  const model = new W.SigmaModel(state);
+  const el = document.getElementById("connectana-view");
+  const view = new W.SigmaView({ model: model, el: el });
+  view.render();
+  view._shown(view);
+  window.__connectanaView = view;
+})();
+"""
 
 
 def time_slider(
