@@ -82,6 +82,9 @@ class Analysis:
         Number of people who opted out.
     ingest : IngestReport or None
         The ingest report of the events, when they carry one.
+    resources : ResourceDiffusion or None
+        :func:`connectana.resource_diffusion` (bridges across :attr:`communities`)
+        when the events were read with ``extract=`` (a ``resources`` column).
     """
 
     events: pd.DataFrame
@@ -100,6 +103,7 @@ class Analysis:
     first_seen: pd.Series
     people_excluded: int = 0
     ingest: Any = None
+    resources: Any = None
 
     # -- derived numbers, named once ---------------------------------------------------------
     @property
@@ -299,6 +303,12 @@ def analyze(
     measures = centrality(net, measures=NODE_MEASURES[net.directed])
     stage("finding communities")
     membership = communities(net, seed=seed)
+    diffusion = None
+    if "resources" in events.columns:  # read with extract=: links and hashtags
+        from .metrics.resources import resource_diffusion
+
+        stage("resources")
+        diffusion = resource_diffusion(events, communities=membership)
     stage("growth, period by period")
     # only what the report shows: per-period communities would cost minutes on large courses
     grow = growth(
@@ -353,6 +363,7 @@ def analyze(
         engagement=eng,
         engagement_totals=totals,
         node_measures=measures,
+        resources=diffusion,
         first_seen=first_seen,
         people_excluded=n_excluded,
         ingest=ingest,

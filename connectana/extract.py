@@ -112,6 +112,7 @@ __all__ = [
     "classify_url",
     "find_resources",
     "extract_resources",
+    "add_resources",
     "resources",
     "pseudonymize_resources",
     "resource_tokens",
@@ -486,6 +487,79 @@ def _structured(raw: Any, kinds: Sequence[str], url_query: bool, hosts: tuple) -
     return out
 
 
+def add_resources(
+    records: pd.DataFrame,
+    *,
+    extract: Iterable[str] | bool = ("urls", "hashtags"),
+    url_query: bool = False,
+    internal_hosts: Iterable[str] = (),
+    report: Any = None,
+) -> pd.DataFrame:
+    """The ``resources`` column of a reader's records, made while their ``text`` is
+    there (the text is left for :func:`connectana.make_events` to drop).
+
+    Readers call this on their raw records, before :func:`connectana.make_events`:
+    the text is scanned once and never carried through sorting and target
+    resolution. ``records`` may also hold a ``resources`` column of ``(kind,
+    value)`` lists from structured fields. Parameters as :func:`extract_resources`;
+    ``report`` gives the platform's hosts (``options["platform_hosts"]``) and
+    records the options.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.extract import add_resources
+    >>> add_resources(pd.DataFrame({"text": ["#LAK https://x.org/a/", None]}))["resources"].tolist()
+    ['url:https://x.org/a\\nhashtag:lak', <NA>]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kinds = _kinds(extract)
+    hosts = [h.lower().removeprefix("www.") for h in internal_hosts]
+    if report is not None:
+        hosts += list(report.options.get("platform_hosts", ()))
+    hosts_t = tuple(dict.fromkeys(hosts))
+    n = len(records)
+    frames = []
+    if RESOURCES in records.columns:  # a reader's structured fields: first in each event
+        raw = records[RESOURCES].to_numpy(dtype=object)
+        rows, toks = [], []
+        for i in np.flatnonzero([isinstance(r, (list, tuple)) and len(r) > 0 for r in raw]):
+            found = _structured(raw[i], kinds, url_query, hosts_t)
+            rows += [int(i)] * len(found)
+            toks += found
+        frames.append(pd.DataFrame({"row": rows, "seq": -1, "token": toks}))
+    text_kinds = [k for k in kinds if k != "file"]
+    if TEXT in records.columns and text_kinds and n:
+        arr = pa.array(records[TEXT].astype(STRING).array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        frames.append(_scan(arr, text_kinds, url_query, hosts_t))
+    joined = pa.nulls(n, pa.large_string())
+    if frames:
+        found = pd.concat(frames, ignore_index=True).astype({"row": np.int64})
+        found = found.sort_values(["row", "seq"], kind="stable")
+        found = found.drop_duplicates(["row", "token"], keep="first")
+        if len(found):
+            rows = found["row"].to_numpy()
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            offsets = pa.array(np.r_[starts, len(rows)].astype(np.int32))
+            values = pa.array(found["token"].to_numpy(dtype=object), pa.large_string())
+            per_event = pc.binary_join(
+                pa.ListArray.from_arrays(offsets, values), pa.scalar(_SEP, pa.large_string())
+            )
+            where = np.full(n, -1, dtype=np.int64)
+            where[rows[starts]] = np.arange(len(starts))
+            joined = per_event.take(pa.array(where, mask=where < 0))
+    out = records.drop(columns=[c for c in (RESOURCES,) if c in records.columns])
+    out[RESOURCES] = pd.Series(joined, index=out.index, dtype=STRING)
+    if report is not None:
+        report.options["extract"] = list(kinds)
+        report.options["url_query"] = url_query
+    return out
+
+
 def extract_resources(
     events: pd.DataFrame,
     *,
@@ -535,56 +609,19 @@ def extract_resources(
     >>> extract_resources(ev)["resources"].tolist()
     ['url:https://x.org/p\\nhashtag:lak', <NA>]
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    kinds = _kinds(extract)
     report = events.attrs.get("ingest")
-    hosts = [h.lower().removeprefix("www.") for h in internal_hosts]
-    if report is not None:
-        hosts += list(report.options.get("platform_hosts", ()))
-    hosts_t = tuple(dict.fromkeys(hosts))
-    n = len(events)
-    frames = []
-    if RESOURCES in events.columns:  # a reader's structured fields: first in each event
-        raw = events[RESOURCES].to_numpy(dtype=object)
-        rows, toks = [], []
-        for i in np.flatnonzero([isinstance(r, (list, tuple)) and len(r) > 0 for r in raw]):
-            found = _structured(raw[i], kinds, url_query, hosts_t)
-            rows += [int(i)] * len(found)
-            toks += found
-        frames.append(pd.DataFrame({"row": rows, "seq": -1, "token": toks}))
-    text_kinds = [k for k in kinds if k != "file"]
-    if TEXT in events.columns and text_kinds and n:
-        arr = pa.array(events[TEXT].astype(STRING).array)
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        frames.append(_scan(arr, text_kinds, url_query, hosts_t))
-    joined = pa.nulls(n, pa.large_string())
-    if frames:
-        found = pd.concat(frames, ignore_index=True).astype({"row": np.int64})
-        found = found.sort_values(["row", "seq"], kind="stable")
-        found = found.drop_duplicates(["row", "token"], keep="first")
-        if len(found):
-            rows = found["row"].to_numpy()
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            offsets = pa.array(np.r_[starts, len(rows)].astype(np.int32))
-            values = pa.array(found["token"].to_numpy(dtype=object), pa.large_string())
-            per_event = pc.binary_join(
-                pa.ListArray.from_arrays(offsets, values), pa.scalar(_SEP, pa.large_string())
-            )
-            where = np.full(n, -1, dtype=np.int64)
-            where[rows[starts]] = np.arange(len(starts))
-            joined = per_event.take(pa.array(where, mask=where < 0))
-    out = events.drop(columns=[c for c in (RESOURCES,) if c in events.columns])
+    out = add_resources(
+        events,
+        extract=extract,
+        url_query=url_query,
+        internal_hosts=internal_hosts,
+        report=report,
+    )
     if TEXT in out.columns and not keep_text:
         out = out.drop(columns=TEXT)
-    out[RESOURCES] = pd.Series(joined, index=out.index, dtype=STRING)
     out.attrs = dict(events.attrs)
     if report is not None:
-        report.notes["events with resources"] += int(n - joined.null_count)
-        report.options["extract"] = list(kinds)
-        report.options["url_query"] = url_query
+        report.notes["events with resources"] += int(out[RESOURCES].notna().sum())
     return out
 
 

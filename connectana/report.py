@@ -257,6 +257,8 @@ def render_report(
     parts.append(_staff_section(a))
     parts.append(_community_section(a, label))
     parts.append(_engagement_section(eng, totals, a.options.get("suppress_k"), period_word))
+    if a.resources is not None:
+        parts.append(_resources_section(a, label))
     parts.append(_method_section(a, names))
     doc = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -552,3 +554,48 @@ def _safe_ingest(report: IngestReport) -> str:
 
     # the files' names, not the local paths to them (in every line: messages too)
     return base_names(str(report), report)
+
+
+def _resources_section(a: Analysis, label: dict[str, str]) -> str:
+    """What travelled through the network: introducers, curators and the spread of
+    links and hashtags (:func:`connectana.resource_diffusion`, computed by the analysis)."""
+    from .plotting import plot_resource_spread
+
+    res, who = a.resources.resources, a.resources.people
+    if not len(res):
+        return (
+            "<h2>What travelled through the network?</h2>"
+            "<p>No links, hashtags or files were found in the messages.</p>"
+        )
+    taken_up = int((res["adopters"] > 0).sum())
+    top = res.head(8)
+    table = pd.DataFrame(
+        {
+            "resource": top.index.astype(str),
+            "introduced by": [label.get(str(p), str(p)) for p in top["introduced_by"]],
+            "people who shared it after": top["adopters"].to_numpy(),
+            "of whom had seen it": top["exposed_adopters"].to_numpy(),
+            "longest chain": top["depth"].to_numpy(),
+        }
+    )
+    curators = who[who["curator"] > 0].head(5)
+    cur = pd.DataFrame(
+        {
+            "person": [label.get(str(p), str(p)) for p in curators.index],
+            "resources introduced": curators["introduced"].to_numpy(),
+            "taken up by others": curators["curator"].to_numpy(),
+            "carried across groups": curators["bridge"].to_numpy(),
+        }
+    )
+    ax = plot_resource_spread(res, top=10)
+    return (
+        "<h2>What travelled through the network?</h2>"
+        f"<p>{len(res)} links, hashtags and files were shared; {taken_up} of them were "
+        "taken up by someone else. A resource's <em>introducer</em> shared it first; the people "
+        "who shared it later <em>had seen it</em> when they had been active in a thread where "
+        "it appeared before (docs/resources.md).</p>"
+        + _table(table, index=False)
+        + "<p>Curators: the people whose resources others took up most.</p>"
+        + (_table(cur, index=False) if len(cur) else "<p>No resource was taken up.</p>")
+        + _figure(ax.figure, "How far the most shared resources travelled.", "resource spread")
+    )

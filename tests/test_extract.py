@@ -362,3 +362,32 @@ def test_sample_course_pingbacks_are_internal_links():
     pings = simulate_course(seed=0).blog_comments["type"].eq("pingback").sum()
     assert len(r) == pings == 6
     assert r["actor"].str.startswith("site:").all()
+
+
+def test_mastodon_tags_card_and_instance_links(tmp_path):
+    import json
+
+    statuses = [
+        {
+            "id": "1",
+            "created_at": "2024-01-01T10:00:00Z",
+            "url": "https://m.social/@ann/1",
+            "account": {"id": "10", "acct": "ann", "username": "ann"},
+            "content": '<p>Reading <a href="https://x.org/paper">x</a> '
+            '<a href="https://m.social/tags/LAK" class="mention hashtag" rel="tag">'
+            '#<span>LAK</span></a> and <a href="https://m.social/@bob/7">bob\'s post</a></p>',
+            "tags": [{"name": "LAK"}, {"name": "CCK"}],
+            "card": {"url": "https://x.org/paper?utm_source=masto"},
+            "mentions": [],
+        }
+    ]
+    path = tmp_path / "statuses.json"
+    path.write_text(json.dumps(statuses))
+    ev = ca.read_events(path, format="mastodon", extract=True)
+    # structured tags and card first, then the anchors; the instance's own link is internal
+    assert ev[RESOURCES].iloc[0].split("\n") == [
+        "hashtag:lak",
+        "hashtag:cck",
+        "url:https://x.org/paper",
+        "internal:https://m.social/@bob/7",
+    ]

@@ -117,9 +117,21 @@ def read_events(
     with byte_limit(max_bytes):
         if not extract:
             return reader(path, **options)
-        from ..extract import extract_resources
+        from ..extract import RESOURCES, extract_resources
 
         params = inspect.signature(reader).parameters
+        if "url_query" in params:  # the reader extracts before the text is dropped
+            events = reader(
+                path,
+                extract=extract,
+                url_query=url_query,
+                internal_hosts=internal_hosts,
+                **options,
+            )
+            report = events.attrs.get("ingest")
+            if report is not None and RESOURCES in events.columns:
+                report.notes["events with resources"] += int(events[RESOURCES].notna().sum())
+            return events
         keep_text = bool(options.pop("keep_text", False))
         if "keep_text" in params:
             options["keep_text"] = True

@@ -43,6 +43,7 @@ from ..events import (
     make_events,
     numbered_ids,
 )
+from ..extract import add_resources
 from ._common import check_on_error, check_zip_sizes, decode_text, read_bytes
 from .timestamps import parse_timestamps
 
@@ -393,6 +394,9 @@ def read_table(
     extra: Sequence[str] = (),
     keep_text: bool = False,
     on_error: str = "raise",
+    extract: Any = (),
+    url_query: bool = False,
+    internal_hosts: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a tabular file of interactions into Events.
 
@@ -421,6 +425,9 @@ def read_table(
         titles and descriptions may hold personal data).
     keep_text : bool
         Keep the message text column (dropped by default).
+    extract, url_query, internal_hosts
+        Resources pulled out of the text column before it is dropped (see
+        :func:`connectana.read_events` and :mod:`connectana.extract`).
     on_error : {"raise", "skip"}
         ``"skip"`` sets aside rows with a missing actor, an unparseable
         timestamp or an unknown action, counting them by reason.
@@ -544,6 +551,10 @@ def read_table(
     else:
         df[EVENT_ID] = numbered_ids("r", len(df), df.index)
 
+    if extract and TEXT in df.columns:  # before the text goes (connectana.extract)
+        df = add_resources(
+            df, extract=extract, url_query=url_query, internal_hosts=internal_hosts, report=report
+        )
     if TEXT in df.columns and not keep_text:
         df = df.drop(columns=TEXT)
     for c in extra:

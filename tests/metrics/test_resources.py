@@ -143,3 +143,26 @@ def test_resource_growth(stream):
     ]
     assert g.loc[pd.Timestamp("2024-01-01", tz="UTC")].tolist() == [5, 2, 6, 2, 6]
     assert g.iloc[-1].tolist() == [5, 2, 6, 2, 7]
+
+
+def test_report_section_shows_introducers_and_spread(tmp_path):
+    from connectana.analysis import analyze
+    from connectana.datasets import sample_path
+
+    ev = ca.read_events(sample_path("moodle_forum_export.csv"), format="moodle_forum", extract=True)
+    a = analyze(ev, seed=0)
+    d = a.resources
+    assert d is not None
+    # the analysis computes the diffusion once, with bridges across its communities
+    expected = ca.resource_diffusion(ev, communities=a.communities)
+    pd.testing.assert_frame_equal(d.resources, expected.resources)
+    page = ca.write_report(a, tmp_path / "r", key=b"k").read_text()
+    assert "What travelled through the network?" in page
+    n_taken = int((d.resources["adopters"] > 0).sum())
+    assert f"{len(d.resources)} links, hashtags and files were shared; {n_taken} of them" in page
+    assert d.resources.index[0] in page
+    # people appear by pseudonym only (no table cell holds a platform id)
+    assert f">{d.resources['introduced_by'].iloc[0]}<" not in page
+    # Events read without extract=: no section
+    plain = ca.read_events(sample_path("moodle_forum_export.csv"), format="moodle_forum")
+    assert analyze(plain, seed=0).resources is None
