@@ -294,7 +294,7 @@ def analyze(
     events, people, n_excluded = _exclude(events, people, exclude)
     stage("building the network")
     net = build_network(events, ties, people=people, max_ties=max_ties)
-    net.meta["people_excluded"] = n_excluded
+    net = net.replace(meta={**net.meta, "people_excluded": n_excluded})
     stage("measuring the network")
     stats = summary(net, distances=False, triads=False)
     pattern = network_pattern(net)

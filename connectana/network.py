@@ -8,16 +8,16 @@ built from integer arrays and cached.
 
 from __future__ import annotations
 
-import dataclasses
 import html
-from collections.abc import Iterable, Sequence
+import types
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .engines import dask as dask_engine
-from .errors import SchemaError
+from .errors import InputError, SchemaError
 from .events import (
     ACTOR,
     DISPLAY_NAME,
@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import igraph
     import networkx
 
+    from .measures import GraphView
+
 __all__ = ["Network", "build_network", "project"]
 
 NODE = "node"
@@ -45,9 +47,60 @@ TIME = pd.DatetimeTZDtype("ns", "UTC")
 EDGE_COLUMNS = ["source", "target", "weight", "first", "last", "n_explicit", "n_inferred"]
 
 
-@dataclasses.dataclass(eq=False)
+class _ReadOnlyIndexer:
+    """``.loc``/``.iloc``/``.at``/``.iat`` of a :class:`TableView`: reading only."""
+
+    def __init__(self, indexer: Any) -> None:
+        self._indexer = indexer
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._indexer[key]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        _refuse()
+
+
+def _refuse(*args: Any, **kwargs: Any) -> None:
+    raise TypeError(
+        "a Network's tables are read-only: make a changed copy and a new network, e.g. "
+        "net.replace(nodes=net.nodes.assign(group=...)) or net.replace(edges=...)"
+    )
+
+
+class TableView(pd.DataFrame):
+    """A read-only view of a Network's ``nodes`` or ``edges`` table.
+
+    Reading, selecting and every method that returns a new table work as on a
+    DataFrame (and return plain DataFrames); assigning into it raises, so a
+    network can never be changed behind its memoised graphs' back.
+    """
+
+    @property
+    def _constructor(self) -> type:
+        return pd.DataFrame
+
+    __setitem__ = _refuse
+    __delitem__ = _refuse
+
+    @property
+    def loc(self) -> Any:  # type: ignore[override]
+        return _ReadOnlyIndexer(pd.DataFrame.loc.fget(self))
+
+    @property
+    def iloc(self) -> Any:  # type: ignore[override]
+        return _ReadOnlyIndexer(pd.DataFrame.iloc.fget(self))
+
+    @property
+    def at(self) -> Any:  # type: ignore[override]
+        return _ReadOnlyIndexer(pd.DataFrame.at.fget(self))
+
+    @property
+    def iat(self) -> Any:  # type: ignore[override]
+        return _ReadOnlyIndexer(pd.DataFrame.iat.fget(self))
+
+
 class Network:
-    """A social (or two-mode) network built from Events.
+    """A social (or two-mode) network built from Events: an immutable value.
 
     Attributes
     ----------
@@ -64,16 +117,144 @@ class Network:
         distinct tie, or per interaction when built with ``multi=True``.
         Undirected networks store each pair once with ``source < target``.
     directed : bool
-    meta : dict
+    meta : mapping
         How the network was built: tie definition, options, window, counts of
-        self-loops, unresolved replies, people excluded.
+        self-loops, unresolved replies, people excluded (read-only).
+
+    Notes
+    -----
+    A Network never changes: its attributes cannot be assigned, ``nodes`` and
+    ``edges`` are read-only :class:`TableView` s (assigning into them raises;
+    every method returning a new table works) and ``meta`` is read-only. A changed network is a new one:
+    :meth:`replace` (``net.replace(edges=net.edges.iloc[:10])``). That is what
+    lets every graph built from a network be built once and shared by every
+    measure: :meth:`view` (the distinct ties as arrays, with igraph graphs
+    built on first use, see :class:`connectana.measures.GraphView`) and
+    :meth:`to_igraph` are memoised per network.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["b", "c"], "target": ["a", "a"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 2, utc=True)}))
+    >>> net = ca.build_network(ev)
+    >>> net.edges = net.edges.iloc[:1]
+    Traceback (most recent call last):
+    ...
+    AttributeError: a Network cannot be changed: net.replace(edges=...) returns a new one
+    >>> small = net.replace(edges=net.edges.iloc[:1])
+    >>> small.to_igraph().ecount(), net.to_igraph().ecount()
+    (1, 2)
+    >>> net.view() is net.view()
+    True
     """
 
-    nodes: pd.DataFrame
-    edges: pd.DataFrame
-    directed: bool = True
-    meta: dict = dataclasses.field(default_factory=dict)
-    _igraph: Any = dataclasses.field(default=None, repr=False)
+    __slots__ = ("_nodes", "_edges", "_directed", "_meta", "_cache")
+
+    def __init__(
+        self,
+        nodes: pd.DataFrame,
+        edges: pd.DataFrame,
+        directed: bool = True,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
+        object.__setattr__(self, "_nodes", nodes)
+        object.__setattr__(self, "_edges", edges)
+        object.__setattr__(self, "_directed", bool(directed))
+        object.__setattr__(self, "_meta", dict(meta or {}))
+        object.__setattr__(self, "_cache", {})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(
+            f"a Network cannot be changed: net.replace({name}=...) returns a new one"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Network cannot be changed")
+
+    def __reduce__(self) -> tuple:
+        return (Network, (self._nodes, self._edges, self._directed, self._meta))
+
+    @property
+    def nodes(self) -> pd.DataFrame:
+        return TableView(self._nodes, copy=False)
+
+    @property
+    def edges(self) -> pd.DataFrame:
+        return TableView(self._edges, copy=False)
+
+    @property
+    def directed(self) -> bool:
+        return self._directed
+
+    @property
+    def meta(self) -> Mapping[str, Any]:
+        return types.MappingProxyType(self._meta)
+
+    def replace(self, **changes: Any) -> Network:
+        """A new Network with some of ``nodes``, ``edges``, ``directed``, ``meta`` replaced."""
+        unknown = sorted(set(changes) - {"nodes", "edges", "directed", "meta"})
+        if unknown:
+            raise TypeError(f"Network.replace() got unknown field(s) {unknown}")
+        fields = {
+            "nodes": self._nodes,
+            "edges": self._edges,
+            "directed": self._directed,
+            "meta": self._meta,
+        }
+        fields.update(changes)
+        return Network(**fields)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    __hash__ = object.__hash__
+
+    # -- memoised views ----------------------------------------------------------
+    def tie_table(
+        self, *, directed: bool | None = None, weight: str | None = "weight", loops: bool = True
+    ) -> pd.DataFrame:
+        """One row per distinct tie, with integer node codes (see
+        :func:`connectana.metrics.centrality.tie_table`); memoised."""
+        key = ("ties", self.resolve_directed(directed), weight, loops)
+        if key not in self._cache:
+            self._cache[key] = _tie_table(self, key[1], weight, loops)
+        return self._cache[key].copy(deep=False)
+
+    def view(self, *, directed: bool | None = None, weight: str | None = "weight") -> GraphView:
+        """The distinct ties as a :class:`connectana.measures.GraphView`, built once.
+
+        ``directed=False`` on a directed network merges a→b and b→a (both summed);
+        ``weight=None`` gives the binary view (every tie weighs 1). Every measure
+        computed through the registry on this network shares the view and the
+        igraph graphs it builds.
+        """
+        from .measures import GraphView
+
+        d = self.resolve_directed(directed)
+        key = ("view", d, weight)
+        if key not in self._cache:
+            ties = self.tie_table(directed=d, weight=weight)
+            self._cache[key] = GraphView(
+                self.n_nodes,
+                d,
+                ties["s"].to_numpy(),
+                ties["t"].to_numpy(),
+                ties["interactions"].to_numpy(dtype=float),
+                ties["w"].to_numpy(dtype=float),
+                weighted=weight is not None,
+            )
+        return self._cache[key]
+
+    def resolve_directed(self, directed: bool | None) -> bool:
+        """``directed`` or, when None, the network's direction; True on an undirected network is an error."""
+        if directed is None:
+            return self._directed
+        if directed and not self._directed:
+            raise InputError(
+                "directed=True on an undirected network: the direction of its ties is unknown"
+            )
+        return bool(directed)
 
     # -- sizes -----------------------------------------------------------------
     @property
@@ -93,41 +274,41 @@ class Network:
 
     # -- conversions -------------------------------------------------------------
     def edge_codes(self) -> tuple[np.ndarray, np.ndarray]:
-        """Integer positions (in ``nodes``) of each edge's source and target."""
-        index = self.nodes.index
-        if index.is_unique and len(self.edges):
-            src = key_positions(
-                [self.edges["source"]], [pd.Series(np.asarray(index, dtype=object))]
-            )
-            dst = key_positions(
-                [self.edges["target"]], [pd.Series(np.asarray(index, dtype=object))]
-            )
-        else:
-            src = index.get_indexer(self.edges["source"])
-            dst = index.get_indexer(self.edges["target"])
-        if (src < 0).any() or (dst < 0).any():
-            raise SchemaError("an edge names a node that is not in the nodes table")
-        return src, dst
+        """Integer positions (in ``nodes``) of each edge's source and target (memoised)."""
+        if "codes" not in self._cache:
+            index = self._nodes.index
+            edges = self._edges
+            if index.is_unique and len(edges):
+                table = [pd.Series(np.asarray(index, dtype=object))]
+                src = key_positions([edges["source"]], table)
+                dst = key_positions([edges["target"]], table)
+            else:
+                src = index.get_indexer(edges["source"])
+                dst = index.get_indexer(edges["target"])
+            if (src < 0).any() or (dst < 0).any():
+                raise SchemaError("an edge names a node that is not in the nodes table")
+            src.setflags(write=False)
+            dst.setflags(write=False)
+            self._cache["codes"] = (src, dst)
+        return self._cache["codes"]
 
     def to_igraph(self) -> igraph.Graph:
-        """The igraph graph (cached): vertex ``name`` = node id, edge ``weight``.
+        """The igraph graph (memoised): vertex ``name`` = node id, edge ``weight``.
 
-        Vertex ``i`` is ``nodes.index[i]``; edge ``j`` is ``edges.iloc[j]``.
+        Vertex ``i`` is ``nodes.index[i]``; edge ``j`` is ``edges.iloc[j]`` (one
+        edge per row: multi-edges and self-loops as stored). Treat it as
+        read-only: it is shared.
         """
-        if self._igraph is None:
-            import igraph as ig
+        if "igraph" not in self._cache:
+            from .measures import new_graph
 
             src, dst = self.edge_codes()
-            g = ig.Graph(
-                n=len(self.nodes),
-                edges=np.column_stack([src, dst]).tolist() if len(src) else [],
-                directed=self.directed,
-            )
-            g.vs["name"] = [str(x) for x in self.nodes.index]
+            g = new_graph(len(self._nodes), np.column_stack([src, dst]), self._directed)
+            g.vs["name"] = [str(x) for x in self._nodes.index]
             if len(src):
-                g.es["weight"] = self.edges["weight"].astype(float).tolist()
-            self._igraph = g
-        return self._igraph
+                g.es["weight"] = self._edges["weight"].astype(float).tolist()
+            self._cache["igraph"] = g
+        return self._cache["igraph"]
 
     def to_networkx(self) -> networkx.Graph:
         """A networkx graph with node and edge attributes.
@@ -271,6 +452,37 @@ def _plain(v: Any) -> Any:
     if isinstance(v, np.generic):
         return v.item()
     return v
+
+
+def _tie_table(net: Network, directed: bool, weight: str | None, loops: bool) -> pd.DataFrame:
+    src, dst = net.edge_codes()
+    e = net._edges
+    multi = bool(net._meta.get("multi"))
+    inter = np.ones(len(e)) if multi else e["weight"].to_numpy(dtype=float)
+    if weight is None:
+        w = np.ones(len(e))
+    else:
+        if weight not in e.columns:
+            raise InputError(
+                f"weight={weight!r} is not a column of net.edges; found {list(e.columns)}"
+            )
+        w = pd.to_numeric(e[weight], errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(w) | (w < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"edge weights must be non-negative numbers: net.edges row {i}, column {weight!r}, "
+                f"found {e[weight].iloc[i]!r}"
+            )
+    if not directed:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
+    df = pd.DataFrame({"s": src, "t": dst, "interactions": inter, "w": w})
+    if not loops:
+        df = df[df["s"] != df["t"]]
+    df = df.groupby(["s", "t"], sort=True).sum().reset_index()
+    if weight is None:
+        df["w"] = 1.0
+    return df
 
 
 def aggregate_ties(inter: pd.DataFrame, *, directed: bool, multi: bool) -> pd.DataFrame:

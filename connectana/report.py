@@ -121,15 +121,15 @@ ACTIVE_PERIODS_WORDS = (
 
 #: Each staff share in words (rows of :attr:`StaffDependence.shares`).
 STAFF_SHARE_ROWS = {
-    "ties_sent": "distinct ties sent by an instructor or TA, out of all distinct ties",
-    "ties_received": "distinct ties received by an instructor or TA, out of all distinct ties",
-    "ties_involving": "distinct ties with an instructor or TA at either end, out of all "
+    "staff_tie_share_sent": "distinct ties sent by an instructor or TA, out of all distinct ties",
+    "staff_tie_share_received": "distinct ties received by an instructor or TA, out of all distinct ties",
+    "staff_tie_share": "distinct ties with an instructor or TA at either end, out of all "
     "distinct ties",
-    "interactions_sent": "interactions sent by an instructor or TA, out of all interactions",
-    "interactions_received": "interactions received by an instructor or TA, out of all "
+    "staff_interaction_share_sent": "interactions sent by an instructor or TA, out of all interactions",
+    "staff_interaction_share_received": "interactions received by an instructor or TA, out of all "
     "interactions",
-    "interactions_involving": "interactions with an instructor or TA at either end, out of all "
-    "interactions (this is staff_interaction_share, the number in the first lines)",
+    "staff_interaction_share": "interactions with an instructor or TA at either end, out of all "
+    "interactions (the number in the first lines)",
 }
 
 
@@ -306,7 +306,7 @@ def _overview(a: Analysis) -> str:
         f"<p>The network looks <span class='label'>{html.escape(str(a.pattern['label']))}</span>. "
         + _staff_sentence(a)
         + "; the largest connected group holds "
-        f"<b>{_pct(a.pattern.get('largest_component_share'))}</b> of the people who posted.</p>",
+        f"<b>{_pct(a.pattern.get('largest_component_share_posters'))}</b> of the people who posted.</p>",
     ]
     never = h["never_answered"]
     silent = h["no_ties"] - h["no_ties_posted"]

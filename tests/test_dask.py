@@ -134,7 +134,7 @@ def test_growth_equals_pandas(events, dask_events):
     ref = ca.growth(events, start="2024-01-01T00:00Z")
     got = ca.growth(dask_events, start="2024-01-01T00:00Z")
     pd.testing.assert_frame_equal(ref, got)
-    assert got["interactions"].sum() == ca.build_network(events).n_interactions
+    assert got["period_interactions"].sum() == ca.build_network(events).n_interactions
 
 
 @pytest.mark.parametrize(

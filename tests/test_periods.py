@@ -67,7 +67,7 @@ def test_growth_engagement_and_interactive_agree_on_the_rule():
     ev = _events()
     g = ca.growth(ev, start=START, metrics=["density"])
     assert g.index.tolist() == [-1, 0, 1, 2, 3]
-    assert g["interactions"].tolist() == [1, 1, 1, 0, 1]
+    assert g["period_interactions"].tolist() == [1, 1, 1, 0, 1]
     # nothing dropped: the last cumulative period holds every interaction
     assert g["ties"].iloc[-1] == ca.build_network(ev).n_ties
     e = ca.engagement(ev, start=START, names=True)

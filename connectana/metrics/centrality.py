@@ -2,7 +2,8 @@
 
 One function, :func:`centrality`, returns a DataFrame indexed like ``net.nodes``
 with one column per measure. Every definition is stated in its docstring and
-tabulated in ``docs/metrics.md``; the heavy maths is igraph's.
+tabulated in ``docs/metrics.md``; each measure is the registry's
+(:mod:`connectana.measures`), computed on the network's memoised view.
 """
 
 from __future__ import annotations
@@ -10,48 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:  # pragma: no cover
-    import igraph
+from ..errors import InputError
+from ..measures import NODE_MEASURES, node_values
 
+if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
 __all__ = ["MEASURES", "centrality", "tie_table"]
 
-#: Every measure :func:`centrality` knows, in the order of its columns.
-MEASURES = (
-    "in_degree",
-    "out_degree",
-    "degree",
-    "in_ties",
-    "out_ties",
-    "ties",
-    "in_strength",
-    "out_strength",
-    "strength",
-    "betweenness",
-    "closeness",
-    "harmonic",
-    "eigenvector",
-    "pagerank",
-    "hub",
-    "authority",
-    "coreness",
-    "constraint",
-    "clustering",
-)
-_DIRECTED_ONLY = {
-    "in_degree",
-    "out_degree",
-    "in_ties",
-    "out_ties",
-    "in_strength",
-    "out_strength",
-    "hub",
-    "authority",
-}
+#: Every measure :func:`centrality` knows, in the order of its columns: the node
+#: measures of the registry (:mod:`connectana.measures`).
+MEASURES: tuple[str, ...] = tuple(NODE_MEASURES)
+_DIRECTED_ONLY = {name for name, m in NODE_MEASURES.items() if m.directed_only}
 
 
 # -- the distinct-tie table shared by every metrics module ---------------------------------
@@ -62,7 +35,7 @@ def tie_table(
     weight: str | None = "weight",
     loops: bool = True,
 ) -> pd.DataFrame:
-    """One row per distinct tie, with integer node codes.
+    """One row per distinct tie, with integer node codes (memoised by the Network).
 
     Columns: ``s``, ``t`` (positions in ``net.nodes``), ``interactions`` (rows of a
     ``multi=True`` network, else the ``weight`` column, i.e. the Network's count of
@@ -71,57 +44,7 @@ def tie_table(
     merges a→b and b→a into one tie (``s <= t``), summing both columns.
     ``loops=False`` drops self-ties.
     """
-    directed = _resolve_directed(net, directed)
-    src, dst = net.edge_codes()
-    e = net.edges
-    multi = bool(net.meta.get("multi"))
-    inter = np.ones(len(e)) if multi else e["weight"].to_numpy(dtype=float)
-    if weight is None:
-        w = np.ones(len(e))
-    else:
-        if weight not in e.columns:
-            raise ValueError(
-                f"weight={weight!r} is not a column of net.edges; found {list(e.columns)}"
-            )
-        w = pd.to_numeric(e[weight], errors="coerce").to_numpy(dtype=float)
-        bad = np.isnan(w) | (w < 0)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise ValueError(
-                f"edge weights must be non-negative numbers: net.edges row {i}, column {weight!r}, "
-                f"found {e[weight].iloc[i]!r}"
-            )
-    if not directed:
-        src, dst = np.minimum(src, dst), np.maximum(src, dst)
-    df = pd.DataFrame({"s": src, "t": dst, "interactions": inter, "w": w})
-    if not loops:
-        df = df[df["s"] != df["t"]]
-    df = df.groupby(["s", "t"], sort=True).sum().reset_index()
-    if weight is None:
-        df["w"] = 1.0
-    return df
-
-
-def _resolve_directed(net: Network, directed: bool | None) -> bool:
-    if directed is None:
-        return bool(net.directed)
-    if directed and not net.directed:
-        raise ValueError(
-            "directed=True on an undirected network: the direction of its ties is unknown"
-        )
-    return bool(directed)
-
-
-def _graph(n: int, ties: pd.DataFrame, directed: bool) -> igraph.Graph:
-    """igraph graph of the (loop-free) distinct ties, edge attribute ``w``."""
-    import igraph as ig
-
-    t = ties[ties["s"] != ties["t"]]
-    g = ig.Graph(
-        n=n, edges=list(zip(t["s"].tolist(), t["t"].tolist(), strict=True)), directed=directed
-    )
-    g.es["w"] = t["w"].astype(float).tolist()
-    return g
+    return net.tie_table(directed=directed, weight=weight, loops=loops)
 
 
 # -- the public function ---------------------------------------------------------------------
@@ -246,72 +169,28 @@ def centrality(
     >>> c.loc["a"].tolist(), c.loc["b"].tolist()
     ([4, 3, 0], [0, 0, 2])
     """
-    directed = _resolve_directed(net, directed)
+    directed = net.resolve_directed(directed)
     if weight_as not in ("strength", "distance"):
-        raise ValueError(f"weight_as must be 'strength' or 'distance', found {weight_as!r}")
+        raise InputError(f"weight_as must be 'strength' or 'distance', found {weight_as!r}")
     if mode not in ("out", "in"):
-        raise ValueError(f"mode must be 'out' or 'in', found {mode!r}")
+        raise InputError(f"mode must be 'out' or 'in', found {mode!r}")
     if measures is None:
         measures = [m for m in MEASURES if directed or m not in _DIRECTED_ONLY]
     elif isinstance(measures, str):
         measures = [measures]
     unknown = [m for m in measures if m not in MEASURES]
     if unknown:
-        raise ValueError(f"unknown measure(s) {unknown}; choose from {list(MEASURES)}")
-
-    n = net.n_nodes
-    ties = tie_table(net, directed=directed, weight=weight)
-    s, t = ties["s"].to_numpy(), ties["t"].to_numpy()
-    inter, w = ties["interactions"].to_numpy(), ties["w"].to_numpy()
-    one = np.ones(len(ties))
-
-    def count(vals: np.ndarray, side: str) -> np.ndarray:
-        if side == "in":
-            return np.bincount(t, weights=vals, minlength=n)
-        if side == "out":
-            return np.bincount(s, weights=vals, minlength=n)
-        return np.bincount(s, weights=vals, minlength=n) + np.bincount(t, weights=vals, minlength=n)
-
-    out: dict[str, np.ndarray] = {}
-    g = None
-    for m in measures:
-        if m in out:
-            continue
-        if m.endswith(("degree", "ties", "strength")):
-            side, _, base = m.rpartition("_")
-            side = side if (side and directed) else "all"
-            vals = {"degree": inter, "ties": one, "strength": w}[base]
-            values = count(vals, side)
-            out[m] = values.astype(np.int64) if np.all(values % 1 == 0) else values
-            continue
-        if g is None:
-            g = _graph(n, ties, directed)
-        if m == "betweenness":
-            out[m] = _betweenness(g, directed, weight, weight_as, pivots, seed, normalized)
-        elif m in ("closeness", "harmonic"):
-            clo, har = _closeness_harmonic(
-                g, weight, weight_as, mode if directed else "all", normalized
-            )
-            out["closeness"], out["harmonic"] = clo, har
-        elif m == "eigenvector":
-            out[m] = _spectral(g, "eigenvector_centrality", scale=True, weights="w")
-        elif m == "pagerank":
-            out[m] = (
-                np.array(g.pagerank(directed=directed, damping=damping, weights="w"))
-                if n
-                else np.zeros(0)
-            )
-        elif m == "hub":
-            out[m] = _spectral(g, "hub_score", weights="w", scale=True)
-        elif m == "authority":
-            out[m] = _spectral(g, "authority_score", weights="w", scale=True)
-        elif m == "coreness":
-            out[m] = np.array(g.coreness(mode="all"), dtype=float)
-        elif m == "constraint":
-            out[m] = np.array(g.constraint(weights="w"), dtype=float)
-        elif m == "clustering":
-            u = g.as_undirected(mode="collapse") if directed else g
-            out[m] = np.array(u.transitivity_local_undirected(mode="zero"), dtype=float)
+        raise InputError(f"unknown measure(s) {unknown}; choose from {list(MEASURES)}")
+    out = node_values(
+        net.view(directed=directed, weight=weight),
+        list(dict.fromkeys(measures)),
+        weight_as=weight_as,
+        mode=mode,
+        pivots=pivots,
+        seed=seed,
+        damping=damping,
+        normalized=normalized,
+    )
     df = pd.DataFrame({m: out[m] for m in measures}, index=net.nodes.index.copy())
     if percentiles:
         for m in measures:
@@ -327,73 +206,3 @@ def centrality(
         "normalized": normalized,
     }
     return df
-
-
-# -- measures --------------------------------------------------------------------------------
-def _lengths(
-    g: igraph.Graph, weight: str | None, weight_as: str
-) -> tuple[igraph.Graph, list | None]:
-    """The graph restricted to positive-weight ties, and tie lengths (None: hops)."""
-    if weight is None:
-        return g, None
-    w = np.array(g.es["w"], dtype=float) if g.ecount() else np.zeros(0)
-    if (w <= 0).any():
-        g = g.subgraph_edges(np.flatnonzero(w > 0).tolist(), delete_vertices=False)
-        w = w[w > 0]
-    return g, (1.0 / w if weight_as == "strength" else w).tolist()
-
-
-def _betweenness(
-    g: igraph.Graph,
-    directed: bool,
-    weight: str | None,
-    weight_as: str,
-    pivots: int | None,
-    seed: int,
-    normalized: bool,
-) -> np.ndarray:
-    n = g.vcount()
-    g, lengths = _lengths(g, weight, weight_as)
-    if pivots is None or pivots >= n:
-        b = np.array(g.betweenness(directed=directed, weights=lengths), dtype=float)
-    else:
-        if pivots < 1:
-            raise ValueError(f"pivots must be a positive number of nodes, found {pivots!r}")
-        rng = np.random.default_rng(seed)
-        sources = np.sort(rng.choice(n, size=pivots, replace=False)).tolist()
-        b = np.array(
-            g.betweenness(directed=directed, weights=lengths, sources=sources), dtype=float
-        )
-        b *= n / pivots
-    if normalized and n > 2:
-        b /= (n - 1) * (n - 2) / (1 if directed else 2)
-    return b
-
-
-def _closeness_harmonic(
-    g: igraph.Graph, weight: str | None, weight_as: str, mode: str, normalized: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    n = g.vcount()
-    g, lengths = _lengths(g, weight, weight_as)
-    clo, har = np.zeros(n), np.zeros(n)
-    step = max(1, 2_000_000 // max(n, 1))
-    for start in range(0, n, step):
-        src = np.arange(start, min(n, start + step))
-        d = np.array(g.distances(source=src.tolist(), weights=lengths, mode=mode), dtype=float)
-        d = d.reshape(len(src), n)
-        d[np.arange(len(src)), src] = np.inf
-        reach = np.isfinite(d)
-        r = reach.sum(axis=1)
-        total = np.where(reach, d, 0.0).sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            clo[src] = np.where(total > 0, (r / max(n - 1, 1)) * (r / total), 0.0)
-            har[src] = np.where(reach, 1.0 / d, 0.0).sum(axis=1)
-    if normalized and n > 1:
-        har /= n - 1
-    return clo, har
-
-
-def _spectral(g: igraph.Graph, name: str, **options) -> np.ndarray:
-    if g.ecount() == 0:
-        return np.zeros(g.vcount())
-    return np.array(getattr(g, name)(**options), dtype=float)

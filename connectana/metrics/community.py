@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..events import ROLE
-from .centrality import _graph, tie_table
+from .centrality import tie_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -142,17 +142,17 @@ def _run(g: igraph.Graph, method: str, seed: int, objective: str, resolution: fl
     if g.vcount() == 0:
         return []
     if method == "leiden":
-        return _leiden(g, "w", objective, resolution, seed)
+        return _leiden(g, "weight", objective, resolution, seed)
     if method == "walktrap":
-        return g.community_walktrap(weights="w", steps=4).as_clustering().membership
+        return g.community_walktrap(weights="weight", steps=4).as_clustering().membership
     if method == "fast_greedy":
-        return g.community_fastgreedy(weights="w").as_clustering().membership
+        return g.community_fastgreedy(weights="weight").as_clustering().membership
     with seeded(seed):
         if method == "louvain":
-            return g.community_multilevel(weights="w", resolution=resolution).membership
+            return g.community_multilevel(weights="weight", resolution=resolution).membership
         if method == "infomap":
-            return g.community_infomap(edge_weights="w", trials=10).membership
-        return g.community_label_propagation(weights="w").membership
+            return g.community_infomap(edge_weights="weight", trials=10).membership
+        return g.community_label_propagation(weights="weight").membership
 
 
 def communities(
@@ -285,7 +285,7 @@ def communities(
     n = net.n_nodes
     directed = method == "infomap" and net.directed
     ties = tie_table(net, directed=directed, weight=weight, loops=False)
-    g = _graph(n, ties, directed)
+    g = net.view(directed=directed, weight=weight).graph
     und = g if not directed else _undirected(net, weight)
     seeds = [seed + i for i in range(runs)]
     if engine == "networkit":
@@ -362,13 +362,16 @@ def _plm(n: int, ties: pd.DataFrame, resolution: float) -> list[int]:
 
 
 def _undirected(net: Network, weight: str | None) -> igraph.Graph:
-    return _graph(net.n_nodes, tie_table(net, directed=False, weight=weight, loops=False), False)
+    """The network's memoised undirected simple graph (edge attribute ``weight``)."""
+    return net.view(directed=False, weight=weight).graph
 
 
 def _modularity(g: igraph.Graph, membership: Sequence[int], resolution: float = 1.0) -> float:
-    if g.ecount() == 0 or sum(g.es["w"]) == 0:
+    if g.ecount() == 0 or sum(g.es["weight"]) == 0:
         return float("nan")
-    return float(g.modularity(list(membership), weights="w", resolution=resolution, directed=False))
+    return float(
+        g.modularity(list(membership), weights="weight", resolution=resolution, directed=False)
+    )
 
 
 def _compare(a: Sequence[int], b: Sequence[int], how: str) -> float:
@@ -402,7 +405,7 @@ def _consensus(
         share = (m[:, edges[:, 0]] == m[:, edges[:, 1]]).mean(axis=0)
         keep = share >= threshold
         h = ig.Graph(n=n, edges=edges[keep].tolist(), directed=g.is_directed())
-        h.es["w"] = share[keep].tolist()
+        h.es["weight"] = share[keep].tolist()
         current = [_run(h, method, s, objective, resolution) for s in seeds]
     return current[0], False, 10
 

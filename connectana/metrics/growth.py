@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..engines import dask as dask_engine
+from ..errors import InputError
+from ..measures import GraphView, network_values
 from ..ties import natural_direction
 from .community_evolution import community_evolution
 from .person_growth import PERSON_MEASURES, newcomer_integration, person_growth
@@ -26,10 +28,8 @@ from .snapshots import (
     Prepared,
     SnapshotGraphs,
     check_window,
-    leiden,
     prepare,
     snapshots,
-    undirected,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,57 +52,34 @@ SNAPSHOT_METRICS: tuple[str, ...] = (
     "reciprocity",
     "transitivity",
     "weak_components",
-    "largest_component",
+    "largest_component_share",
     "isolates",
     "modularity",
     "communities",
-    "degree_centralization",
+    "centralization_all",
     "triadic_closure",
 )
+#: Names of the first round, and what they are called now (one name, one number).
+RENAMED: dict[str, str] = {
+    "largest_component": "largest_component_share",
+    "degree_centralization": "centralization_all",
+    "interactions": "period_interactions",
+    "self_loops": "period_self_loops",
+    "staff_share": "staff_tie_share",
+}
 STAFF_ROLES: tuple[str, ...] = ("instructor", "ta")
 _DAY_NS = 86_400 * 10**9
 
 
-def _snapshot_metrics(g: igraph.Graph, metrics: Sequence[str], seed: int) -> dict[str, float]:
-    n, m = g.vcount(), g.ecount()
-    out: dict[str, float] = {"nodes": n, "ties": m}
-    nan = float("nan")
-    u = None
-    if "modularity" in metrics or "communities" in metrics:
-        u = undirected(g)
-    if "density" in metrics:
-        possible = n * (n - 1) if g.is_directed() else n * (n - 1) / 2
-        out["density"] = m / possible if possible else nan
-    if "mean_degree" in metrics:
-        out["mean_degree"] = 2 * m / n if n else nan
-    if "reciprocity" in metrics:
-        out["reciprocity"] = g.reciprocity(ignore_loops=True) if g.is_directed() and m else nan
-    if "transitivity" in metrics:
-        # igraph ignores direction and multiple ties here
-        out["transitivity"] = g.transitivity_undirected() if n else nan
-    if "weak_components" in metrics or "largest_component" in metrics:
-        sizes = g.connected_components(mode="weak").sizes() if n else []
-        if "weak_components" in metrics:
-            out["weak_components"] = len(sizes)
-        if "largest_component" in metrics:
-            out["largest_component"] = max(sizes) / n if n else nan
-    if "isolates" in metrics:
-        out["isolates"] = int(sum(1 for d in g.degree() if d == 0))
-    if "modularity" in metrics or "communities" in metrics:
-        memb = leiden(u, seed) if n else []
-        if "modularity" in metrics:
-            out["modularity"] = u.modularity(memb, weights="weight") if u.ecount() else nan
-        if "communities" in metrics:
-            counts = np.bincount(memb) if len(memb) else np.zeros(0, dtype=np.int64)
-            out["communities"] = int((counts >= 2).sum())
-    if "degree_centralization" in metrics:
-        if n >= 3:
-            d = np.asarray(g.degree(), dtype=float)  # distinct ties, in + out when directed
-            most = (2 if g.is_directed() else 1) * (n - 1) * (n - 2)
-            out["degree_centralization"] = float((d.max() - d).sum() / most)
-        else:
-            out["degree_centralization"] = nan
-    return out
+def _snapshot_metrics(
+    g: igraph.Graph, metrics: Sequence[str], seed: int, staff: np.ndarray | None = None
+) -> dict[str, float]:
+    """Registry measures (:mod:`connectana.measures`) of one snapshot graph."""
+    view = GraphView.from_graph(g)
+    names = ["nodes", "ties", *(m for m in metrics if m not in ("nodes", "ties"))]
+    if staff is not None:
+        names.append("staff_tie_share")
+    return network_values(view, names, seed=seed, staff=staff)
 
 
 # -- period-level counts (vectorised, once) -------------------------------------------------
@@ -155,8 +132,8 @@ def _tie_formation(prep: Prepared, closure: bool) -> pd.DataFrame:
     pair_time = prep.time[first_idx]
     out = pd.DataFrame(
         {
-            "interactions": np.bincount(prep.period, minlength=n_per),
-            "self_loops": np.bincount(prep.loop_period, minlength=n_per),
+            "period_interactions": np.bincount(prep.period, minlength=n_per),
+            "period_self_loops": np.bincount(prep.loop_period, minlength=n_per),
             "new_ties": np.bincount(pair_period, minlength=n_per),
         }
     )
@@ -245,7 +222,7 @@ def growth(
         its ``role`` column gives the roles.
     roles : {None, "students"}
         ``"students"`` adds ``students_*`` columns (the same counts and
-        metrics among students only) and ``staff_share``.
+        metrics among students only) and ``staff_tie_share``.
     seed : int
         Seed of the community detection (Leiden).
     directed : bool, optional
@@ -269,7 +246,8 @@ def growth(
     active - newcomers; ``leaving`` whose last event is in it.
 
     Tie formation (whole history, whatever the window; self-loops excluded):
-    ``interactions``; ``self_loops`` (removed); ``new_ties`` (distinct ties
+    ``period_interactions`` (interactions in the period); ``period_self_loops``
+    (self-loops in the period, removed); ``new_ties`` (distinct ties
     whose first interaction is in the period); ``repeated_ties`` (distinct
     ties with an interaction in the period and an earlier one in a previous
     period); ``newly_reciprocated`` (directed: pairs whose second direction
@@ -279,16 +257,22 @@ def growth(
     already had a common neighbour, direction ignored, when the tie first
     appeared; ties processed in time order).
 
-    Snapshot: ``nodes``; ``ties`` (distinct ties present); ``density`` =
+    Snapshot: every column is the registry measure of that name
+    (:mod:`connectana.measures`) on the snapshot network, the value
+    :func:`connectana.summary` gives for a network built from the same
+    interactions: ``nodes``; ``ties`` (distinct ties present); ``density`` =
     ties / (n(n-1)) directed, / (n(n-1)/2) undirected; ``mean_degree`` =
     2 ties / nodes; ``reciprocity`` (share of directed ties reciprocated);
     ``transitivity`` (global, undirected); ``weak_components`` (isolates
-    included); ``largest_component`` (share of nodes in the largest);
+    included); ``largest_component_share`` (share of nodes in the largest);
     ``isolates``; ``modularity`` and ``communities`` (Leiden, modularity,
-    weighted, undirected; communities of at least 2 people);
-    ``degree_centralization`` (Freeman, on distinct ties, in + out when
-    directed: sum(max d - d_i) / (2(n-1)(n-2)), undirected / ((n-1)(n-2));
-    as ``centralization_all`` of :func:`connectana.summary`). The
+    weighted by interactions, undirected; communities of at least 2 people);
+    ``centralization_all`` (Freeman, on distinct ties, in + out when
+    directed: sum(max d - d_i) / (2(n-1)(n-2)), undirected / ((n-1)(n-2))).
+    ``staff_tie_share`` (``roles="students"``): share of the snapshot's ties
+    with a staff member at either end. Renamed in the second round (see
+    :data:`RENAMED`): ``largest_component``, ``degree_centralization``,
+    ``interactions``, ``self_loops``, ``staff_share``. The
     cumulative snapshot holds every person seen (as actor or tie end) up to
     the end of the period; the
     sliding one, people active in the window; the decay one, every person
@@ -317,7 +301,11 @@ def growth(
     chosen = list(SNAPSHOT_METRICS) if metrics is None else list(metrics)
     unknown = sorted(set(chosen) - set(SNAPSHOT_METRICS) - {"nodes", "ties"})
     if unknown:
-        raise ValueError(f"unknown metrics {unknown}; choose from {list(SNAPSHOT_METRICS)}")
+        hints = [f"{x!r} is now {RENAMED[x]!r}" for x in unknown if x in RENAMED]
+        raise InputError(
+            f"unknown metrics {unknown}" + (f" ({'; '.join(hints)})" if hints else ""),
+            expected=f"names from {list(SNAPSHOT_METRICS)}",
+        )
     if roles not in (None, "students"):
         raise ValueError(f"roles must be None or 'students', not {roles!r}")
     prep = prepare(
@@ -351,9 +339,9 @@ def growth(
         if students is not None:
             local = np.flatnonzero(students[snap.nodes])
             row = _snapshot_metrics(g.induced_subgraph(local.tolist()), graph_metrics, seed)
-            ends = np.column_stack([prep.pair_src[snap.pairs], prep.pair_dst[snap.pairs]])
-            n_staff = int(staff[ends].any(axis=1).sum()) if len(ends) else 0
-            row["staff_share"] = n_staff / len(snap.pairs) if len(snap.pairs) else float("nan")
+            row["staff_tie_share"] = _snapshot_metrics(g, [], seed, staff[snap.nodes])[
+                "staff_tie_share"
+            ]
             student_rows.append(row)
     snap_cols = pd.DataFrame(rows)
     for frame in (counts, snap_cols):
@@ -362,12 +350,12 @@ def growth(
     if students is not None:
         act = _activity(prep, students).add_prefix("students_")
         extra = pd.DataFrame(student_rows)
-        staff_share = extra.pop("staff_share")
+        staff_share = extra.pop("staff_tie_share")
         extra = extra.add_prefix("students_")
         for frame in (act, extra):
             frame.index = out.index
         out = pd.concat([out, act, extra], axis=1)
-        out["staff_share"] = staff_share.to_numpy()
+        out["staff_tie_share"] = staff_share.to_numpy()
     if "triadic_closure" not in chosen:
         out = out.drop(columns=["triadic_closure"], errors="ignore")
     out.attrs["growth"] = {

@@ -29,12 +29,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["NULL_STATS", "null_model_test", "thread_candidates"]
 
-#: Statistics :func:`null_model_test` knows.
+#: Statistics :func:`null_model_test` knows (registry names, :mod:`connectana.measures`).
 NULL_STATS: tuple[str, ...] = (
     "reciprocity",
     "transitivity",
-    "modularity",
-    "centralization",
+    "modularity_binary",
+    "centralization_undirected",
     "centralization_in",
     "centralization_out",
 )
@@ -81,9 +81,9 @@ def _stats(g: igraph.Graph, stats: Sequence[str], seed: int, runs: int = 1) -> d
             u = g.as_undirected(mode="collapse") if g.is_directed() else g
         if s == "transitivity":
             out[s] = float(u.transitivity_undirected(mode="nan"))
-        elif s == "modularity":
+        elif s == "modularity_binary":
             out[s] = _best_modularity(u, seed, runs)
-        elif s == "centralization":
+        elif s == "centralization_undirected":
             out[s] = _centralization(g, "all")
         elif s == "centralization_in":
             out[s] = _centralization(g, "in")
@@ -162,7 +162,12 @@ def null_model_test(
     model: str = "degree",
     n: int = 1000,
     seed: int = 0,
-    stats: Sequence[str] = ("reciprocity", "transitivity", "modularity", "centralization"),
+    stats: Sequence[str] = (
+        "reciprocity",
+        "transitivity",
+        "modularity_binary",
+        "centralization_undirected",
+    ),
     events: pd.DataFrame | None = None,
     modularity_runs: int = 5,
 ) -> pd.DataFrame:
@@ -221,12 +226,13 @@ def null_model_test(
       undirected).
     - ``transitivity``: global clustering coefficient (3 × triangles /
       connected triples) of the undirected simple graph.
-    - ``modularity``: the highest modularity (Newman) of ``modularity_runs``
+    - ``modularity_binary`` (first round: ``modularity``): the highest modularity (Newman) of ``modularity_runs``
       Leiden partitions of the undirected simple graph
       (:func:`connectana.metrics.community.leiden_membership`, unweighted,
       modularity objective, seeds ``seed .. seed + runs − 1``); each random
       graph gets its own runs.
-    - ``centralization``: Freeman degree centralisation of the undirected
+    - ``centralization_undirected`` (first round: ``centralization``): Freeman
+      degree centralisation of the undirected
       simple graph, ``Σ (k_max − k_i) / ((n−1)(n−2))`` (= ``summary(net,
       directed=False)["centralization_all"]``); ``centralization_in`` /
       ``_out``: the same on in- / out-degrees of a directed graph, divided by

@@ -9,30 +9,18 @@ import numpy as np
 import pandas as pd
 
 from ..events import ACTOR, TIMESTAMP
-from .snapshots import SnapshotGraphs, check_window, prepare, snapshots, undirected
+from ..measures import NODE_MEASURES, GraphView, node_values
+from .snapshots import SnapshotGraphs, check_window, prepare, snapshots
 
 if TYPE_CHECKING:  # pragma: no cover
-    import igraph
+    pass
 
 
 __all__ = ["PERSON_MEASURES", "person_growth", "newcomer_integration"]
 
-#: Measures accepted by ``person_growth(measures=...)``.
-PERSON_MEASURES: tuple[str, ...] = (
-    "degree",
-    "in_degree",
-    "out_degree",
-    "ties",
-    "in_ties",
-    "out_ties",
-    "strength",
-    "in_strength",
-    "out_strength",
-    "betweenness",
-    "pagerank",
-    "coreness",
-    "clustering",
-)
+#: Measures accepted by ``person_growth(measures=...)``: every node measure of the
+#: registry (:mod:`connectana.measures`), with the defaults of :func:`connectana.centrality`.
+PERSON_MEASURES: tuple[str, ...] = tuple(NODE_MEASURES)
 
 
 def person_growth(
@@ -63,17 +51,19 @@ def person_growth(
 
     Notes
     -----
-    As in :func:`connectana.centrality`: ``degree`` / ``in_degree`` /
-    ``out_degree`` = interactions on the person's ties in the snapshot (both /
-    received / sent; the decayed sums for ``window="decay"``); ``ties`` /
-    ``in_ties`` / ``out_ties`` = distinct ties; ``strength`` /
-    ``in_strength`` / ``out_strength`` = sums of the snapshot weights (equal
-    to the degrees: a tie's weight is its number of interactions in the
-    window). Undirected networks: the in/out variants equal the total.
-    ``betweenness``: unweighted (hops), directed when the network is, not
-    normalised; ``pagerank``: weighted, damping 0.85; ``coreness``: k-core
-    number, direction ignored; ``clustering``: local clustering of the
-    undirected graph, 0 below 2 neighbours.
+    Each measure is the registry's (:mod:`connectana.measures`) with the
+    defaults of :func:`connectana.centrality`, on the snapshot network whose
+    tie weights are the interactions in the window (the decayed sums for
+    ``window="decay"``): the value ``centrality()`` gives on a network built
+    from the same interactions. ``degree`` / ``in_degree`` / ``out_degree`` =
+    interactions on the person's ties (both / received / sent); ``ties`` /
+    ``in_ties`` / ``out_ties`` = distinct ties; ``strength`` variants = sums of
+    the weights (equal to the degrees here). ``betweenness``: tie length
+    1 / weight, directed when the network is, normalised by (n-1)(n-2)
+    (directed) or (n-1)(n-2)/2 — in the first round it was raw hop counts;
+    ``pagerank``: weighted, damping 0.85; ``coreness``: k-core number,
+    direction ignored; ``clustering``: local clustering of the undirected
+    graph, 0 below 2 neighbours.
 
     Examples
     --------
@@ -109,8 +99,7 @@ def person_growth(
             "period": prep.labels[[snap.p] * len(snap.nodes)],
             "person": prep.names[snap.nodes],
         }
-        for name in measures:
-            cols[name] = _person_measure(g, name)
+        cols.update(node_values(GraphView.from_graph(g), list(measures)))
         parts.append(pd.DataFrame(cols))
     if not parts:
         return pd.DataFrame(columns=["period", "person", *measures])
@@ -121,25 +110,6 @@ def person_growth(
             if name.endswith(("degree", "strength")):
                 out[name] = out[name].round().astype(np.int64)
     return out
-
-
-def _person_measure(g: igraph.Graph, name: str) -> list:
-    directed = g.is_directed()
-    base, _, kind = name.rpartition("_") if "_" in name else ("all", "", name)
-    mode = base if directed and base in ("in", "out") else "all"
-    if kind in ("degree", "strength"):  # interactions on the person's ties (= weights)
-        return g.strength(mode=mode, weights="weight")
-    if kind == "ties":
-        return g.degree(mode=mode)
-    if name == "betweenness":
-        return g.betweenness(directed=directed)
-    if name == "pagerank":
-        return g.pagerank(directed=directed, weights="weight") if g.vcount() else []
-    if name == "coreness":
-        return g.coreness(mode="all")
-    if name == "clustering":
-        return undirected(g).transitivity_local_undirected(mode="zero")
-    raise ValueError(name)  # pragma: no cover
 
 
 def newcomer_integration(

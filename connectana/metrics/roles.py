@@ -58,8 +58,8 @@ STAFF_ROLES: tuple[str, ...] = ("instructor", "ta")
 #: Default thresholds of :func:`network_pattern` (see its Notes).
 PATTERN_THRESHOLDS: dict[str, float] = {
     "staff_interaction_share": 0.5,
-    "degree_centralization": 0.5,
-    "largest_component_share": 0.5,
+    "centralization_undirected_posters": 0.5,
+    "largest_component_share_posters": 0.5,
     "isolated_share": 0.1,
 }
 
@@ -285,11 +285,14 @@ def staff_dependence(net: Network, *, staff_roles: Sequence[str] = STAFF_ROLES) 
 
     ``shares``:
 
-    - ``ties_sent`` / ``ties_received``: share of distinct ties whose source /
-      target is staff; ``ties_involving``: whose source or target is staff
+    - ``staff_tie_share_sent`` / ``staff_tie_share_received``: share of distinct
+      ties whose source / target is staff; ``staff_tie_share``: whose source or
+      target is staff
       (ties between two staff members count once).
-    - ``interactions_sent`` / ``interactions_received`` /
-      ``interactions_involving``: the same, counting interactions.
+    - ``staff_interaction_share_sent`` / ``_received`` / ``staff_interaction_share``:
+      the same, counting interactions. (Registry names, :mod:`connectana.measures`;
+      first round: ``ties_sent``, ``ties_received``, ``ties_involving``,
+      ``interactions_sent``, ``interactions_received``, ``interactions_involving``.)
     - On an undirected network the ``sent`` and ``received`` shares are NaN.
     - When no node has a staff role, staff are *unknown*: every share is NaN
       (not 0) and a warning says so.
@@ -318,7 +321,7 @@ def staff_dependence(net: Network, *, staff_roles: Sequence[str] = STAFF_ROLES) 
     >>> people = ca.make_people(pd.DataFrame({"person": ["t", "a", "b"],
     ...     "role": ["instructor", "student", "student"]}))
     >>> sd = ca.staff_dependence(ca.build_network(ev, people=people))
-    >>> sd.shares[["ties_sent", "ties_received", "ties_involving"]].tolist()
+    >>> sd.shares[["staff_tie_share_sent", "staff_tie_share_received", "staff_tie_share"]].tolist()
     [0.5, 0.25, 0.75]
     >>> sd.comparison.loc["weak_components", ["full", "without_staff"]].tolist()
     [1.0, 1.0]
@@ -337,11 +340,12 @@ def staff_dependence(net: Network, *, staff_roles: Sequence[str] = STAFF_ROLES) 
 
     shares = {}
     known = bool(staff.any())
-    for what in ("ties", "interactions"):
+    for what, word in (("ties", "tie"), ("interactions", "interaction")):
         by = what == "interactions"
-        shares[f"{what}_sent"] = share(s_staff, by) if net.directed and known else np.nan
-        shares[f"{what}_received"] = share(t_staff, by) if net.directed and known else np.nan
-        shares[f"{what}_involving"] = share(s_staff | t_staff, by) if known else np.nan
+        name = f"staff_{word}_share"  # registry names (connectana.measures)
+        shares[f"{name}_sent"] = share(s_staff, by) if net.directed and known else np.nan
+        shares[f"{name}_received"] = share(t_staff, by) if net.directed and known else np.nan
+        shares[name] = share(s_staff | t_staff, by) if known else np.nan
     staff_ids = [str(x) for x in net.nodes.index[staff]]
     if not staff_ids:
         warnings.warn(
@@ -525,8 +529,8 @@ def network_pattern(
         count members who never posted).
     thresholds : mapping, optional
         Overrides of :data:`PATTERN_THRESHOLDS` (keys
-        ``staff_interaction_share``, ``degree_centralization``,
-        ``largest_component_share``, ``isolated_share``).
+        ``staff_interaction_share``, ``centralization_undirected_posters``,
+        ``largest_component_share_posters``, ``isolated_share``).
     staff_roles : sequence of str
         Roles counted as staff.
 
@@ -536,7 +540,7 @@ def network_pattern(
         ``label``, then for each criterion its measured value, its
         ``<name>_threshold`` and ``<name>_met`` (whether the rule's criterion
         holds: value >= threshold, or < threshold for
-        ``largest_component_share``), then the counts
+        ``largest_component_share_posters``), then the counts
         ``posters``, ``learners`` and ``isolated_learners``. ``attrs["rule"]``
         states the rule in words.
 
@@ -545,13 +549,13 @@ def network_pattern(
     Measured values (self-loops ignored, ties distinct):
 
     - ``staff_interaction_share``: share of interactions with a staff member at
-      either end (``staff_dependence(...).shares["interactions_involving"]``).
-    - ``degree_centralization``: Freeman degree centralisation of the
+      either end (``staff_dependence(...).shares["staff_interaction_share"]``).
+    - ``centralization_undirected_posters``: Freeman degree centralisation of the
       undirected simple graph of the *posters* (people with at least one event
       in the window or at least one tie): ``Σ (k_max − k_i) / ((n−1)(n−2))``,
       1 for a star, 0 when all degrees are equal. It measures how far one
       person (the top node) dominates the ties.
-    - ``largest_component_share``: posters in the largest weakly connected
+    - ``largest_component_share_posters``: posters in the largest weakly connected
       component / posters.
     - ``isolated_share``: learners (non-staff people; roster members when the
       network has a roster) who received no tie (directed networks: never
@@ -563,11 +567,11 @@ def network_pattern(
     Rule, in this order (the thresholds are the defaults):
 
     1. **facilitator-centric** when ``staff_interaction_share >= 0.5``, or
-       ``degree_centralization >= 0.5`` and the hub is staff;
-    2. else **centralised on a learner** when ``degree_centralization >=
+       ``centralization_undirected_posters >= 0.5`` and the hub is staff;
+    2. else **centralised on a learner** when ``centralization_undirected_posters >=
        0.5`` and the hub is a learner (**centralised (staff unknown: ...)**
        when no role is known);
-    3. else **fragmented** when ``largest_component_share < 0.5``;
+    3. else **fragmented** when ``largest_component_share_posters < 0.5``;
     4. else **distributed**.
 
     ``", with isolated learners"`` is appended when ``isolated_share >= 0.1``.
@@ -583,7 +587,7 @@ def network_pattern(
     ...     "target": ["b", "c", "a", "c"],
     ...     "timestamp": pd.to_datetime(["2024-01-01"] * 4, utc=True)}))
     >>> p = network_pattern(ca.build_network(ev))
-    >>> p["label"], p["largest_component_share"]
+    >>> p["label"], p["largest_component_share_posters"]
     ('distributed', 1.0)
     """
     th = dict(PATTERN_THRESHOLDS)
@@ -605,7 +609,7 @@ def network_pattern(
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="no node has a staff role")
         staff_share = staff_dependence(net, staff_roles=staff_roles).shares[
-            "interactions_involving"
+            "staff_interaction_share"
         ]
     g = simple_graph(n, ties, False)
     membership = np.array(g.connected_components().membership) if n else np.zeros(0, int)
@@ -643,21 +647,25 @@ def network_pattern(
 
     met = {
         "staff_interaction_share": bool(staff_share >= th["staff_interaction_share"]),
-        "degree_centralization": bool(centralization >= th["degree_centralization"]),
-        "largest_component_share": bool(largest < th["largest_component_share"]),
+        "centralization_undirected_posters": bool(
+            centralization >= th["centralization_undirected_posters"]
+        ),
+        "largest_component_share_posters": bool(largest < th["largest_component_share_posters"]),
         "isolated_share": bool(isolated >= th["isolated_share"]),
     }
     if n_posters == 0:
         label = "no activity"
-    elif met["staff_interaction_share"] or (met["degree_centralization"] and hub_is_staff):
+    elif met["staff_interaction_share"] or (
+        met["centralization_undirected_posters"] and hub_is_staff
+    ):
         label = "facilitator-centric"
-    elif met["degree_centralization"]:
+    elif met["centralization_undirected_posters"]:
         label = (
             "centralised on a learner"
             if hub_is_staff is False
             else "centralised (staff unknown: is the hub a facilitator?)"
         )
-    elif met["largest_component_share"]:
+    elif met["largest_component_share_posters"]:
         label = "fragmented"
     else:
         label = "distributed"
@@ -665,8 +673,8 @@ def network_pattern(
         label += ", with isolated learners"
     values = {
         "staff_interaction_share": staff_share,
-        "degree_centralization": centralization,
-        "largest_component_share": largest,
+        "centralization_undirected_posters": centralization,
+        "largest_component_share_posters": largest,
         "isolated_share": isolated,
     }
     out: dict[str, Any] = {"label": label}
@@ -685,10 +693,10 @@ def network_pattern(
     result = pd.Series(out, dtype=object, name="pattern")
     result.attrs["rule"] = (
         f"facilitator-centric if staff_interaction_share >= {th['staff_interaction_share']} or "
-        f"(degree_centralization >= {th['degree_centralization']} and the hub is staff); "
+        f"(centralization_undirected_posters >= {th['centralization_undirected_posters']} and the hub is staff); "
         "centralised on a learner (or: staff unknown) if the centralisation criterion holds "
-        f"with another hub; else fragmented if largest_component_share < "
-        f"{th['largest_component_share']}; else distributed; ', with isolated learners' if "
+        f"with another hub; else fragmented if largest_component_share_posters < "
+        f"{th['largest_component_share_posters']}; else distributed; ', with isolated learners' if "
         f"isolated_share >= {th['isolated_share']} (learners never answered or without ties). "
         "The thresholds are conventions, not calibrated values."
     )

@@ -2,8 +2,10 @@
 
 Every value is computed on the network's distinct ties between two different
 nodes (multi-edges collapsed, self-loops set aside and counted), unweighted:
-distances are numbers of hops. The definitions are in :func:`summary`'s Notes
-and in ``docs/metrics.md``.
+distances are numbers of hops. Each key is a whole-network measure of the
+registry (:mod:`connectana.measures`), computed on the network's memoised
+binary view; the definitions are in :func:`summary`'s Notes, in
+``connectana.measures.measure_table()`` and in ``docs/metrics.md``.
 """
 
 from __future__ import annotations
@@ -14,32 +16,45 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .centrality import _graph, _resolve_directed, tie_table
+from ..measures import NETWORK_MEASURES, TRIAD_TYPES, network_values
+from .centrality import tie_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
-__all__ = ["TRIAD_TYPES", "ei_index", "summary"]
+__all__ = ["TRIAD_TYPES", "SUMMARY_KEYS", "ei_index", "summary"]
 
-#: The 16 MAN triad types, in the standard (Holland & Leinhardt; igraph, networkx) order.
-TRIAD_TYPES = (
-    "003",
-    "012",
-    "102",
-    "021D",
-    "021U",
-    "021C",
-    "111D",
-    "111U",
-    "030T",
-    "030C",
-    "201",
-    "120D",
-    "120U",
-    "120C",
-    "210",
-    "300",
+#: The keys of :func:`summary`, in order (registry names, :mod:`connectana.measures`);
+#: directed-only keys are left out for an undirected computation.
+SUMMARY_KEYS: tuple[str, ...] = (
+    "nodes",
+    "interactions",
+    "ties",
+    "self_loops",
+    "self_loops_kept",
+    "isolates",
+    "density",
+    "density_multi",
+    "reciprocity",
+    "dyad_reciprocity",
+    "mutual_dyads",
+    "asymmetric_dyads",
+    "null_dyads",
+    *(f"triad_{k}" for k in TRIAD_TYPES),
+    "transitivity",
+    "average_clustering",
+    "weak_components",
+    "strong_components",
+    "largest_component_share",
+    "diameter",
+    "mean_distance",
+    "global_efficiency",
+    "centralization_in",
+    "centralization_out",
+    "centralization_all",
+    "assortativity_degree",
 )
+_DISTANCES = {"diameter", "mean_distance", "global_efficiency"}
 
 
 def summary(
@@ -128,63 +143,17 @@ def summary(
     >>> s[["nodes", "ties", "self_loops", "mutual_dyads", "reciprocity"]].tolist()
     [3, 3, 1, 1, 0.6666666666666666]
     """
-    directed = _resolve_directed(net, directed)
-    n = net.n_nodes
-    all_ties = tie_table(net, directed=directed, weight=None)
-    loop = (all_ties["s"] == all_ties["t"]).to_numpy()
-    ties = all_ties[~loop]
-    g = _graph(n, ties, directed)
-    u = g.as_undirected(mode="collapse") if directed else g
-    L = len(ties)
-    P = n * (n - 1) / (1 if directed else 2)
-
-    out: dict[str, Any] = {
-        "nodes": n,
-        "interactions": _num(all_ties["interactions"].sum()),
-        "ties": L,
-        "self_loops": int(net.meta.get("self_loops", _num(all_ties["interactions"][loop].sum()))),
-        "self_loops_kept": _num(all_ties["interactions"][loop].sum()),
-        "isolates": int((np.array(u.degree()) == 0).sum()) if n else 0,
-        "density": L / P if P else np.nan,
-        "density_multi": ties["interactions"].sum() / P if P else np.nan,
-    }
-    if directed:
-        mutual, asym, null = (int(x) for x in g.dyad_census())
-        out["reciprocity"] = 2 * mutual / L if L else np.nan
-        out["dyad_reciprocity"] = mutual / (mutual + asym) if L else np.nan
-        out["mutual_dyads"] = mutual
-        out["asymmetric_dyads"] = asym
-        out["null_dyads"] = null
-        if triads:
-            counts = list(g.triad_census()) if n >= 3 else [0] * 16
-            out.update({f"triad_{k}": int(v) for k, v in zip(TRIAD_TYPES, counts, strict=True)})
-    out["transitivity"] = u.transitivity_undirected() if n else np.nan
-    out["average_clustering"] = u.transitivity_avglocal_undirected(mode="zero") if n else np.nan
-    weak = g.connected_components(mode="weak").sizes() if n else [0]
-    strong = g.connected_components(mode="strong").sizes() if n else [0]
-    out["weak_components"] = len(weak) if n else 0
-    out["strong_components"] = len(strong) if n else 0
-    out["largest_component_share"] = max(weak) / n if n else np.nan
-    if distances:
-        out["diameter"] = int(g.diameter(directed=directed, unconn=True)) if L else 0
-        out["mean_distance"] = (
-            g.average_path_length(directed=directed, unconn=True) if L else np.nan
-        )
-        if n > 1:
-            harmonic = g.harmonic_centrality(mode="out", normalized=True)
-            out["global_efficiency"] = float(np.mean(harmonic))
-        else:
-            out["global_efficiency"] = np.nan
-    deg_in = np.array(g.degree(mode="in"), dtype=float)
-    deg_out = np.array(g.degree(mode="out"), dtype=float)
-    deg_all = np.array(g.degree(mode="all"), dtype=float)
-    if directed:
-        out["centralization_in"] = _freeman(deg_in, (n - 1) ** 2)
-        out["centralization_out"] = _freeman(deg_out, (n - 1) ** 2)
-        out["centralization_all"] = _freeman(deg_all, 2 * (n - 1) * (n - 2))
-    else:
-        out["centralization_all"] = _freeman(deg_all, (n - 1) * (n - 2))
-    out["assortativity_degree"] = g.assortativity_degree(directed=directed) if L else np.nan
+    view = net.view(directed=directed, weight=None)
+    directed = view.directed
+    names = [
+        k
+        for k in SUMMARY_KEYS
+        if (directed or not NETWORK_MEASURES[k].directed_only)
+        and (distances or k not in _DISTANCES)
+        and (triads or not k.startswith("triad_"))
+    ]
+    out: dict[str, Any] = network_values(view, names, self_loops=net.meta.get("self_loops"))
+    g = view.graph
     for name in [attribute] if isinstance(attribute, str) else list(attribute or []):
         out[f"assortativity_{name}"] = _nominal_assortativity(net, g, name, directed)
         out[f"ei_index_{name}"] = ei_index(net, name, directed=directed)
@@ -255,17 +224,6 @@ def ei_index(
 
 
 # -- helpers -----------------------------------------------------------------------------------
-def _num(x: Any) -> int | float:
-    x = float(x)
-    return int(x) if x.is_integer() else x
-
-
-def _freeman(deg: np.ndarray, tmax: float) -> float:
-    if len(deg) < 3 or tmax <= 0:
-        return float("nan")
-    return float((deg.max() - deg).sum() / tmax)
-
-
 def _nominal_assortativity(net: Network, g, attribute: str, directed: bool) -> float:
     if attribute not in net.nodes.columns:
         raise ValueError(

@@ -185,7 +185,9 @@ def test_bad_options_raise():
 # -- community table -----------------------------------------------------------------------------
 def test_community_table_by_hand():
     net = directed_net([("a", "b"), ("b", "a"), ("a", "c"), ("c", "d"), ("c", "d")])
-    net.nodes.loc["c", "role"] = "instructor"
+    nodes = net.nodes.copy()
+    nodes.loc["c", "role"] = "instructor"
+    net = net.replace(nodes=nodes)  # a Network is immutable
     t = community_table(net, {"a": 0, "b": 0, "c": 1, "d": 1})
     assert t["size"].tolist() == [2, 2]
     assert t["internal_ties"].tolist() == [2, 1]

@@ -89,8 +89,8 @@ def test_cumulative_every_column(timeline):
         "newcomers": [3, 2, 0],
         "returning": [0, 2, 3],
         "leaving": [0, 2, 3],
-        "interactions": [3, 3, 3],
-        "self_loops": [1, 0, 0],
+        "period_interactions": [3, 3, 3],
+        "period_self_loops": [1, 0, 0],
         "new_ties": [3, 2, 2],
         "repeated_ties": [0, 1, 1],
         "newly_reciprocated": [1, 0, 2],
@@ -109,9 +109,9 @@ def test_cumulative_every_column(timeline):
         "mean_degree": [2.0, 2.0, 2.8],
         "reciprocity": [2 / 3, 2 / 5, 6 / 7],
         "transitivity": [0.0, 0.6, 0.6],
-        "largest_component": [1.0, 0.8, 0.8],
+        "largest_component_share": [1.0, 0.8, 0.8],
         # distinct ties in + out: (3,2,1) | (3,3,3,1,0) | (4,3,5,2,0), / 2(n-1)(n-2)
-        "degree_centralization": [3 / 4, 5 / 24, 11 / 24],
+        "centralization_all": [3 / 4, 5 / 24, 11 / 24],
     }
     for col, values in close.items():
         np.testing.assert_allclose(g[col].to_numpy(dtype=float), values, err_msg=col)
@@ -177,8 +177,8 @@ def test_course_weeks(timeline):
     assert g.index.tolist() == [1, 2, 3, 4]
     assert g["start"].iloc[0] == pd.Timestamp("2023-12-28", tz="UTC")
     assert g["end"].iloc[-1] == pd.Timestamp("2024-01-25", tz="UTC")
-    assert g["interactions"].tolist() == [2, 4, 2, 1]
-    assert g["self_loops"].tolist() == [0, 1, 0, 0]
+    assert g["period_interactions"].tolist() == [2, 4, 2, 1]
+    assert g["period_self_loops"].tolist() == [0, 1, 0, 0]
     assert g["ties"].tolist() == [2, 5, 7, 7]
     # activity before the course start falls in week 0
     early = growth(timeline, start="2024-01-02T00:00Z", metrics=[])
@@ -203,7 +203,7 @@ def test_students_variant(timeline):
     assert g["students_active"].tolist() == [2, 4, 2]
     assert g["students_newcomers"].tolist() == [2, 2, 0]
     # ties touching a: 3 of 3, 3 of 5, 4 of 7
-    np.testing.assert_allclose(g["staff_share"], [1.0, 3 / 5, 4 / 7])
+    np.testing.assert_allclose(g["staff_tie_share"], [1.0, 3 / 5, 4 / 7])
     with pytest.raises(ValueError, match="needs roles"):
         growth(timeline, roles="students")
 
@@ -327,8 +327,8 @@ def test_dlt2_cumulative_matches_static(dlt2):
     last = g.iloc[-1]
     assert last["nodes"] == net.n_nodes == 426
     assert last["ties"] == net.n_ties == 2062
-    assert g["interactions"].sum() == net.n_interactions == 2559
-    assert g["self_loops"].sum() == net.meta["self_loops"] == 25
+    assert g["period_interactions"].sum() == net.n_interactions == 2559
+    assert g["period_self_loops"].sum() == net.meta["self_loops"] == 25
     assert g["new_ties"].sum() == 2062
     assert g["newcomers"].sum() == g["leaving"].sum() == dlt2["actor"].nunique()
     ig_net = net.to_igraph()
@@ -339,8 +339,8 @@ def test_dlt2_cumulative_matches_static(dlt2):
     # the same numbers as ca.summary on the static network
     s = ca.summary(net)
     assert last["isolates"] == s["isolates"] == 0
-    assert last["largest_component"] == pytest.approx(s["largest_component_share"])
-    assert last["degree_centralization"] == pytest.approx(s["centralization_all"])
+    assert last["largest_component_share"] == pytest.approx(s["largest_component_share"])
+    assert last["centralization_all"] == pytest.approx(s["centralization_all"])
     # the last snapshot holds exactly the static network's ties and weights
     se = snapshot_edges(dlt2)
     snap = se[se["period"] == se["period"].iloc[-1]]

@@ -66,7 +66,12 @@ def test_reciprocal_graph_has_large_positive_z(model):
     net = reciprocal_ring()
     n = 50
     t = null_model_test(net, model=model, n=n, seed=0)
-    assert t.index.tolist() == ["reciprocity", "transitivity", "modularity", "centralization"]
+    assert t.index.tolist() == [
+        "reciprocity",
+        "transitivity",
+        "modularity_binary",
+        "centralization_undirected",
+    ]
     r = t.loc["reciprocity"]
     assert r["observed"] == 1.0
     assert r["z"] > 5
@@ -87,29 +92,39 @@ def test_observed_values_match_summary():
     assert t.loc["centralization_in", "observed"] == pytest.approx(s["centralization_in"])
     assert t.loc["centralization_out", "observed"] == pytest.approx(s["centralization_out"])
     und = summary(net, directed=False)
-    c = null_model_test(net, n=5, stats=["centralization"])
-    assert c.loc["centralization", "observed"] == pytest.approx(und["centralization_all"])
+    c = null_model_test(net, n=5, stats=["centralization_undirected"])
+    assert c.loc["centralization_undirected", "observed"] == pytest.approx(
+        und["centralization_all"]
+    )
 
 
 def test_degree_preserving_keeps_star_centralisation():
     # a star: every node keeps its degree, so nothing can move: sd 0, z undefined, p = 1
     star = network([("hub", f"s{i}") for i in range(8)])
-    t = null_model_test(star, model="degree", n=20, stats=["centralization", "centralization_out"])
-    assert t.loc["centralization", "observed"] == 1.0
-    assert t.loc["centralization", "null_sd"] == 0.0
-    assert math.isnan(t.loc["centralization", "z"]) and t.loc["centralization", "p"] == 1.0
-    dens = null_model_test(star, model="density", n=20, stats=["centralization"])
-    assert dens.loc["centralization", "null_mean"] < 1.0 and dens.loc["centralization", "z"] > 0
+    t = null_model_test(
+        star, model="degree", n=20, stats=["centralization_undirected", "centralization_out"]
+    )
+    assert t.loc["centralization_undirected", "observed"] == 1.0
+    assert t.loc["centralization_undirected", "null_sd"] == 0.0
+    assert (
+        math.isnan(t.loc["centralization_undirected", "z"])
+        and t.loc["centralization_undirected", "p"] == 1.0
+    )
+    dens = null_model_test(star, model="density", n=20, stats=["centralization_undirected"])
+    assert (
+        dens.loc["centralization_undirected", "null_mean"] < 1.0
+        and dens.loc["centralization_undirected", "z"] > 0
+    )
 
 
 def test_modularity_of_two_cliques_beats_density_null():
     pairs = [(a, b) for a in "abcde" for b in "abcde" if a != b]
     pairs += [(a, b) for a in "vwxyz" for b in "vwxyz" if a != b]
     pairs += [("e", "v")]
-    t = null_model_test(network(pairs), model="density", n=30, stats=["modularity"])
+    t = null_model_test(network(pairs), model="density", n=30, stats=["modularity_binary"])
     # two 5-cliques joined by one tie: Leiden finds them; Q = 1/2 - ... > 0.45
-    assert t.loc["modularity", "observed"] > 0.45
-    assert t.loc["modularity", "z"] > 3
+    assert t.loc["modularity_binary", "observed"] > 0.45
+    assert t.loc["modularity_binary", "z"] > 3
 
 
 def test_arguments_checked():
@@ -118,7 +133,12 @@ def test_arguments_checked():
         null_model_test(net, model="config")
     with pytest.raises(ValueError, match="unknown statistic"):
         null_model_test(net, stats=["diameter"])
-    assert set(NULL_STATS) >= {"reciprocity", "transitivity", "modularity", "centralization"}
+    assert set(NULL_STATS) >= {
+        "reciprocity",
+        "transitivity",
+        "modularity_binary",
+        "centralization_undirected",
+    }
 
 
 def thread_forum(
@@ -203,11 +223,13 @@ def test_holm_and_active_people_only():
     df["timestamp"] = T0
     roster = ca.make_people(pd.DataFrame({"person": list("abcdefgh")}))  # f, g, h never post
     net = ca.build_network(ca.make_events(df), people=roster)
-    t = null_model_test(net, model="density", n=40, stats=["reciprocity", "centralization"])
+    t = null_model_test(
+        net, model="density", n=40, stats=["reciprocity", "centralization_undirected"]
+    )
     assert t.attrs["people"] == 5
-    assert t.loc["centralization", "observed"] == pytest.approx(
-        null_model_test(network(pairs), n=5, stats=["centralization"]).loc[
-            "centralization", "observed"
+    assert t.loc["centralization_undirected", "observed"] == pytest.approx(
+        null_model_test(network(pairs), n=5, stats=["centralization_undirected"]).loc[
+            "centralization_undirected", "observed"
         ]
     )
     holm = multipletests(t["p"], method="holm")[1]
@@ -218,12 +240,14 @@ def test_holm_and_active_people_only():
 def test_observed_modularity_is_the_best_of_several_runs():
     ev = thread_forum(5)
     net = ca.build_network(ev)
-    one = null_model_test(net, model="density", n=2, stats=["modularity"], modularity_runs=1)
-    five = null_model_test(net, model="density", n=2, stats=["modularity"], modularity_runs=5)
+    one = null_model_test(net, model="density", n=2, stats=["modularity_binary"], modularity_runs=1)
+    five = null_model_test(
+        net, model="density", n=2, stats=["modularity_binary"], modularity_runs=5
+    )
     u = net.to_igraph().as_undirected(mode="collapse")
     u.simplify()
     from connectana.metrics.community import leiden_membership
 
     best = max(u.modularity(leiden_membership(u, weights=None, seed=s)) for s in range(5))
-    assert five.loc["modularity", "observed"] == pytest.approx(best)
-    assert five.loc["modularity", "observed"] >= one.loc["modularity", "observed"]
+    assert five.loc["modularity_binary", "observed"] == pytest.approx(best)
+    assert five.loc["modularity_binary", "observed"] >= one.loc["modularity_binary", "observed"]

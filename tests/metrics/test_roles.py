@@ -101,12 +101,12 @@ def test_staff_dependence_by_hand(fac_net):
     assert sd.staff == ["T"]
     # 5 distinct ties, 5 interactions: T sends 2, receives 2, touches 4
     assert sd.shares.to_dict() == {
-        "ties_sent": 0.4,
-        "ties_received": 0.4,
-        "ties_involving": 0.8,
-        "interactions_sent": 0.4,
-        "interactions_received": 0.4,
-        "interactions_involving": 0.8,
+        "staff_tie_share_sent": 0.4,
+        "staff_tie_share_received": 0.4,
+        "staff_tie_share": 0.8,
+        "staff_interaction_share_sent": 0.4,
+        "staff_interaction_share_received": 0.4,
+        "staff_interaction_share": 0.8,
     }
     c = sd.comparison
     assert c["full"].to_dict() == pytest.approx(
@@ -140,11 +140,14 @@ def test_staff_dependence_weights_and_undirected():
     # interactions differ from ties: T answers a three times
     ev = events([("T", "a"), ("T", "a"), ("T", "a"), ("a", "b")])
     sd = staff_dependence(ca.build_network(ev, people=roster(T="ta", a="student", b="student")))
-    assert sd.shares["ties_sent"] == 0.5 and sd.shares["interactions_sent"] == 0.75
+    assert (
+        sd.shares["staff_tie_share_sent"] == 0.5
+        and sd.shares["staff_interaction_share_sent"] == 0.75
+    )
     und = ca.build_network(ev, directed=False, people=roster(T="ta", a="student", b="student"))
     s = staff_dependence(und).shares
-    assert math.isnan(s["ties_sent"]) and s["ties_involving"] == 0.5
-    assert s["interactions_involving"] == 0.75
+    assert math.isnan(s["staff_tie_share_sent"]) and s["staff_tie_share"] == 0.5
+    assert s["staff_interaction_share"] == 0.75
     assert math.isnan(staff_dependence(und).comparison.loc["reciprocity", "full"])
 
 
@@ -160,8 +163,8 @@ def test_pattern_facilitator_centric(fac_net):
     assert p["label"] == "facilitator-centric, with isolated learners"
     assert p["staff_interaction_share"] == 0.8 and p["staff_interaction_share_met"]
     # posters T,a,b,c,d; undirected ties T-a, T-b, T-c, a-b: degrees 3,2,2,1,0
-    assert p["degree_centralization"] == pytest.approx(7 / 12)
-    assert p["largest_component_share"] == pytest.approx(4 / 5)
+    assert p["centralization_undirected_posters"] == pytest.approx(7 / 12)
+    assert p["largest_component_share_posters"] == pytest.approx(4 / 5)
     # never answered or without ties: c (answered nobody... but was never answered), d, e
     assert p["isolated_share"] == pytest.approx(3 / 5)
     assert (p["posters"], p["learners"], p["isolated_learners"]) == (5, 5, 3)
@@ -179,8 +182,8 @@ def test_pattern_distributed():
     assert p["label"] == "distributed"
     assert p["staff_interaction_share"] == pytest.approx(1 / 6)
     # undirected degrees a3, b..e 2, T1 on 6 posters: (0+1+1+1+1+2) / (5*4)
-    assert p["degree_centralization"] == pytest.approx(6 / 20)
-    assert p["largest_component_share"] == 1.0 and p["isolated_share"] == 0.0
+    assert p["centralization_undirected_posters"] == pytest.approx(6 / 20)
+    assert p["largest_component_share_posters"] == 1.0 and p["isolated_share"] == 0.0
     assert not any(p[f"{k}_met"] for k in PATTERN_THRESHOLDS)
 
 
@@ -192,14 +195,16 @@ def test_pattern_fragmented_and_thresholds():
     # a, c and e were never answered: half the learners
     assert p["label"] == "fragmented, with isolated learners"
     assert p["isolated_share"] == 0.5
-    assert p["largest_component_share"] == pytest.approx(2 / 6)
-    assert p["degree_centralization"] == 0.0 and math.isnan(p["staff_interaction_share"])
+    assert p["largest_component_share_posters"] == pytest.approx(2 / 6)
+    assert p["centralization_undirected_posters"] == 0.0 and math.isnan(
+        p["staff_interaction_share"]
+    )
     assert p["staff_known"] is False and p["hub_is_staff"] is None
     assert "Staff are unknown" in p.attrs["rule"]
-    looser = network_pattern(net, thresholds={"largest_component_share": 0.3})
+    looser = network_pattern(net, thresholds={"largest_component_share_posters": 0.3})
     assert (
         looser["label"] == "distributed, with isolated learners"
-        and looser["largest_component_share_threshold"] == 0.3
+        and looser["largest_component_share_posters_threshold"] == 0.3
     )
     with pytest.raises(ValueError, match="unknown threshold"):
         network_pattern(net, thresholds={"density": 0.1})
@@ -280,11 +285,11 @@ def test_dlt2_staff_dependence_against_networkx(real_data):
     received = sum(t in staff for _, t in ties) / len(ties)
     involving = sum(s in staff or t in staff for s, t in ties) / len(ties)
     rows_involving = (raw.Sender.isin(staff) | raw.Reciever.isin(staff)).mean()
-    assert sd.shares["ties_sent"] == pytest.approx(sent)
-    assert sd.shares["ties_received"] == pytest.approx(received)
-    assert sd.shares["ties_involving"] == pytest.approx(involving)
-    assert sd.shares["interactions_involving"] == pytest.approx(rows_involving)
-    assert sd.shares["ties_involving"] == pytest.approx(467 / 2_062)  # 0.2265
+    assert sd.shares["staff_tie_share_sent"] == pytest.approx(sent)
+    assert sd.shares["staff_tie_share_received"] == pytest.approx(received)
+    assert sd.shares["staff_tie_share"] == pytest.approx(involving)
+    assert sd.shares["staff_interaction_share"] == pytest.approx(rows_involving)
+    assert sd.shares["staff_tie_share"] == pytest.approx(467 / 2_062)  # 0.2265
 
     def figures(h: nx.DiGraph) -> dict:
         comps = list(nx.weakly_connected_components(h))
@@ -322,7 +327,7 @@ def test_dlt2_staff_dependence_against_networkx(real_data):
     assert p["isolated_share"] == pytest.approx((66 + 77) / 490)
     assert p["hub"] in ("158", "302") and p["hub_is_staff"] is True
     assert p["label"].endswith(", with isolated learners")
-    assert np.isfinite(p["degree_centralization"])
+    assert np.isfinite(p["centralization_undirected_posters"])
 
 
 def test_dlt2_pattern_is_unstable_and_says_so(real_data):
@@ -334,7 +339,7 @@ def test_dlt2_pattern_is_unstable_and_says_so(real_data):
     ref = r.loc["reply"]
     assert ref["label"] == "facilitator-centric, with isolated learners"
     # centralisation 0.507 sits just above 0.5: raising the thresholds by 0.05 flips the label
-    assert ref["degree_centralization"] == pytest.approx(0.5075, abs=1e-4)
+    assert ref["centralization_undirected_posters"] == pytest.approx(0.5075, abs=1e-4)
     assert r.loc["thresholds +0.05", "label"] == "distributed, with isolated learners"
     assert r.attrs["stable"] is False and r.attrs["label"].startswith("unstable: ")
     # without a roster nobody is known to be staff: no facilitator-centric label

@@ -147,7 +147,7 @@ def test_ei_index_and_attribute_assortativity_by_hand():
     assert ei_index(net, groups) == pytest.approx((2 - 1) / 3)
     assert ei_index(net, {"a": "x", "b": "x", "c": "x"}) == -1
     assert np.isnan(ei_index(net, {"a": "x"}))  # no tie with both groups known
-    net.nodes["group"] = pd.Series(groups)
+    net = net.replace(nodes=net.nodes.assign(group=pd.Series(groups)))
     s = summary(net, attribute=["group", "role"])
     assert s["ei_index_group"] == pytest.approx(1 / 3)
     assert np.isnan(s["ei_index_role"])  # no roles known

@@ -1,0 +1,214 @@
+"""One name, one number: every public result that shows a registry name shows the same value.
+
+The helper :func:`connectana.measures.named_values` turns any result (a Series of
+whole-network values, a node table, a growth row, a null-model table, the columns of
+a CSV written by the CLI) into ``name -> value``; :func:`assert_coherent` compares
+every pair of results on every name they share. To add a result to the comparison,
+add it to the dict of results (``results["cli nodes.csv"] = pd.read_csv(...)``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import connectana as ca
+from connectana.datasets import sample_path
+from connectana.measures import MEASURES, named_values
+from connectana.metrics.person_growth import PERSON_MEASURES
+
+# -- the comparison ----------------------------------------------------------------------------
+
+
+def _same(a, b, tol: float = 1e-9) -> bool:
+    if isinstance(a, pd.Series) or isinstance(b, pd.Series):
+        a, b = pd.Series(a), pd.Series(b)
+        a.index, b.index = a.index.astype(str), b.index.astype(str)
+        common = a.index.intersection(b.index)
+        if len(common) == 0:
+            return False
+        x = a.reindex(common).to_numpy(dtype=float)
+        y = b.reindex(common).to_numpy(dtype=float)
+        return bool(np.allclose(x, y, rtol=1e-9, atol=tol, equal_nan=True))
+    x, y = float(a), float(b)
+    if np.isnan(x) or np.isnan(y):
+        return bool(np.isnan(x) and np.isnan(y))
+    return abs(x - y) <= tol + 1e-9 * abs(y)
+
+
+def assert_coherent(results: dict[str, object]) -> set[str]:
+    """Every name shared by two results has the same value in both; returns the names compared."""
+    named = {label: named_values(r) for label, r in results.items()}
+    compared, bad = set(), []
+    for (la, va), (lb, vb) in itertools.combinations(named.items(), 2):
+        for name in sorted(set(va) & set(vb)):
+            if isinstance(va[name], pd.Series) != isinstance(vb[name], pd.Series):
+                continue  # a node measure and the network measure of the same name
+            compared.add(name)
+            if not _same(va[name], vb[name]):
+                show = (
+                    (va[name], vb[name])
+                    if not isinstance(va[name], pd.Series)
+                    else "node values differ"
+                )
+                bad.append(f"{name}: {la} vs {lb}: {show}")
+    assert not bad, "\n".join(bad)
+    return compared
+
+
+def _by_person(table: pd.DataFrame) -> pd.DataFrame:
+    """The last period of a person_growth table, indexed by person."""
+    last = table[table["period"] == table["period"].iloc[-1]]
+    return last.set_index("person")
+
+
+def _results(ev, people=None, *, freq="W", start=None, node_measures=None, nulls=True):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # igraph's notes on disconnected graphs; no staff
+        net = ca.build_network(ev, people=people)
+        roles = "students" if people is not None and "role" in people.columns else None
+        out = {
+            "summary": ca.summary(net),
+            "centrality": ca.centrality(net),
+            "growth last cumulative period": ca.growth(
+                ev, people=people, roles=roles, freq=freq, start=start
+            ).iloc[-1],
+            "person_growth last period": _by_person(
+                ca.person_growth(
+                    ev,
+                    people=people,
+                    freq=freq,
+                    start=start,
+                    measures=node_measures or list(PERSON_MEASURES),
+                )
+            ),
+            "network_pattern": ca.network_pattern(net),
+            "staff_dependence": ca.staff_dependence(net),
+        }
+        if nulls:
+            out["null_model_test"] = ca.null_model_test(
+                net,
+                n=2,
+                stats=["reciprocity", "transitivity", "centralization_in", "centralization_out"],
+            )
+    return out
+
+
+CORE = {"nodes", "ties", "density", "reciprocity", "transitivity", "largest_component_share"}
+
+
+def test_sample_course_is_coherent():
+    ev = ca.read_events(sample_path("forum_posts.csv"), format="table")
+    roster = pd.read_csv(sample_path("roster.csv"))
+    people = ca.make_people(roster, person="person", role="role", group="group")
+    compared = assert_coherent(_results(ev, people))
+    assert CORE | {"staff_tie_share", "betweenness", "pagerank", "in_degree"} <= compared
+
+
+def test_dlt2_is_coherent(real_data):
+    d = real_data / "mooc_ed_dlt2"
+    ev = ca.read_events(d / "DLT2 Edgelist.csv", tz="UTC")
+    people = ca.make_people(
+        pd.read_csv(d / "DLT2 Nodes.csv"),
+        person="uid",
+        role="facilitator",
+        role_map={1: "instructor", 0: "student"},
+    )
+    compared = assert_coherent(_results(ev, people))
+    assert CORE | {"staff_tie_share", "betweenness", "clustering"} <= compared
+
+
+def test_collegemsg_is_coherent(real_data):
+    ev = ca.read_events(
+        real_data / "snap_collegemsg" / "CollegeMsg.txt",
+        columns={"actor": "source", "target": "target", "timestamp": "weight"},
+        unit="s",
+    )
+    start = ev["timestamp"].min().floor("D")
+    compared = assert_coherent(
+        _results(
+            ev,
+            freq="100D",
+            start=start,
+            node_measures=["degree", "in_ties", "strength", "pagerank", "coreness", "clustering"],
+        )
+    )
+    assert CORE | {"pagerank", "centralization_in"} <= compared
+
+
+def test_a_wrong_value_is_caught():
+    ev = ca.read_events(sample_path("forum_posts.csv"), format="table")
+    s = ca.summary(ca.build_network(ev))
+    wrong = s.copy()
+    wrong["density"] = s["density"] * 2
+    with pytest.raises(AssertionError, match="density"):
+        assert_coherent({"summary": s, "tampered": wrong})
+
+
+def test_every_registry_name_has_a_definition():
+    for m in MEASURES.values():
+        assert m.definition and m.direction and m.weights and m.normalisation, m.name
+
+
+# -- property tests over random event streams ---------------------------------------------------
+PEOPLE = list("abcdefg")
+
+
+@st.composite
+def event_streams(draw):
+    n = draw(st.integers(min_value=2, max_value=40))
+    actors = draw(st.lists(st.sampled_from(PEOPLE), min_size=n, max_size=n))
+    targets = draw(st.lists(st.one_of(st.none(), st.sampled_from(PEOPLE)), min_size=n, max_size=n))
+    hours = draw(st.lists(st.integers(0, 24 * 7 * 5), min_size=n, max_size=n))
+    t = pd.Timestamp("2024-01-01T00:00Z") + pd.to_timedelta(sorted(hours), unit="h")
+    return ca.make_events(
+        pd.DataFrame(
+            {
+                "actor": actors,
+                "target": targets,
+                "action": ["reply" if x is not None else "post" for x in targets],
+                "timestamp": t,
+            }
+        )
+    )
+
+
+FAST_NODE = ["degree", "in_degree", "out_ties", "strength", "betweenness", "pagerank", "coreness"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ev=event_streams(), start=st.booleans())
+def test_last_cumulative_period_equals_the_static_network(ev, start):
+    kwargs = {"start": "2024-01-03T00:00Z"} if start else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = ca.build_network(ev)
+        g = ca.growth(ev, **kwargs)
+        pg = ca.person_growth(ev, measures=FAST_NODE, **kwargs)
+        static = {"summary": ca.summary(net), "centrality": ca.centrality(net, FAST_NODE)}
+    results = {**static, "growth": g.iloc[-1]}
+    if len(pg):
+        results["person_growth"] = _by_person(pg)
+    compared = assert_coherent(results)
+    assert {"nodes", "ties", "density"} <= compared
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ev=event_streams(), which=st.integers(0, 10), k=st.integers(1, 3))
+def test_a_window_network_equals_growths_snapshot(ev, which, k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for window, options in (("cumulative", {}), ("sliding", {"periods": k})):
+            g = ca.growth(ev, window=window, **options)
+            p = which % len(g)
+            first = 0 if window == "cumulative" else max(0, p - k + 1)
+            start = None if window == "cumulative" else g["start"].iloc[first]
+            net = ca.build_network(ev, start=start, end=g["end"].iloc[p])
+            compared = assert_coherent({"snapshot": g.iloc[p], "window network": ca.summary(net)})
+            assert {"nodes", "ties", "isolates", "weak_components"} <= compared
