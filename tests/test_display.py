@@ -42,9 +42,9 @@ def test_staff_dependence_shows_tables(course):
     dep = ca.staff_dependence(ca.build_network(ev, people=people))
     html = dep._repr_html_()
     assert html.startswith("<div><b>StaffDependence</b>")
-    assert html.count("<table") == 2 and "interactions_involving" in html
+    assert html.count("<table") == 2 and "staff_interaction_share" in html
     # a→t is 1 of the 5 interactions: the share shown is the result's value
-    assert dep.shares["interactions_involving"] == pytest.approx(0.2)
+    assert dep.shares["staff_interaction_share"] == pytest.approx(0.2)
     assert "<td>0.2</td>" in html
 
 

@@ -128,7 +128,7 @@ def test_staff_share_is_one_named_number_with_words(report, course):
     assert "<code>staff_interaction_share</code>" in text
     assert "instructor or a TA at either end" in text
     # the staff table names every share and says what it is
-    for row in ("ties_involving", "interactions_involving"):
+    for row in ("staff_tie_share", "staff_interaction_share"):  # renamed by #13
         assert f"<td class='t'>{row}</td>" in text.replace("_<wbr>", "_")
 
 
