@@ -124,15 +124,14 @@ def test_each_graph_is_built_once(forum):
     with count_graph_builds() as first:
         ca.centrality(net)
         ca.summary(net)
-        ca.network_pattern(net)
-        ca.null_model_test(net, n=1)
+        ca.staff_dependence(net.replace(nodes=net.nodes))  # another network: its own graphs
     with count_graph_builds() as again:
         ca.centrality(net)
         ca.summary(net)
-        ca.network_pattern(net)
+        ca.null_model_test(net, n=1, stats=["reciprocity"])
     # weighted graph + its undirected collapse (clustering); binary graph + its undirected
-    # collapse (summary); the posters' subnetwork + its undirected collapse (pattern); the
-    # undirected collapse of the null model's random graph (its directed graph is made by
-    # igraph's generator and reused as is)
-    assert first["builds"] == 7
+    # collapse (summary); staff_dependence's copy and its network without staff: 2 + 2
+    assert first["builds"] == 8
+    # the null model's observed values reuse the binary graph; its random graph is made by
+    # igraph's generator (not counted) and reused as is
     assert again["builds"] == 0
