@@ -11,6 +11,10 @@ compute through it, so the same name gives the same value everywhere; a variant
 has its own name (``centralization_undirected``, ``largest_component_share_posters``,
 ``period_interactions``, ...).
 
+The module is over 800 lines on purpose: it is the one table of definitions
+(about 70 measures, a short entry each, with the view they are computed on);
+splitting it would scatter the place where a name is defined.
+
 Looking a measure up::
 
     >>> from connectana.measures import measure, measure_table

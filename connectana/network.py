@@ -1,9 +1,16 @@
 """The Network value object and ``build_network``.
 
 A :class:`Network` is a nodes table, an edges table, a direction flag and a
-``meta`` dict saying how it was built. igraph (the compute engine) and
-networkx (interchange) graphs are made from it on demand; the igraph graph is
-built from integer arrays and cached.
+``meta`` mapping saying how it was built: an immutable value (read-only
+:class:`TableView` tables, :meth:`Network.replace` for a changed copy), so
+every graph made from it is memoised and shared: the distinct-tie table, the
+:class:`~connectana.measures.GraphView` s every measure reads, the igraph graph
+of :meth:`Network.to_igraph`. networkx graphs are made on demand for interchange.
+
+The module is a little over 800 lines because it holds one topic, the network
+and how it is built from events (the value, its views, ``build_network`` and its
+node table, ``project``); the tie definitions, the measures and the Dask engine
+live in their own modules.
 """
 
 from __future__ import annotations
