@@ -30,6 +30,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,7 @@ __all__ = [
     "REPLY_ACTIONS",
     "ROLES",
     "IngestReport",
+    "FrozenCounter",
     "validate_events",
     "make_events",
     "resolve_targets",
@@ -129,6 +131,46 @@ STRING = pd.StringDtype("pyarrow")
 TIME = pd.DatetimeTZDtype("ns", "UTC")
 
 
+class FrozenCounter(Counter):
+    """A :class:`~collections.Counter` that cannot change (the counts of a
+    finished :class:`IngestReport`). Reading a missing key gives 0, as in any
+    Counter; every way of changing it raises ``TypeError``.
+
+    Examples
+    --------
+    >>> from connectana.events import FrozenCounter
+    >>> c = FrozenCounter({"deleted": 2})
+    >>> c["deleted"], c["other"]
+    (2, 0)
+    >>> c["deleted"] += 1
+    Traceback (most recent call last):
+    ...
+    TypeError: the counts of a finished ingest report cannot change; make a new report with IngestReport.evolve()
+    """
+
+    def __init__(self, counts: Mapping[str, int] | None = None) -> None:
+        dict.update(self, counts or {})
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError(
+            "the counts of a finished ingest report cannot change; "
+            "make a new report with IngestReport.evolve()"
+        )
+
+    __setitem__ = __delitem__ = update = subtract = clear = _refuse  # type: ignore[assignment]
+    pop = popitem = setdefault = _refuse  # type: ignore[assignment]
+    __iadd__ = __isub__ = __ior__ = __iand__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self):
+        return (FrozenCounter, (dict(self),))
+
+    def __copy__(self) -> FrozenCounter:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> FrozenCounter:
+        return self
+
+
 @dataclasses.dataclass(eq=False)
 class IngestReport:
     """What a read did: records read, events kept, records set aside and why.
@@ -137,6 +179,16 @@ class IngestReport:
     made by a connectana reader. ``notes`` counts things that did not remove a
     record but that a user should know (replies whose parent is missing, a
     format without reply structure, ...).
+
+    A reader fills its report while it reads; :func:`make_events` then
+    *freezes* it (:meth:`freeze`): the counts become a :class:`FrozenCounter`,
+    the lists tuples, the options a read-only mapping, and any assignment
+    raises. A frozen report is never copied: pandas deep-copies
+    ``DataFrame.attrs`` into every frame derived from the events, and a frozen
+    report's ``copy``/``deepcopy`` is the report itself, so carrying 10,000
+    set-aside records costs nothing. Steps that change the counts after the
+    read (:func:`~connectana.concat_events`, aliases, opt-outs) make a new
+    report with :meth:`evolve`.
 
     Attributes
     ----------
@@ -157,8 +209,24 @@ class IngestReport:
     records : list of dict
         One entry per record set aside: ``{"record": ..., "reason": ...}``
         (kept up to ``MAX_RECORDS`` entries; the counts are always complete).
+        Every reader records its set-aside rows through
+        :meth:`set_aside_record`, so :meth:`write_set_aside` sees them all.
     options : dict
         Options the reader used or inferred (column mapping, timestamp format).
+
+    Examples
+    --------
+    >>> from connectana.events import IngestReport
+    >>> r = IngestReport(source="a.csv", read=3, kept=2)
+    >>> r.set_aside_record("no user", "a.csv:2")
+    >>> r = r.freeze()
+    >>> r.kept = 1
+    Traceback (most recent call last):
+    ...
+    AttributeError: a finished ingest report cannot change (kept); make a new one with IngestReport.evolve()
+    >>> r2 = r.evolve(kept=1, set_aside={"opted out": 1})
+    >>> r2.balanced, dict(r2.set_aside), r.kept
+    (True, {'no user': 1, 'opted out': 1}, 2)
     """
 
     source: str = ""
@@ -172,6 +240,91 @@ class IngestReport:
     options: dict = dataclasses.field(default_factory=dict)
 
     MAX_RECORDS = 10_000
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("_frozen", False):
+            raise AttributeError(
+                f"a finished ingest report cannot change ({name}); "
+                "make a new one with IngestReport.evolve()"
+            )
+        object.__setattr__(self, name, value)
+
+    @property
+    def frozen(self) -> bool:
+        """True once the read is finished (see :meth:`freeze`)."""
+        return self.__dict__.get("_frozen", False)
+
+    def freeze(self) -> IngestReport:
+        """Make this report unchangeable (in place) and return it."""
+        if not self.frozen:
+            object.__setattr__(self, "set_aside", FrozenCounter(self.set_aside))
+            object.__setattr__(self, "notes", FrozenCounter(self.notes))
+            object.__setattr__(self, "messages", tuple(self.messages))
+            object.__setattr__(self, "records", tuple(self.records))
+            object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
+            object.__setattr__(self, "_frozen", True)
+        return self
+
+    def draft(self) -> IngestReport:
+        """A new, changeable copy of this report (for a step that adds to the
+        counts before it freezes its result)."""
+        return IngestReport(
+            source=self.source,
+            format=self.format,
+            read=self.read,
+            kept=self.kept,
+            set_aside=Counter(self.set_aside),
+            notes=Counter(self.notes),
+            messages=list(self.messages),
+            records=list(self.records),
+            options=dict(self.options),
+        )
+
+    def evolve(
+        self,
+        *,
+        set_aside: Mapping[str, int] | None = None,
+        notes: Mapping[str, int] | None = None,
+        messages: Iterable[str] = (),
+        records: Iterable[dict] = (),
+        options: Mapping[str, Any] | None = None,
+        **fields: Any,
+    ) -> IngestReport:
+        """A new frozen report: this one with counts *added* (``set_aside``,
+        ``notes``), ``messages``/``records`` appended (records up to
+        ``MAX_RECORDS``), ``options`` merged and the other ``fields``
+        (``read``, ``kept``, ``source``, ``format``) replaced."""
+        unknown = set(fields) - {"source", "format", "read", "kept"}
+        if unknown:
+            raise TypeError(f"IngestReport.evolve() got unknown field(s) {sorted(unknown)}")
+        out = self.draft()
+        for name, value in fields.items():
+            setattr(out, name, value)
+        out.set_aside.update(set_aside or {})
+        out.notes.update(notes or {})
+        out.messages.extend(messages)
+        room = max(self.MAX_RECORDS - len(out.records), 0)
+        out.records.extend(list(records)[:room])
+        out.options.update(options or {})
+        return out.freeze()
+
+    def __copy__(self) -> IngestReport:
+        return self if self.frozen else self.draft()
+
+    def __deepcopy__(self, memo: dict) -> IngestReport:
+        if self.frozen:
+            return self  # unchangeable: sharing is safe, and pandas copies attrs a lot
+        import copy
+
+        out = self.draft()
+        out.records = copy.deepcopy(out.records, memo)
+        out.options = copy.deepcopy(out.options, memo)
+        return out
+
+    def __reduce__(self):
+        d = self.draft()
+        state = {f.name: getattr(d, f.name) for f in dataclasses.fields(d)}
+        return (_rebuild_report, (state, self.frozen))
 
     def set_aside_record(self, reason: str, record: Any = None, n: int = 1) -> None:
         """Count ``n`` records set aside for ``reason`` (and remember which)."""
@@ -246,6 +399,11 @@ class IngestReport:
         import html
 
         return "<pre>" + html.escape(str(self)) + "</pre>"
+
+
+def _rebuild_report(state: dict, frozen: bool) -> IngestReport:
+    report = IngestReport(**state)
+    return report.freeze() if frozen else report
 
 
 def empty_events() -> pd.DataFrame:
@@ -386,7 +544,9 @@ def make_events(
     platform : str, optional
         Fills ``platform`` where it is missing.
     report : IngestReport, optional
-        Updated in place (``kept``, resolution notes) and attached.
+        The reader's report: updated (``kept``, resolution notes), frozen
+        (:meth:`IngestReport.freeze`) and attached. A report that is already
+        frozen is not changed: a new one is attached.
 
     Examples
     --------
@@ -446,10 +606,12 @@ def make_events(
     df = df.reset_index(drop=True)
     if report is None:
         report = IngestReport(read=n)
+    elif report.frozen:
+        report = report.draft()
     if resolve:
         df = resolve_targets(df, report=report)
     report.kept = len(df)
-    df.attrs["ingest"] = report
+    df.attrs["ingest"] = report.freeze()
     return df
 
 
@@ -490,9 +652,13 @@ def resolve_targets(events: pd.DataFrame, *, report: IngestReport | None = None)
     out[TARGET] = out[TARGET].where(source_row < 0, pd.Series(filled, index=events.index))
     if report is not None:
         n_missing = int((~found).sum())
+        counts = {"target from parent": int(found.sum())}
         if n_missing:
-            report.notes["parent missing"] += n_missing
-        report.notes["target from parent"] += int(found.sum())
+            counts["parent missing"] = n_missing
+        if report.frozen:  # a finished report: the result carries a new one
+            out.attrs["ingest"] = report.evolve(notes=counts)
+        else:
+            report.notes.update(counts)
     return out
 
 

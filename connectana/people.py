@@ -44,7 +44,6 @@ are treated as the same person — in the report's notes
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import warnings
@@ -290,17 +289,12 @@ def _isna(v: Any) -> bool:
         return False
 
 
-def _copy_report(report: IngestReport | None, n: int) -> IngestReport:
+def _draft_report(report: IngestReport | None, n: int) -> IngestReport:
+    """A changeable copy of ``report`` (or a new one for ``n`` events): the
+    events' own report is never changed."""
     if report is None:
         return IngestReport(read=n, kept=n)
-    return dataclasses.replace(
-        report,
-        set_aside=Counter(report.set_aside),
-        notes=Counter(report.notes),
-        messages=list(report.messages),
-        records=list(report.records),
-        options=dict(report.options),
-    )
+    return report.draft()
 
 
 def _anonymous_sets(anonymous: Collection[str] | Mapping[str, Collection[str]] | None):
@@ -374,8 +368,10 @@ def apply_aliases(
     if table is not None:
         unused = set(table["platform"].astype(str)) - set(events[PLATFORM].astype(str))
         if unused:
-            out.attrs["ingest"].messages.append(
-                "alias table lists platform(s) with no events: " + ", ".join(sorted(unused))
+            out.attrs["ingest"] = out.attrs["ingest"].evolve(
+                messages=[
+                    "alias table lists platform(s) with no events: " + ", ".join(sorted(unused))
+                ]
             )
     return out
 
@@ -399,7 +395,7 @@ def _resolve(
     events: pd.DataFrame, lookup: dict[tuple[str, str], str] | None, markers
 ) -> pd.DataFrame:
     """The identity rules of :func:`apply_aliases` on a validated table."""
-    report = _copy_report(events.attrs.get("ingest"), len(events))
+    report = _draft_report(events.attrs.get("ingest"), len(events))
     out = events.copy()
     if out[PLATFORM].isna().any():
         row = int(np.flatnonzero(out[PLATFORM].isna().to_numpy())[0]) + 1
@@ -457,7 +453,7 @@ def _resolve(
             if n:
                 report.notes[what] += n
     out.attrs = dict(events.attrs)
-    out.attrs["ingest"] = report
+    out.attrs["ingest"] = report.freeze()
     return out
 
 
@@ -627,5 +623,5 @@ def concat_events(
         "aliases": None if table is None else len(table),
         "anonymous": "made unique per event",
     }
-    df.attrs = {"ingest": combined}
+    df.attrs = {"ingest": combined.freeze()}
     return validate_events(df)

@@ -18,7 +18,6 @@ See ``docs/privacy.md`` for what is pseudonymised where and what is never kept.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import hmac
 import os
@@ -26,7 +25,6 @@ import re
 import secrets
 import stat
 import warnings
-from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -327,15 +325,9 @@ def _clean_attrs(attrs: dict) -> dict:
     out: dict = {}
     for name, value in attrs.items():
         if isinstance(value, IngestReport):
-            value = dataclasses.replace(
-                value,
-                set_aside=Counter(value.set_aside),
-                notes=Counter(value.notes),
-                messages=list(value.messages),
-                records=[],
-                options=dict(value.options),
-            )
-            out[name] = value
+            draft = value.draft()
+            draft.records = []
+            out[name] = draft.freeze()
         elif name in ("dropped_columns", "source", "people_excluded", "events_excluded"):
             out[name] = value
     return out
@@ -608,18 +600,10 @@ def exclude_people(events: pd.DataFrame, people_to_exclude: Iterable[Any]) -> pd
     attrs = dict(events.attrs)
     report = attrs.get("ingest")
     if isinstance(report, IngestReport):
-        report = dataclasses.replace(
-            report,
-            set_aside=Counter(report.set_aside),
-            notes=Counter(report.notes),
-            messages=list(report.messages),
-            records=list(report.records),
-            options=dict(report.options),
+        n_gone = int(gone.sum())
+        attrs["ingest"] = report.evolve(
+            set_aside={"opted out": n_gone} if n_gone else None, kept=report.kept - n_gone
         )
-        if gone.any():
-            report.set_aside["opted out"] += int(gone.sum())
-        report.kept -= int(gone.sum())
-        attrs["ingest"] = report
     attrs["people_excluded"] = len(excluded) + int(attrs.get("people_excluded", 0))
     attrs["events_excluded"] = int(gone.sum()) + int(attrs.get("events_excluded", 0))
     out.attrs = attrs

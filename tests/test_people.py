@@ -341,6 +341,6 @@ def test_alias_platform_without_events_is_reported_once(forum, chat, aliases):
         ignore_index=True,
     )
     ev = ca.concat_events([forum, chat], aliases=extra)
-    messages = ev.attrs["ingest"].messages
+    messages = list(ev.attrs["ingest"].messages)
     assert messages == ["alias table lists platform(s) with no events: blog, mastodon"]
     assert ev.attrs["ingest"].options["aliases"] == 8

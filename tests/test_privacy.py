@@ -195,9 +195,12 @@ def test_bad_key_file_and_missing_key(tmp_path, blog):
 
 
 def test_nothing_identifying_survives(forum):
-    rep = forum.attrs["ingest"]
-    rep.set_aside_record("missing actor", record={"actor": "ann", "email": "ann.smith@uni.edu"})
-    rep.read += 1
+    rep = forum.attrs["ingest"]  # finished reports are immutable: add a record to a new one
+    forum.attrs["ingest"] = rep.evolve(
+        read=rep.read + 1,
+        set_aside={"missing actor": 1},
+        records=[{"record": {"actor": "ann", "email": "ann.smith@uni.edu"}, "reason": "x"}],
+    )
     out = ca.pseudonymize(forum, key=KEY)
     dropped = ["text", "display_name", "email", "ip", "note", "score"]
     assert out.attrs["pseudonymized"]["dropped"] == dropped
