@@ -584,6 +584,10 @@ def _cmd_export(args: argparse.Namespace, options: dict, progress: _Progress) ->
     from .privacy import pseudonymize
 
     ev = _read(args.input, args.formats[0], options, progress)
+    if args.aliases:  # platform ids -> the roster's ids (as for `connectana report`)
+        from .people import apply_aliases
+
+        ev = apply_aliases(ev, Path(args.aliases))
     people = _read_roster(Path(args.roster)) if args.roster else None
     progress("building the network")
     net = build_network(ev, ties=args.ties, people=people, max_ties=args.max_ties)
@@ -764,6 +768,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, choices=["gexf", "graphml", "csv"], help="output format")
     p.add_argument("--out", required=True, metavar="PATH", help="output file (folder for csv)")
     p.add_argument("--roster", metavar="FILE", help="roster CSV: person, role, group, display_name")
+    p.add_argument("--aliases", metavar="FILE",
+                   help="alias table (person, platform, platform_id) mapping the export's ids "
+                   "onto the roster's")  # fmt: skip
     _reading_options(p)
     _privacy_options(p)
     p.set_defaults(func=_cmd_export)

@@ -37,6 +37,7 @@ from .events import (
     normalize_role,
     validate_events,
 )
+from .people import as_people, roster_overlap
 from .periods import course_start
 from .ties import DEFAULT_MAX_TIES, TIE_DEFINITIONS, TWO_MODE, interactions, natural_direction
 
@@ -584,9 +585,14 @@ def build_network(
         ``reply+star``, ``limited_copresence``, ``copresence``, ``mention``
         ``bipartite`` or ``resource`` (person × resource shared; needs Events
         read with ``extract=``).
-    people : DataFrame, optional
-        A People table (:func:`connectana.make_people`). Every person in it is
-        a node, with or without interactions: isolated learners show up.
+    people : DataFrame or path, optional
+        A People table (:func:`connectana.make_people`), a roster DataFrame or
+        a roster file (its id column found by
+        :func:`connectana.people.person_column`). Every person in it is a node,
+        with or without interactions: isolated learners show up. When more
+        than 20 % of the people in the events are not in it a
+        ``RosterMismatchWarning`` says so; when none is, an ``InputError``
+        (see :func:`connectana.people.roster_overlap`).
     directed : bool, optional
         Default: the tie definition's nature (directed for all but
         ``copresence`` and ``bipartite``). ``False`` on a directed definition
@@ -644,6 +650,7 @@ def build_network(
         directed = natural_direction(ties)
     elif directed and not natural_direction(ties):
         raise ValueError(f"the {ties!r} tie definition is undirected; use directed=False")
+    people = as_people(people)  # a path, a roster DataFrame or a People table
     if dask_engine.is_dask(events):  # the aggregation runs in Dask: connectana/engines/dask.py
         parts = dask_engine.network_parts(
             events, ties, directed=directed, multi=multi, loops=loops, start=start, end=end,
@@ -662,6 +669,8 @@ def build_network(
         )
         return Network(nodes=nodes, edges=edges, directed=directed, meta=parts.meta)
     validate_events(events)
+    if people is not None:
+        roster_overlap(events, people)  # warns / raises when the ids differ
     t0, t1 = course_start(start, name="start"), course_start(end, name="end")
     ev = events
     if t0 is not None:

@@ -78,6 +78,13 @@ __all__ = [
     "read_aliases",
     "apply_aliases",
     "concat_events",
+    "as_people",
+    "person_column",
+    "roster_overlap",
+    "alias_overlap",
+    "PERSON_COLUMNS",
+    "UNMATCHED_WARN_SHARE",
+    "RosterMismatchWarning",
 ]
 
 STRING = pd.StringDtype("pyarrow")
@@ -116,7 +123,7 @@ def _looks_personal(values: pd.Series) -> bool:
 def read_people(
     path: str | os.PathLike,
     *,
-    person: str = "person",
+    person: str | None = None,
     role: str | None = "role",
     group: str | None = "group",
     display_name: str | None = "display_name",
@@ -131,7 +138,12 @@ def read_people(
     path : path-like
         A CSV/TSV, Excel, Parquet or JSON-lines file, read with
         :func:`connectana.io.table.read_tabular_file` (every cell as text).
-    person, role, group, display_name : str
+    person : str, optional
+        The file's id column. By default ``person``, else the one column named
+        like an id (``id``, ``uid``, ``user_id``, ``username``, ``actor``...:
+        :func:`person_column`); none or several is a ``SchemaError`` naming the
+        columns.
+    role, group, display_name : str
         The file's columns holding each field (see
         :func:`connectana.make_people`).
     role_map : mapping, optional
@@ -168,6 +180,8 @@ def read_people(
     from .io.table import read_tabular_file
 
     table = read_tabular_file(path, **read_options)
+    if person is None:
+        person = person_column(list(table.columns), file=path)
     try:
         people = make_people(
             table,
@@ -282,6 +296,216 @@ def read_aliases(
     return out
 
 
+# --------------------------------------------------------------------------- #
+# Rosters where they enter: one rule for the id column, overlap with the events
+# --------------------------------------------------------------------------- #
+#: Column names (compared lower-case, without spaces, ``_`` or ``-``) taken as a
+#: roster's id column when there is no ``person`` column, in this order.
+PERSON_COLUMNS: tuple[str, ...] = (
+    "person",
+    "personid",
+    "id",
+    "uid",
+    "userid",
+    "user",
+    "username",
+    "actor",
+    "studentid",
+    "learnerid",
+    "participantid",
+    "memberid",
+    "accountid",
+    "authorid",
+    "login",
+)
+
+#: Above this share of the people acting in the events who are not in the roster
+#: (or not in the alias table), a :class:`RosterMismatchWarning` is issued; when
+#: none of them is, an :class:`~connectana.errors.InputError` is raised.
+UNMATCHED_WARN_SHARE: float = 0.2
+
+
+class RosterMismatchWarning(UserWarning):
+    """Many people in the events are not in the roster (or alias table): the ids
+    probably differ (platform ids vs the roster's own ids)."""
+
+
+def _norm_name(name: Any) -> str:
+    return re.sub(r"[\s_\-.]", "", str(name).lower())
+
+
+def person_column(columns: Sequence[Any], *, file: Any = None) -> Any:
+    """The roster column holding each person's id.
+
+    ``person`` when present; otherwise the one column whose name (lower-case,
+    without spaces, ``_``, ``-`` or ``.``) is in :data:`PERSON_COLUMNS`
+    (``id``, ``uid``, ``user_id``, ``username``, ``actor``...).
+
+    Raises
+    ------
+    SchemaError
+        Naming the columns when none or several of them could be the id.
+
+    Examples
+    --------
+    >>> from connectana.people import person_column
+    >>> person_column(["uid", "facilitator", "group"])
+    'uid'
+    """
+    if "person" in columns:
+        return "person"
+    found = [c for c in columns if _norm_name(c) in PERSON_COLUMNS]
+    if len(found) == 1:
+        return found[0]
+    names = [str(c) for c in columns]
+    if not found:
+        raise SchemaError(
+            "roster has no id column",
+            file=file,
+            found=names,
+            expected="a column named person (or id, uid, user_id, username, actor...), "
+            "or name it: make_people(table, person=COLUMN) / read_people(path, person=COLUMN)",
+        )
+    raise SchemaError(
+        f"roster has several possible id columns {[str(c) for c in found]}",
+        file=file,
+        found=names,
+        expected="one of them named: make_people(table, person=COLUMN) / "
+        "read_people(path, person=COLUMN)",
+    )
+
+
+def as_people(people: Any, *, name: str = "people") -> pd.DataFrame | None:
+    """A People table from what a user passes as ``people=``.
+
+    * ``None`` → ``None``;
+    * a path → :func:`read_people`;
+    * a People table (indexed by ``person``, as :func:`connectana.make_people`
+      makes) → itself;
+    * another DataFrame → :func:`connectana.make_people` on it, the id column
+      found by :func:`person_column` (the same rule as :func:`read_people`);
+      a named, non-default index is taken as the ids; a plain ``0..n-1``
+      index never is;
+    * a list, Series or Index of ids → a roster of students.
+
+    Raises
+    ------
+    SchemaError
+        When the id column cannot be found (naming the columns) or ``people``
+        is of another type.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.people import as_people
+    >>> roster = pd.DataFrame({"uid": [7, 12], "role": ["teacher", "student"]})
+    >>> as_people(roster)["role"].to_dict()
+    {'7': 'instructor', '12': 'student'}
+    """
+    if people is None:
+        return None
+    if isinstance(people, (str, os.PathLike)):
+        return read_people(people)
+    if isinstance(people, pd.DataFrame):
+        if people.index.name == "person":
+            return people
+        if "person" not in people.columns and people.index.name is not None:
+            if not isinstance(people.index, pd.RangeIndex):
+                table = people.reset_index()
+                return make_people(table, person=people.index.name)
+        return make_people(people, person=person_column(list(people.columns)))
+    if isinstance(people, (pd.Series, pd.Index, list, tuple, np.ndarray)):
+        return make_people(pd.Series(people).tolist())
+    raise SchemaError(
+        f"{name} must be a People table, a DataFrame, a path or a list of ids",
+        found=type(people).__name__,
+        expected="make_people(...), read_people(path) or a roster DataFrame",
+    )
+
+
+def roster_overlap(
+    events: pd.DataFrame,
+    ids: pd.DataFrame | Collection[Any],
+    *,
+    what: str = "roster",
+    fix: str = "map the platform's ids onto the roster's with an alias table "
+    "(ca.apply_aliases(events, ALIASES) or concat_events(..., aliases=); CLI: --aliases FILE), "
+    "or name the roster's id column (person=)",
+    stacklevel: int = 3,
+) -> dict:
+    """How many of the people acting in ``events`` are in ``ids`` (a People table,
+    whose file the error names when it was read from one, or a collection of ids);
+    warn or raise when the ids do not seem to be the same ones.
+
+    The measure is over distinct actors: ``unmatched_share`` = actors not in
+    ``ids`` / actors. Above :data:`UNMATCHED_WARN_SHARE` (0.2) a
+    :class:`RosterMismatchWarning` gives the counts, examples and ``fix``; when
+    no actor at all is in ``ids`` an :class:`~connectana.errors.InputError`
+    is raised (the network would join nobody to the roster: learners without
+    ties, staff share 0).
+
+    Returns
+    -------
+    dict
+        ``actors``, ``matched``, ``unmatched``, ``unmatched_share``.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.people import roster_overlap
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "c", "d", "e"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 5, utc=True)}))
+    >>> roster_overlap(ev, ["a", "b", "c", "d", "e", "f"])["unmatched_share"]
+    0.0
+    """
+    file = None
+    if isinstance(ids, pd.DataFrame):  # a People table: its ids, and its file if read from one
+        file = ids.attrs.get("source")
+        ids = ids.index
+    actors = pd.Index(events[ACTOR].dropna().astype(str).unique())
+    known = pd.Index([str(x) for x in ids])
+    return _overlap(actors, known, what=what, fix=fix, stacklevel=stacklevel + 1, file=file)
+
+
+def _overlap(
+    actors: pd.Index,
+    known: pd.Index,
+    *,
+    what: str,
+    fix: str,
+    stacklevel: int,
+    consequence: str = "they appear without the roster's roles and groups",
+    file: Any = None,
+) -> dict:
+    inside = actors.isin(known)
+    n, matched = len(actors), int(inside.sum())
+    out = {
+        "actors": n,
+        "matched": matched,
+        "unmatched": n - matched,
+        "unmatched_share": round((n - matched) / n, 4) if n else 0.0,
+    }
+    if n == 0 or len(known) == 0:
+        return out
+    examples = ", ".join(repr(x) for x in actors[~inside][:3])
+    if matched == 0:
+        raise InputError(
+            f"none of the {n} people in the events is in the {what} "
+            f"(events: {examples}; {what}: {', '.join(repr(x) for x in known[:3])}): "
+            "the ids are not the same ones",
+            file=file,
+            expected=fix,
+        )
+    if out["unmatched_share"] > UNMATCHED_WARN_SHARE:
+        warnings.warn(
+            f"{n - matched} of the {n} people in the events ({out['unmatched_share']:.0%}) "
+            f"are not in the {what} (e.g. {examples}); {consequence}. If the ids differ: {fix}",
+            RosterMismatchWarning,
+            stacklevel=stacklevel,
+        )
+    return out
+
+
 def _isna(v: Any) -> bool:
     try:
         return bool(pd.isna(v))
@@ -364,6 +588,8 @@ def apply_aliases(
     table = None if aliases is None else read_aliases(aliases, on_conflict=on_conflict)
     markers = _anonymous_sets(anonymous)
     lookup = None if table is None else _alias_lookup(table, markers)
+    if lookup is not None:
+        alias_overlap([events], lookup, markers)
     out = _resolve(events, lookup, markers)
     if table is not None:
         unused = set(table["platform"].astype(str)) - set(events[PLATFORM].astype(str))
@@ -389,6 +615,30 @@ def _alias_lookup(table: pd.DataFrame, markers) -> dict[tuple[str, str], str]:
             )
         lookup[(plat, pid)] = person
     return lookup
+
+
+def alias_overlap(
+    events_list: Sequence[pd.DataFrame], lookup: Mapping[tuple[str, str], str], markers
+) -> dict:
+    """:func:`roster_overlap` for an alias table: the share of (platform, actor)
+    pairs of the events (anonymous markers left out) that the table lists."""
+    pairs = pd.concat(
+        [ev[[PLATFORM, ACTOR]].dropna().astype(str).drop_duplicates() for ev in events_list]
+    ).drop_duplicates()
+    pairs = pairs[
+        [a.strip() not in markers(p) for p, a in zip(pairs[PLATFORM], pairs[ACTOR], strict=True)]
+    ]
+    actors = pd.Index(pairs[PLATFORM] + ":" + pairs[ACTOR].str.strip())
+    known = pd.Index([f"{p}:{i}" for p, i in lookup])
+    return _overlap(
+        actors,
+        known,
+        what="alias table",
+        consequence="they stay separate people named <platform>:<id>",
+        fix="check that the alias table's platform names match the events' platform column "
+        "and its platform_id column holds the platform's ids",
+        stacklevel=4,
+    )
 
 
 def _resolve(
@@ -525,6 +775,8 @@ def concat_events(
     table = None if aliases is None else read_aliases(aliases, on_conflict=on_conflict)
     markers = _anonymous_sets(anonymous)
     lookup = None if table is None else _alias_lookup(table, markers)
+    if lookup is not None:
+        alias_overlap(events_list, lookup, markers)
     combined = IngestReport(format="concat")
     sources: list[dict] = []
     parts: list[pd.DataFrame] = []

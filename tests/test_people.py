@@ -324,9 +324,13 @@ def test_read_people_options_and_errors(tmp_path):
     p.write_text("uid;facilitator\n1;1\n2;0\n")
     people = ca.read_people(p, person="uid", role="facilitator", role_map={"1": "instructor"})
     assert people["role"].tolist() == ["instructor", "other"]
-    with pytest.raises(InputError, match="staff.csv") as info:
-        ca.read_people(p)
-    assert info.value.field == "person"
+    # without person=, the id column is found by person_column(): "uid" here
+    assert ca.read_people(p).index.tolist() == ["1", "2"]
+    nameless = tmp_path / "names.csv"
+    nameless.write_text("name;facilitator\nann;1\n")
+    with pytest.raises(InputError, match="names.csv.*no id column") as info:
+        ca.read_people(nameless)
+    assert info.value.found == ["name", "facilitator"]
     dup = tmp_path / "dup.csv"
     dup.write_text("person\na\nb\na\n")
     with pytest.raises(InputError, match="dup.csv.*twice"):
