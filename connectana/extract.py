@@ -554,7 +554,7 @@ def add_resources(
             joined = per_event.take(pa.array(where, mask=where < 0))
     out = records.drop(columns=[c for c in (RESOURCES,) if c in records.columns])
     out[RESOURCES] = pd.Series(joined, index=out.index, dtype=STRING)
-    if report is not None:
+    if report is not None and not report.frozen:  # a finished report: the caller evolves it
         report.options["extract"] = list(kinds)
         report.options["url_query"] = url_query
     return out
@@ -620,8 +620,11 @@ def extract_resources(
     if TEXT in out.columns and not keep_text:
         out = out.drop(columns=TEXT)
     out.attrs = dict(events.attrs)
-    if report is not None:
-        report.notes["events with resources"] += int(out[RESOURCES].notna().sum())
+    if report is not None:  # the events' report is frozen: the result carries a new one
+        out.attrs["ingest"] = report.evolve(
+            notes={"events with resources": int(out[RESOURCES].notna().sum())},
+            options={"extract": list(_kinds(extract)), "url_query": url_query},
+        )
     return out
 
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ._common import DEFAULT_MAX_BYTES
+from ..errors import InputError
+from ._common import DEFAULT_MAX_BYTES, EMPTY
 
 __all__ = ["READERS", "read_events", "get_reader", "DEFAULT_MAX_BYTES"]
 
@@ -102,6 +103,14 @@ def read_events(
     -------
     DataFrame
         Valid Events; ``attrs["ingest"]`` holds the :class:`IngestReport`.
+
+    Raises
+    ------
+    InputError
+        For input with no records at all (an empty file, a header alone, an
+        empty JSON array), from every reader, with the message :data:`EMPTY
+        <connectana.io._common.EMPTY>`; input whose records are all set aside
+        gives 0 events and a report saying why.
     """
     if engine == "dask":  # each file is read by this function in a Dask task
         from ..engines.dask_read import read_events_dask
@@ -116,28 +125,36 @@ def read_events(
     reader = get_reader(format)
     with byte_limit(max_bytes):
         if not extract:
-            return reader(path, **options)
-        from ..extract import RESOURCES, extract_resources
+            events = reader(path, **options)
+        else:
+            from ..extract import RESOURCES, extract_resources
 
-        params = inspect.signature(reader).parameters
-        if "url_query" in params:  # the reader extracts before the text is dropped
-            events = reader(
-                path,
-                extract=extract,
-                url_query=url_query,
-                internal_hosts=internal_hosts,
-                **options,
-            )
-            report = events.attrs.get("ingest")
-            if report is not None and RESOURCES in events.columns:
-                report.notes["events with resources"] += int(events[RESOURCES].notna().sum())
-            return events
-        keep_text = bool(options.pop("keep_text", False))
-        if "keep_text" in params:
-            options["keep_text"] = True
-        if "extract" in params:  # the reader adds resources from structured fields
-            options["extract"] = extract
-        events = reader(path, **options)
+            params = inspect.signature(reader).parameters
+            if "url_query" in params:  # the reader extracts before the text is dropped
+                events = reader(
+                    path,
+                    extract=extract,
+                    url_query=url_query,
+                    internal_hosts=internal_hosts,
+                    **options,
+                )
+                report = events.attrs.get("ingest")
+                if report is not None and RESOURCES in events.columns:
+                    n = int(events[RESOURCES].notna().sum())
+                    events.attrs["ingest"] = report.evolve(notes={"events with resources": n})
+                extract = ()  # done
+            else:
+                keep_text = bool(options.pop("keep_text", False))
+                if "keep_text" in params:
+                    options["keep_text"] = True
+                if "extract" in params:  # the reader adds resources from structured fields
+                    options["extract"] = extract
+                events = reader(path, **options)
+    report = events.attrs.get("ingest")
+    if report is not None and report.read == 0:  # one answer for empty input, every reader
+        raise InputError(EMPTY, file=report.source or path, expected="at least one record")
+    if not extract:
+        return events
     return extract_resources(
         events,
         extract=extract,

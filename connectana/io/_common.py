@@ -70,6 +70,7 @@ from ..events import IngestReport
 from .timestamps import localize_wall_times, to_utc_ns
 
 __all__ = [
+    "EMPTY",
     "BadRecord",
     "DEFAULT_MAX_BYTES",
     "MAX_LINE_BYTES",
@@ -98,6 +99,9 @@ __all__ = [
     "text_or_none",
     "url_host",
 ]
+
+#: The one message every reader gives for input with no records at all.
+EMPTY = "the input is empty: it holds no records"
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _BOMS = (

@@ -14,6 +14,7 @@ import csv
 import io
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -44,10 +45,27 @@ from ..events import (
     numbered_ids,
 )
 from ..extract import add_resources
-from ._common import check_on_error, check_zip_sizes, decode_text, read_bytes
+from ._common import (
+    EMPTY,
+    check_on_error,
+    check_zip_sizes,
+    decode_text,
+    read_bytes,
+    set_aside_rows,
+)
 from .timestamps import parse_timestamps
 
-__all__ = ["read_table", "read_tabular_file", "SYNONYMS", "ACTION_SYNONYMS"]
+__all__ = [
+    "read_table",
+    "parse_table",
+    "read_tabular_file",
+    "platform_hint",
+    "SYNONYMS",
+    "ACTION_SYNONYMS",
+    "PLATFORM_HEADERS",
+    "FormatHintWarning",
+    "EncodingFallbackWarning",
+]
 
 #: Header names recognised without a ``columns`` mapping (compared lower-case,
 #: with spaces and dashes read as underscores).
@@ -147,14 +165,14 @@ def read_tabular_file(
     if not path.exists():
         raise InputError("file not found", file=path)
     if path.stat().st_size == 0:
-        raise InputError("file is empty", file=path, expected="a header row and data rows")
+        raise InputError(EMPTY, file=path, expected="a header row and data rows")
     suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
             if zipfile.is_zipfile(path):  # xlsx/ods are zip archives: refuse a bomb first
                 with zipfile.ZipFile(path) as z:
                     check_zip_sizes(z, file=path)
-            df = pd.read_excel(path, sheet_name=sheet, dtype=str, na_values=_NA_VALUES)
+            df = _read_excel(path, sheet)
         elif suffix in (".parquet", ".pq"):
             df = pd.read_parquet(path)
         elif suffix in (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz") or suffix == ".json":
@@ -175,14 +193,48 @@ def read_tabular_file(
     return df
 
 
-def _decode_csv(path: Path, encoding: str | None) -> str:
-    """The text of a CSV file: ``encoding`` if given, else UTF-8 (a BOM says
-    UTF-8/16/32), else Windows-1252 (Excel's default on Windows) when the
-    bytes are valid in it; otherwise a FormatError naming line and byte offset."""
+class EncodingFallbackWarning(UserWarning):
+    """A text file that is not UTF-8 was decoded as Windows-1252."""
+
+
+def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """An Excel/ODS sheet, every cell as text; a damaged workbook (not a zip, a
+    missing part) is a FormatError naming the file."""
+    import zipfile
+
+    try:
+        return pd.read_excel(path, sheet_name=sheet, dtype=str, na_values=_NA_VALUES)
+    except ValueError as exc:
+        if "Worksheet" in str(exc) or "sheet" in str(exc).lower():
+            raise SchemaError(f"no such sheet ({exc})", file=path, found=sheet) from None
+        raise FormatError(
+            f"not a readable spreadsheet ({exc})", file=path, expected="an .xlsx/.ods workbook"
+        ) from None
+    except ImportError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, TypeError, AttributeError) as exc:
+        raise FormatError(
+            f"not a readable spreadsheet ({type(exc).__name__}: {exc})",
+            file=path,
+            expected="an intact .xlsx/.ods workbook (re-save it from Excel)",
+        ) from None
+    except Exception as exc:  # openpyxl/odf raise their own types for damaged parts
+        raise FormatError(
+            f"not a readable spreadsheet ({type(exc).__name__}: {exc})",
+            file=path,
+            expected="an intact .xlsx/.ods workbook (re-save it from Excel)",
+        ) from None
+
+
+def _decode_csv(path: Path, encoding: str | None) -> tuple[str, str]:
+    """The text of a CSV file and the encoding used: ``encoding`` if given, else
+    UTF-8 (a BOM says UTF-8/16/32), else Windows-1252 (Excel's default on Windows)
+    when the bytes are valid in it, with an :class:`EncodingFallbackWarning`;
+    otherwise a FormatError naming line and byte offset."""
     data = read_bytes(path)
     if encoding is not None:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise FormatError(
@@ -195,13 +247,19 @@ def _decode_csv(path: Path, encoding: str | None) -> str:
         except LookupError:
             raise ValueError(f"unknown encoding {encoding!r}") from None
     try:
-        return decode_text(data, file=path)
-    except FormatError:
+        return decode_text(data, file=path), "utf-8"
+    except FormatError as exc:
         try:
-            return data.decode("cp1252")
+            text = data.decode("cp1252")
         except UnicodeDecodeError:
-            pass
-        raise
+            raise exc from None
+        warnings.warn(
+            f"{path}: not UTF-8 ({exc.reason}); decoded as Windows-1252 (Excel's default). "
+            "If names look wrong, give encoding='...' (e.g. 'latin-1', 'mac-roman')",
+            EncodingFallbackWarning,
+            stacklevel=5,
+        )
+        return text, "cp1252"
 
 
 # What ``dtype=str`` gives in this pandas: pandas 3's Arrow-backed ``str``, or object.
@@ -213,7 +271,8 @@ def _read_csv(path: Path, *, sep: str | None, encoding: str | None) -> pd.DataFr
         fast = _read_csv_arrow(path, sep)
         if fast is not None:
             return fast
-    text = _decode_csv(path, encoding).lstrip("\ufeff")
+    text, used = _decode_csv(path, encoding)
+    text = text.lstrip("\ufeff")
     head = text[:65536]
     first = head.replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
     if sep is None:
@@ -240,8 +299,13 @@ def _read_csv(path: Path, *, sep: str | None, encoding: str | None) -> pd.DataFr
     if "\r" in head and "\n" not in head:
         # CR-only line endings (classic Mac / Excel re-saves): normalise
         text = text.replace("\r", "\n")
+    if len(sep) == 1 and _ragged(text, sep, path):
+        kwargs.update(index_col=False)  # empty trailing fields only: drop them
     try:
-        return pd.read_csv(io.StringIO(text), **kwargs)
+        df = pd.read_csv(io.StringIO(text), **kwargs)
+        if used == "cp1252":
+            df.attrs["encoding"] = "cp1252"  # read_table puts it in the ingest report
+        return df
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise FormatError(
@@ -250,6 +314,40 @@ def _read_csv(path: Path, *, sep: str | None, encoding: str | None) -> pd.DataFr
             row=int(m.group(1)) if m else None,
             expected="a delimited text table with the same number of fields on every row",
         ) from None
+
+
+def _ragged(text: str, sep: str, path: Path) -> bool:
+    """Refuse a row with more fields than the header (pandas would shift the
+    columns, taking the first one as an index): a FormatError naming the line and
+    the field counts. True when the only extra fields are empty (a trailing
+    separator on each row), which are dropped."""
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        return _check_fields(rows, sep, path)
+    except csv.Error:
+        return False  # not plain CSV (NUL bytes, stray CRs): pandas reads it or names the line
+
+
+def _check_fields(rows: Any, sep: str, path: Path) -> bool:
+    header = next(rows, None)
+    if header is None:
+        return False
+    trailing = False
+    for row in rows:
+        if len(row) <= len(header):
+            continue
+        if all(not f.strip() for f in row[len(header) :]):
+            trailing = True
+            continue
+        raise FormatError(
+            f"line {rows.line_num} has {len(row)} fields but the header has {len(header)}",
+            file=path,
+            row=rows.line_num,
+            found=row[len(header) :][:3],
+            expected="as many fields on every row as in the header (quote fields that "
+            f"contain {sep!r})",
+        )
+    return trailing
 
 
 def _read_csv_arrow(path: Path, sep: str | None) -> pd.DataFrame | None:
@@ -332,10 +430,16 @@ def _drop_index_column(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None, path: Any) -> dict[str, str]:
-    """schema column -> file column."""
+def _map_columns(
+    df: pd.DataFrame, columns: Mapping[str, str | None] | None, path: Any
+) -> tuple[dict[str, str], list[str]]:
+    """schema column -> file column, and the schema columns recognised by name.
+
+    ``columns`` wins: a schema column mapped to ``None`` is left unmapped (not
+    recognised by name either)."""
     mapping: dict[str, str] = {}
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    off: set[str] = set()
     if columns:
         for schema_col, file_col in columns.items():
             if schema_col not in known:
@@ -344,6 +448,9 @@ def _map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None, path: Any)
                     file=path,
                     expected=f"keys among {sorted(known)}",
                 )
+            if file_col is None:
+                off.add(schema_col)
+                continue
             if file_col not in df.columns:
                 raise SchemaError(
                     f"column {file_col!r} (given for {schema_col!r}) is not in the file",
@@ -356,14 +463,16 @@ def _map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None, path: Any)
     for c in df.columns:
         by_norm.setdefault(_norm(c), c)
     used = set(mapping.values())
+    auto: list[str] = []
     for schema_col, names in SYNONYMS.items():
-        if schema_col in mapping:
+        if schema_col in mapping or schema_col in off:
             continue
         for n in names:
             c = by_norm.get(n)
             if c is not None and c not in used:
                 mapping[schema_col] = c
                 used.add(c)
+                auto.append(schema_col)
                 break
     for required in (ACTOR, TIMESTAMP):
         if required not in mapping:
@@ -375,13 +484,136 @@ def _map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None, path: Any)
                 expected=f"a column named one of {list(SYNONYMS[required])}, "
                 f"or columns={{'{required}': '<your column>'}}",
             )
-    return mapping
+    return mapping, auto
+
+
+#: Column sets that mark a platform's own export: read as a plain table, their
+#: reply structure would be lost (format name, columns, what would be lost).
+PLATFORM_HEADERS: tuple[tuple[str, frozenset[str], str], ...] = (
+    ("moodle_forum", frozenset({"discussion", "parent", "userid", "created"}),
+     "the parent/discussion columns (who answers whom)"),
+    ("moodle_log", frozenset({"event_name", "description", "time"}),
+     "the forum events named in the descriptions"),
+    ("moodle_log", frozenset({"eventname", "component", "timecreated", "userid"}),
+     "the forum events"),
+    ("edx_forum", frozenset({"_type", "comment_thread_id"}),
+     "threads, responses and comments"),
+    ("edx_tracking", frozenset({"event_type", "event", "context"}), "the forum events"),
+    ("xapi", frozenset({"actor", "verb", "object"}), "the statements' verbs and objects"),
+    ("mastodon", frozenset({"in_reply_to_id", "account"}), "the replies"),
+    ("canvas_events", frozenset({"metadata", "body"}), "the discussion events"),
+    ("slack", frozenset({"ts", "user", "text"}), "threads and mentions"),
+    ("discourse", frozenset({"post_number", "topic_id"}), "reply_to_post_number"),
+)  # fmt: skip
+
+
+class FormatHintWarning(UserWarning):
+    """A table whose columns are a platform's own export: read it with that format."""
+
+
+def platform_hint(columns: Sequence[Any]) -> tuple[str, str] | None:
+    """``(format, what a plain table read loses)`` when the columns are those of
+    a platform export connectana has a reader for (:data:`PLATFORM_HEADERS`).
+
+    Examples
+    --------
+    >>> from connectana.io.table import platform_hint
+    >>> platform_hint(["id", "discussion", "parent", "userid", "created", "message"])[0]
+    'moodle_forum'
+    """
+    names = {_norm(c) for c in columns}
+    for fmt, needed, lost in PLATFORM_HEADERS:
+        if needed <= names:
+            return fmt, lost
+    return None
+
+
+def _match_share(values: pd.Series, pool: pd.Series) -> float:
+    """Share of the distinct ``values`` found among ``pool``'s values."""
+    vals = pd.Index(values.dropna().astype(str).str.strip().unique())
+    if len(vals) == 0:
+        return 0.0
+    return float(vals.isin(pool.dropna().astype(str).str.strip()).mean())
+
+
+def _check_parent_ids(
+    raw: pd.DataFrame, mapping: dict[str, str], report: IngestReport, source: str
+) -> None:
+    """Parent ids must point at the column mapped to ``object_id``.
+
+    When fewer than half of the distinct parent ids are object ids: with no
+    ``object_id`` column and an ``event_id`` column that holds them, the event
+    ids are used as object ids (said in the report); otherwise, when another
+    column holds at least 80 % of them, a warning names
+    ``columns={"object_id": that column}``.
+    """
+    if PARENT_ID not in mapping:
+        return
+    parents = raw[mapping[PARENT_ID]]
+    parents = parents[~parents.astype("string").str.strip().isin(["", "0"]).fillna(True)]
+    if parents.empty:
+        return
+    if OBJECT_ID in mapping and _match_share(parents, raw[mapping[OBJECT_ID]]) >= 0.5:
+        return
+    if OBJECT_ID not in mapping and EVENT_ID in mapping:
+        if _match_share(parents, raw[mapping[EVENT_ID]]) >= 0.5:
+            mapping[OBJECT_ID] = mapping[EVENT_ID]
+            report.options["object_id_from"] = EVENT_ID
+            report.messages.append(
+                f"parent ids match the event_id column {mapping[EVENT_ID]!r}: it is used as "
+                "object_id too"
+            )
+            return
+    shares = {
+        c: _match_share(parents, raw[c])
+        for c in raw.columns
+        if c != mapping[PARENT_ID] and c != mapping.get(OBJECT_ID)
+    }
+    best = max(shares, key=shares.get, default=None)
+    if best is None or shares[best] < 0.8:
+        return
+    now = f"the object_id column {mapping[OBJECT_ID]!r}" if OBJECT_ID in mapping else "no column"
+    msg = (
+        f"{shares[best]:.0%} of the parent ids ({mapping[PARENT_ID]!r}) are values of column "
+        f"{best!r}, but object_id is {now}: replies will not find their parents. "
+        f"Give columns={{'object_id': {best!r}, ...}}"
+    )
+    report.messages.append(msg)
+    warnings.warn(f"{source}: {msg}", FormatHintWarning, stacklevel=4)
+
+
+def _actions(
+    values: pd.Series, action_map: Mapping[Any, str] | None, report: IngestReport
+) -> pd.Series:
+    """Raw action values onto the vocabulary: ``action_map`` first (keys compared
+    stripped and lower-case), then the vocabulary itself and
+    :data:`ACTION_SYNONYMS`. With ``action_map``, anything else is ``other``
+    (counted in the report's notes); without, it stays as written (then refused)."""
+    act = values.astype("string").str.strip()
+    low = act.str.lower()
+    out = low.map(lambda a: ACTION_SYNONYMS.get(a, a) if isinstance(a, str) else a)
+    if action_map is None:
+        return out
+    bad = {k: v for k, v in action_map.items() if v not in ACTIONS}
+    if bad:
+        raise SchemaError(
+            f"action_map maps onto value(s) outside the vocabulary: {bad}",
+            expected=f"values among {list(ACTIONS)}",
+        )
+    amap = {str(k).strip().lower(): v for k, v in action_map.items()}
+    mapped = low.map(lambda a: amap.get(a) if isinstance(a, str) else None).astype("string")
+    out = mapped.fillna(out.where(out.isin(ACTIONS)))
+    unmapped = out.isna() & act.notna()
+    if unmapped.any():
+        report.notes["action not in action_map (-> other)"] += int(unmapped.sum())
+        out = out.where(~unmapped, "other")
+    return out
 
 
 def read_table(
-    path: str | os.PathLike,
+    path: str | os.PathLike | pd.DataFrame,
     *,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | None] | None = None,
     sep: str | None = None,
     sheet: str | int | None = 0,
     encoding: str | None = None,
@@ -390,6 +622,7 @@ def read_table(
     tz: str | None = None,
     unit: str | None = None,
     action: str | None = None,
+    action_map: Mapping[Any, str] | None = None,
     platform: str = "table",
     extra: Sequence[str] = (),
     keep_text: bool = False,
@@ -398,26 +631,40 @@ def read_table(
     url_query: bool = False,
     internal_hosts: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Read a tabular file of interactions into Events.
+    """Read a table of interactions (a file or a DataFrame) into Events.
+
+    *load* (:func:`read_tabular_file`, or the DataFrame as given) →
+    *parse* (:func:`parse_table`) → :func:`~connectana.make_events`.
 
     Parameters
     ----------
-    path : path-like
-        CSV/TSV/TXT (separator sniffed), Excel, Parquet or JSON lines.
+    path : path-like or DataFrame
+        CSV/TSV/TXT (separator sniffed), Excel, Parquet or JSON lines; or a
+        DataFrame already in memory (its index is ignored).
     columns : mapping, optional
         Schema column → file column, e.g. ``{"actor": "Sender", "target":
         "Reciever", "timestamp": "Timestamp"}``. Unmapped schema columns are
-        looked up among well-known header names (:data:`SYNONYMS`).
+        looked up among well-known header names (:data:`SYNONYMS`; the report
+        lists those in ``options["auto_columns"]``); ``None`` leaves a schema
+        column unmapped (``{"action": None}`` ignores a column named Action).
     sep, sheet, encoding : optional
-        Passed to the file reading (``sep=None`` sniffs the separator).
+        Passed to the file reading (``sep=None`` sniffs the separator). A file
+        that is not UTF-8 is read as Windows-1252 with a warning and a note in
+        the report, unless ``encoding`` is given.
     dayfirst, time_format, tz, unit : optional
         How to read timestamps (see
         :func:`connectana.io.timestamps.parse_timestamps`): an ambiguous
         column without these options is an error naming the option to give.
     action : str, optional
-        The action of every row when the file has no action column (e.g.
-        ``"view"`` for an LMS log). Without it: ``reply`` when the row has a
-        target or a parent, else ``post``.
+        The action of every row (e.g. ``"view"`` for an LMS log). It wins over
+        an action column found by name. Without either: ``reply`` when the row
+        has a target or a parent, else ``post``.
+    action_map : mapping, optional
+        Raw value of the action column → action (``{"Forum": "post",
+        "Assignment": "other"}``), checked before the known words; with it,
+        unmapped values become ``other`` (counted in the report's notes).
+        Without it, a value outside the vocabulary is an error (or, with
+        ``on_error="skip"``, a row set aside as ``unknown action``).
     platform : str
         Value of the ``platform`` column when the file has none.
     extra : sequence of str
@@ -430,12 +677,23 @@ def read_table(
         :func:`connectana.read_events` and :mod:`connectana.extract`).
     on_error : {"raise", "skip"}
         ``"skip"`` sets aside rows with a missing actor, an unparseable
-        timestamp or an unknown action, counting them by reason.
+        timestamp, an unknown action or a repeated event id, counting them by
+        reason (every one recorded: ``write_set_aside`` lists them all).
 
     Returns
     -------
     DataFrame
         A valid Events table; ``attrs["ingest"]`` holds the ingest report.
+
+    Notes
+    -----
+    Parent ids are looked up among the object ids. When fewer than half of
+    them are found and ``object_id`` is not mapped, the ``event_id`` column is
+    used as ``object_id`` if it holds them (the report says so); when another
+    column holds them, a :class:`FormatHintWarning` names
+    ``columns={"object_id": ...}``. Columns of a platform's own export
+    (:data:`PLATFORM_HEADERS`, e.g. Moodle's ``discussion``/``parent``) give a
+    :class:`FormatHintWarning` naming the ``format=`` to use.
 
     Examples
     --------
@@ -445,45 +703,132 @@ def read_table(
     >>> ev = ca.read_events(p, tz="UTC")
     >>> ev[["actor", "target", "action"]].values.tolist()
     [['1', '2', 'reply'], ['2', '1', 'reply']]
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"user": ["a", "b"], "Action": ["Forum", "Quiz"],
+    ...     "time": pd.to_datetime(["2024-01-01", "2024-01-02"], utc=True)})
+    >>> ca.read_events(log, action_map={"Forum": "view"})["action"].tolist()
+    ['view', 'other']
     """
     check_on_error(on_error)
-    raw = read_tabular_file(path, sep=sep, sheet=sheet, encoding=encoding)
-    report = IngestReport(source=str(path), format="table", read=len(raw))
+    if isinstance(path, pd.DataFrame):
+        raw = path.reset_index(drop=True)
+        raw.columns = [str(c).strip() for c in raw.columns]
+        source = "<DataFrame>"
+    else:
+        raw = read_tabular_file(path, sep=sep, sheet=sheet, encoding=encoding)
+        source = str(path)
+    return parse_table(
+        raw,
+        source=source,
+        columns=columns,
+        dayfirst=dayfirst,
+        time_format=time_format,
+        tz=tz,
+        unit=unit,
+        action=action,
+        action_map=action_map,
+        platform=platform,
+        extra=extra,
+        keep_text=keep_text,
+        on_error=on_error,
+        extract=extract,
+        url_query=url_query,
+        internal_hosts=internal_hosts,
+    )
+
+
+def parse_table(
+    raw: pd.DataFrame,
+    *,
+    source: str = "<DataFrame>",
+    columns: Mapping[str, str | None] | None = None,
+    dayfirst: bool | None = None,
+    time_format: str | None = None,
+    tz: str | None = None,
+    unit: str | None = None,
+    action: str | None = None,
+    action_map: Mapping[Any, str] | None = None,
+    platform: str = "table",
+    extra: Sequence[str] = (),
+    keep_text: bool = False,
+    on_error: str = "raise",
+    extract: Any = (),
+    url_query: bool = False,
+    internal_hosts: Sequence[str] = (),
+) -> pd.DataFrame:
+    """The *parse* step of :func:`read_table`: a loaded table (rows numbered from
+    1, ``source`` naming it in errors) into Events. Options as in
+    :func:`read_table`."""
+    check_on_error(on_error)
+    report = IngestReport(source=source, format="table", read=len(raw))
     if len(raw) == 0:
-        raise InputError("file has a header but no data rows", file=path)
-    mapping = _map_columns(raw, columns, path)
+        raise InputError(EMPTY, file=source, expected="a header row and data rows")
+    if raw.attrs.get("encoding") == "cp1252":
+        report.options["encoding"] = "cp1252"
+        report.messages.append(
+            "the file is not UTF-8: read as Windows-1252 (give encoding= if names look wrong)"
+        )
+    hint = platform_hint(list(raw.columns))
+    if hint is not None:
+        fmt, lost = hint
+        msg = (
+            f"the columns are those of a {fmt} export: read it with format={fmt!r}; "
+            f"as a plain table, {lost} are not used"
+        )
+        report.messages.append(msg)
+        warnings.warn(f"{source}: {msg}", FormatHintWarning, stacklevel=3)
+    mapping, auto = _map_columns(raw, columns, source)
+    if action is not None:
+        if action not in ACTIONS:
+            raise SchemaError(f"action={action!r} is not an action", expected=f"one of {ACTIONS}")
+        if ACTION in mapping:
+            report.messages.append(
+                f"action={action!r} given: the column {mapping.pop(ACTION)!r} is not used"
+            )
+            if ACTION in auto:
+                auto.remove(ACTION)
+    _check_parent_ids(raw, mapping, report, source)
     report.options["columns"] = dict(mapping)
+    report.options["auto_columns"] = {c: mapping[c] for c in auto if c in mapping}
+    if auto:
+        report.messages.append(
+            "columns recognised by name: "
+            + ", ".join(f"{c} <- {mapping[c]!r}" for c in auto if c in mapping)
+            + " (override with columns={schema: column}, or None to leave one unmapped)"
+        )
     for c in extra:
         if c not in raw.columns:
-            raise SchemaError(f"extra column {c!r} is not in the file", file=path, field=c)
+            raise SchemaError(f"extra column {c!r} is not in the file", file=source, field=c)
 
     df = pd.DataFrame({schema: raw[col] for schema, col in mapping.items()})
-    # Rows are numbered from 1 over the data rows (the header is row 0).
-    keep = np.ones(len(df), dtype=bool)
+    rows = np.arange(1, len(df) + 1)  # data rows numbered from 1 (the header is row 0)
 
-    actor = df[ACTOR].astype("string").str.strip()
-    no_actor = actor.isna() | (actor == "")
-    no_actor = no_actor.fillna(True).to_numpy()
-    if no_actor.any():
-        if on_error == "raise":
-            i = int(np.flatnonzero(no_actor)[0])
-            raise InputError(
-                "row has no actor",
-                file=path,
+    def error(reason: str, schema_col: str, expected: str | None = None):
+        def make(i: int) -> InputError:
+            return InputError(
+                reason,
+                file=source,
                 row=i + 1,
-                field=mapping[ACTOR],
-                found=raw.iloc[i, :].get(mapping[ACTOR]),
+                field=mapping.get(schema_col, schema_col),
+                found=raw[mapping[schema_col]].iloc[i] if schema_col in mapping else None,
+                expected=expected,
             )
-        report.set_aside_record("missing actor", n=int(no_actor.sum()))
-        for i in np.flatnonzero(no_actor)[:100]:
-            report.records.append({"record": int(i) + 1, "reason": "missing actor"})
-        keep &= ~no_actor
+
+        return make
+
+    # one set-aside path for every reason: set_aside_rows records each row
+    actor = df[ACTOR].astype("string").str.strip()
+    no_actor = (actor.isna() | (actor == "")).fillna(True).to_numpy()
+    keep = set_aside_rows(
+        no_actor, "missing actor", report, rows, on_error=on_error,
+        error=error("row has no actor", ACTOR),
+    )  # fmt: skip
     df[ACTOR] = actor
 
     tinfo: dict = {}
     ts = parse_timestamps(
         df[TIMESTAMP],
-        file=path,
+        file=source,
         field=mapping[TIMESTAMP],
         dayfirst=dayfirst,
         time_format=time_format,
@@ -493,61 +838,34 @@ def read_table(
         info=tinfo,
     )
     report.options["timestamp"] = tinfo
-    bad_ts = keep & ts.isna().to_numpy()
-    if bad_ts.any():
-        if on_error == "raise":
-            i = int(np.flatnonzero(bad_ts)[0])
-            raise InputError(
-                "row has no timestamp",
-                file=path,
-                row=i + 1,
-                field=mapping[TIMESTAMP],
-                found=raw[mapping[TIMESTAMP]].iloc[i],
-            )
-        report.set_aside["unparseable timestamp"] += int(bad_ts.sum())
-        for i in np.flatnonzero(bad_ts)[:100]:
-            report.records.append({"record": int(i) + 1, "reason": "unparseable timestamp"})
-        keep &= ~bad_ts
+    keep &= set_aside_rows(
+        keep & ts.isna().to_numpy(), "unparseable timestamp", report, rows, on_error=on_error,
+        error=error("row has no timestamp", TIMESTAMP),
+    )  # fmt: skip
     df[TIMESTAMP] = ts
 
-    if ACTION in df.columns:
-        act = df[ACTION].astype("string").str.strip().str.lower()
-        act = act.map(lambda a: ACTION_SYNONYMS.get(a, a) if isinstance(a, str) else a)
-        bad_act = keep & ~act.isin(ACTIONS).to_numpy()
-        if bad_act.any():
-            if on_error == "raise":
-                i = int(np.flatnonzero(bad_act)[0])
-                raise InputError(
-                    "unknown action",
-                    file=path,
-                    row=i + 1,
-                    field=mapping[ACTION],
-                    found=raw[mapping[ACTION]].iloc[i],
-                    expected=f"one of {list(ACTIONS)}",
-                )
-            report.set_aside["unknown action"] += int(bad_act.sum())
-            keep &= ~bad_act
-        df[ACTION] = act
-    elif action is not None:
-        if action not in ACTIONS:
-            raise ValueError(f"action={action!r} is not one of {list(ACTIONS)}")
+    if action is not None:
         df[ACTION] = action
+    elif ACTION in df.columns:
+        act = _actions(df[ACTION], action_map, report)
+        keep &= set_aside_rows(
+            keep & ~act.isin(ACTIONS).fillna(False).to_numpy(), "unknown action", report, rows,
+            on_error=on_error,
+            error=error(
+                "unknown action", ACTION,
+                f"one of {list(ACTIONS)}; map the column's values with action_map="
+                "{'<value>': '<action>', ...} (the rest become 'other'), give action= for "
+                "every row, or columns={'action': None} to ignore the column",
+            ),
+        )  # fmt: skip
+        df[ACTION] = act
 
     if EVENT_ID in df.columns:
         eid = df[EVENT_ID].astype("string")
-        dup = keep & eid.duplicated(keep="first").fillna(False).to_numpy()
-        if dup.any():
-            if on_error == "raise":
-                i = int(np.flatnonzero(dup)[0])
-                raise InputError(
-                    "event id repeats an earlier row",
-                    file=path,
-                    row=i + 1,
-                    field=mapping[EVENT_ID],
-                    found=eid.iloc[i],
-                )
-            report.set_aside["duplicate"] += int(dup.sum())
-            keep &= ~dup
+        keep &= set_aside_rows(
+            keep & eid.duplicated(keep="first").fillna(False).to_numpy(), "duplicate", report,
+            rows, on_error=on_error, error=error("event id repeats an earlier row", EVENT_ID),
+        )  # fmt: skip
     else:
         df[EVENT_ID] = numbered_ids("r", len(df), df.index)
 
