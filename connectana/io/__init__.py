@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,7 +51,7 @@ def get_reader(format: str):
 
 
 def read_events(
-    path: str | os.PathLike,
+    path: Any,
     format: str = "table",
     *,
     engine: str = "pandas",
@@ -66,8 +65,11 @@ def read_events(
 
     Parameters
     ----------
-    path : path-like
-        The file (or folder / zip, for formats that come as several files).
+    path : path-like, DataFrame, dict, list or bytes
+        The file (or folder / zip, for formats that come as several files), or
+        the data already in memory: a DataFrame (tables, Moodle exports), the
+        parsed JSON of the JSON formats (a dict or a list of records), XML
+        bytes (:mod:`connectana.io.memory`).
     format : str
         A key of :data:`READERS`: ``"table"`` (CSV, Excel, Parquet, JSON
         lines, see :func:`connectana.io.table.read_table`) or a platform's
@@ -121,35 +123,34 @@ def read_events(
     if engine != "pandas":
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
     from ._common import byte_limit
+    from .memory import is_in_memory, read_in_memory
 
     reader = get_reader(format)
     with byte_limit(max_bytes):
-        if not extract:
-            events = reader(path, **options)
-        else:
+        in_reader = False  # the reader extracts resources itself, before dropping the text
+        if extract:
             from ..extract import RESOURCES, extract_resources
 
             params = inspect.signature(reader).parameters
-            if "url_query" in params:  # the reader extracts before the text is dropped
-                events = reader(
-                    path,
-                    extract=extract,
-                    url_query=url_query,
-                    internal_hosts=internal_hosts,
-                    **options,
-                )
-                report = events.attrs.get("ingest")
-                if report is not None and RESOURCES in events.columns:
-                    n = int(events[RESOURCES].notna().sum())
-                    events.attrs["ingest"] = report.evolve(notes={"events with resources": n})
-                extract = ()  # done
+            if "url_query" in params:
+                options.update(extract=extract, url_query=url_query, internal_hosts=internal_hosts)
+                in_reader = True
             else:
                 keep_text = bool(options.pop("keep_text", False))
                 if "keep_text" in params:
                     options["keep_text"] = True
                 if "extract" in params:  # the reader adds resources from structured fields
                     options["extract"] = extract
-                events = reader(path, **options)
+        if is_in_memory(path) and not (format == "table" and isinstance(path, pd.DataFrame)):
+            events = read_in_memory(reader, path, format, **options)
+        else:
+            events = reader(path, **options)
+        if in_reader:
+            report = events.attrs.get("ingest")
+            if report is not None and RESOURCES in events.columns:
+                n = int(events[RESOURCES].notna().sum())
+                events.attrs["ingest"] = report.evolve(notes={"events with resources": n})
+            extract = ()  # done
     report = events.attrs.get("ingest")
     if report is not None and report.read == 0:  # one answer for empty input, every reader
         raise InputError(EMPTY, file=report.source or path, expected="at least one record")
