@@ -61,7 +61,10 @@ __all__ = [
     "validate_events",
     "make_events",
     "resolve_targets",
+    "thread_structure",
+    "parent_links",
     "key_positions",
+    "arrow_keys",
     "empty_events",
     "normalize_role",
     "make_people",
@@ -608,15 +611,82 @@ def make_events(
         report = IngestReport(read=n)
     elif report.frozen:
         report = report.draft()
+    links = parent_links(df)
     if resolve:
-        df = resolve_targets(df, report=report)
+        df = resolve_targets(df, report=report, links=links)
+    report.notes.update(thread_structure(df, links=links))
     report.kept = len(df)
     df.attrs["ingest"] = report.freeze()
     return df
 
 
-def resolve_targets(events: pd.DataFrame, *, report: IngestReport | None = None) -> pd.DataFrame:
+def thread_structure(
+    events: pd.DataFrame, *, links: tuple[np.ndarray, np.ndarray] | None = None
+) -> dict[str, int]:
+    """Counts of broken reply structure, for the ingest report's notes.
+
+    ``duplicate object id``: posts, replies, comments or messages whose
+    (platform, ``object_id``) repeats an earlier one's (replies to it find the
+    first one); ``self-parent``: events
+    whose ``parent_id`` is their own ``object_id``; ``parent cycle``: events on
+    a cycle of parent links longer than one (a → b → a), which no thread can
+    hold. Only the counts that are not zero are returned. ``links`` is
+    :func:`parent_links` of ``events`` when the caller has it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.events import thread_structure
+    >>> ev = pd.DataFrame({"platform": "f", "object_id": ["1", "2", "3", "3", "4"],
+    ...                    "parent_id": ["2", "1", None, "3", None]})
+    >>> thread_structure(ev)
+    {'duplicate object id': 1, 'self-parent': 1, 'parent cycle': 2}
+    """
+    out: dict[str, int] = {}
+    has_obj = events[OBJECT_ID].notna().to_numpy(dtype=bool, copy=True)
+    if ACTION in events.columns:  # views, edits and reactions name an object they did not make
+        has_obj &= events[ACTION].isin(["post", "reply", "comment", "message"]).to_numpy(bool)
+    if not has_obj.any():
+        return out
+    by = [] if events[PLATFORM].nunique(dropna=False) <= 1 else [PLATFORM]
+    obj_rows = np.flatnonzero(has_obj)
+    import pyarrow.compute as pc
+
+    keys = arrow_keys([events[c].iloc[obj_rows] for c in [*by, OBJECT_ID]])
+    dup = len(obj_rows) - len(pc.unique(keys))
+    if dup:
+        out["duplicate object id"] = dup
+    rows, parent_row = parent_links(events) if links is None else links
+    same = events[PARENT_ID].iloc[rows].astype(STRING) == events[OBJECT_ID].iloc[rows].astype(
+        STRING
+    )
+    selfp = same.fillna(False).to_numpy(dtype=bool) | (parent_row == rows)
+    if selfp.any():
+        out["self-parent"] = int(selfp.sum())
+    found = (parent_row >= 0) & ~selfp
+    child, parent = rows[found], parent_row[found]
+    # a cycle needs a link to a later (or equal) row: none in the usual time-ordered export
+    if not (parent >= child).any():
+        return out
+    import igraph as ig
+
+    g = ig.Graph(n=len(events), edges=np.column_stack([child, parent]).tolist(), directed=True)
+    sizes = np.array(g.connected_components(mode="strong").sizes())
+    on_cycle = int(sizes[sizes > 1].sum())
+    if on_cycle:
+        out["parent cycle"] = on_cycle
+    return out
+
+
+def resolve_targets(
+    events: pd.DataFrame,
+    *,
+    report: IngestReport | None = None,
+    links: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Fill ``target`` from ``parent_id``: the author of the parent object.
+
+    ``links`` is :func:`parent_links` of ``events`` when the caller has it.
 
     For every event with a ``parent_id`` and no ``target``, the target becomes
     the ``actor`` of the event whose ``object_id`` equals that ``parent_id``
@@ -637,16 +707,11 @@ def resolve_targets(events: pd.DataFrame, *, report: IngestReport | None = None)
     need = (events[TARGET].isna() & events[PARENT_ID].notna()).to_numpy()
     if not need.any():
         return events
-    has_obj = events[OBJECT_ID].notna().to_numpy()
-    # ids are looked up per platform; with one platform the ids alone are the key
-    by = [] if events[PLATFORM].nunique(dropna=False) <= 1 else [PLATFORM]
-    pos = key_positions(
-        [events.loc[need, c] for c in [*by, PARENT_ID]],
-        [events.loc[has_obj, c] for c in [*by, OBJECT_ID]],
-    )
-    found = pos >= 0
+    rows, parent_row = parent_links(events) if links is None else links
+    pick = need[rows]
+    found = parent_row[pick] >= 0
     source_row = np.full(len(events), -1, dtype=np.int64)
-    source_row[np.flatnonzero(need)[found]] = np.flatnonzero(has_obj)[pos[found]]
+    source_row[rows[pick]] = parent_row[pick]
     filled = events[ACTOR].array.take(source_row, allow_fill=True)
     out = events.copy()
     out[TARGET] = out[TARGET].where(source_row < 0, pd.Series(filled, index=events.index))
@@ -660,6 +725,50 @@ def resolve_targets(events: pd.DataFrame, *, report: IngestReport | None = None)
         else:
             report.notes.update(counts)
     return out
+
+
+def parent_links(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The rows with a ``parent_id`` and, for each, the row of its parent: the first
+    event whose ``object_id`` is that id on the same platform (-1 when there is none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.events import parent_links
+    >>> ev = pd.DataFrame({"platform": "f", "object_id": ["1", "2", None],
+    ...                    "parent_id": [None, "1", "7"]})
+    >>> [a.tolist() for a in parent_links(ev)]
+    [[1, 2], [0, -1]]
+    """
+    rows = np.flatnonzero(events[PARENT_ID].notna().to_numpy())
+    if not len(rows):
+        return rows, rows.copy()
+    obj_rows = np.flatnonzero(events[OBJECT_ID].notna().to_numpy())
+    # ids are looked up per platform; with one platform the ids alone are the key
+    by = [] if events[PLATFORM].nunique(dropna=False) <= 1 else [PLATFORM]
+    pos = key_positions(
+        [events[c].iloc[rows] for c in [*by, PARENT_ID]],
+        [events[c].iloc[obj_rows] for c in [*by, OBJECT_ID]],
+    )
+    return rows, np.where(pos >= 0, obj_rows[np.maximum(pos, 0)], -1)
+
+
+def arrow_keys(columns: Sequence[pd.Series]) -> Any:
+    """One pyarrow string array of keys made of one or more text columns (missing
+    values as ``""``, parts joined by the unit separator U+001F, which does not
+    occur in ids or names): the key :func:`key_positions` compares."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = []
+    for c in columns:
+        arr = pa.array(c.astype(STRING).array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        parts.append(arr.cast(pa.large_string()).fill_null(""))
+    if len(parts) == 1:
+        return parts[0]
+    return pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
 
 
 def key_positions(keys: Sequence[pd.Series], table: Sequence[pd.Series]) -> np.ndarray:
@@ -678,22 +787,9 @@ def key_positions(keys: Sequence[pd.Series], table: Sequence[pd.Series]) -> np.n
     ...               [platform, ids]).tolist()
     [1, 2, -1]
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    def joined(columns: Sequence[pd.Series]) -> pa.Array:
-        parts = []
-        for c in columns:
-            arr = pa.array(c.astype(STRING).array)
-            if isinstance(arr, pa.ChunkedArray):
-                arr = arr.combine_chunks()
-            parts.append(arr.cast(pa.large_string()).fill_null(""))
-        if len(parts) == 1:
-            return parts[0]
-        # the unit separator (U+001F) joins the parts: it does not occur in ids or names
-        return pc.binary_join_element_wise(*parts, pa.scalar("\x1f", pa.large_string()))
-
-    pos = pc.index_in(joined(keys), value_set=joined(table))
+    pos = pc.index_in(arrow_keys(keys), value_set=arrow_keys(table))
     return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 

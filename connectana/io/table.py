@@ -41,6 +41,7 @@ from ..events import (
     THREAD_ID,
     TIMESTAMP,
     IngestReport,
+    arrow_keys,
     make_events,
     numbered_ids,
 )
@@ -529,11 +530,20 @@ def platform_hint(columns: Sequence[Any]) -> tuple[str, str] | None:
 
 
 def _match_share(values: pd.Series, pool: pd.Series) -> float:
-    """Share of the distinct ``values`` found among ``pool``'s values."""
-    vals = pd.Index(values.dropna().astype(str).str.strip().unique())
-    if len(vals) == 0:
+    """Share of the distinct ``values`` (a sample of 5,000 rows of them when there
+    are more) found among ``pool``'s values. pyarrow hashes the small sample and
+    scans the pool once: no Python string per row."""
+    import pyarrow.compute as pc
+
+    vals = values.dropna()
+    if len(vals) > 5000:  # an estimate is enough to tell a wrong mapping
+        vals = vals.sample(5000, random_state=0)
+    sample = pc.unique(arrow_keys([vals]))
+    if len(sample) == 0:
         return 0.0
-    return float(vals.isin(pool.dropna().astype(str).str.strip()).mean())
+    pool_keys = arrow_keys([pool.dropna()])
+    found = pc.unique(pc.filter(pool_keys, pc.is_in(pool_keys, value_set=sample)))
+    return len(found) / len(sample)
 
 
 def _check_parent_ids(
