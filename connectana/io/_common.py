@@ -675,7 +675,9 @@ def iter_json(
 
     JSON lines (one value per line) are streamed (``.gz`` read transparently);
     blank lines are ignored and lines starting with ``#`` are skipped (counted
-    in ``report.notes["comment lines skipped"]``, not as records). A file whose
+    in ``report.notes["comment lines skipped"]``, not as records); NUL bytes
+    at the start of a line (a log cut at a crash, or pre-allocated) are dropped
+    and the line read (``notes["NUL bytes before a line skipped"]``). A file whose
     first line is not a whole JSON value (a pretty-printed document) is parsed
     as one document and yielded as ``(1, value)``; such a document that does
     not parse is a :class:`~connectana.errors.FormatError`, whatever
@@ -735,6 +737,9 @@ def _iter_json_lines(
             continue
         if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[3:]
+        if raw.startswith(b"\x00"):  # a log cut at a crash, or pre-allocated: NULs, then lines
+            raw = raw.lstrip(b"\x00")
+            report.notes["NUL bytes before a line skipped"] += 1
         try:
             text = raw.decode("utf-8").strip()
         except UnicodeDecodeError as exc:

@@ -486,7 +486,7 @@ def _from_canvas(ev: dict) -> dict | None:
     role = text_or_none(meta.get("context_role"))
     ctx = meta.get("context_id")
     home = _shard(meta.get("root_account_id"))
-    if name == "discussion_entry_created":
+    if name in ("discussion_entry_created", "discussion_entry_submitted"):
         eid = body.get("discussion_entry_id")
         return {
             "kind": "entry",
@@ -590,12 +590,16 @@ def read_canvas_events(
 
     Notes
     -----
-    ``discussion_entry_created`` gives a ``reply``: ``object_id`` = the
+    ``discussion_entry_created`` (and ``discussion_entry_submitted``, its
+    form for graded discussions, with the same body; when both come for one
+    entry the second is a ``duplicate``) gives a ``reply``: ``object_id`` = the
     entry id, ``parent_id`` = ``body.parent_discussion_entry_id``,
     ``thread_id`` = the topic id, ``actor`` = the user; an entry with no
     parent answers the topic and targets the topic's author when a
     ``discussion_topic_created`` event for that topic is in the data (a
-    ``post`` by ``metadata.user_id``). The Caliper form (``MessageEvent``,
+    ``post`` by ``metadata.user_id``; a ``discussion_topic_created`` without
+    a user, as a course copy makes, is set aside as ``topic without a user``).
+    The Caliper form (``MessageEvent``,
     object ``urn:instructure:canvas:discussionEntry:<id>``) has no
     ``replyTo``: the parent id is taken from
     ``extensions["com.instructure.canvas"].request_url``
@@ -674,8 +678,12 @@ def read_canvas_events(
         report.notes["global user id made local"] += n_global - n_foreign
     if n_foreign:
         report.notes["user of another shard (global id kept)"] += n_foreign
-    keep = set_aside_rows(
-        df["user"].isna().to_numpy(),
+    no_user = df["user"].isna().to_numpy()
+    is_topic_event = (df["kind"] == "topic").to_numpy()
+    # a topic made by a course copy or an import has no user: not an error, still counted
+    keep = set_aside_rows(no_user & is_topic_event, "topic without a user", report, df["where"])
+    keep &= set_aside_rows(
+        no_user & ~is_topic_event,
         "no user",
         report,
         df["where"],

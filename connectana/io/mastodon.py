@@ -85,10 +85,27 @@ def _checked(s: Any) -> tuple[str, str, dict]:
     return sid, aid, fields
 
 
+def _context_focus(ancestors: list, descendants: list) -> tuple[str, str] | None:
+    """A ``/context`` response holds neither the focal status nor its id: the id is
+    the parent that descendants answer but that is in neither list; the focal
+    status answers the last ancestor (Mastodon lists them root first). Returns
+    ``(focal id, its parent)`` when both are known."""
+    known = {text_or_none(x.get("id")) for x in ancestors + descendants if isinstance(x, dict)}
+    missing = [text_or_none(x.get("in_reply_to_id")) for x in descendants if isinstance(x, dict)]
+    missing = [m for m in dict.fromkeys(missing) if m is not None and m not in known]
+    last = ancestors[-1] if ancestors and isinstance(ancestors[-1], dict) else None
+    parent = text_or_none(last.get("id")) if last is not None else None
+    if len(missing) != 1 or parent is None:
+        return None
+    return missing[0], parent
+
+
 def _statuses(doc: Any, path: Path) -> list:
     if isinstance(doc, list):
         return doc
     if isinstance(doc, dict):
+        if "id" in doc and isinstance(doc.get("account"), dict):  # GET /statuses/:id
+            return [doc]
         parts = [doc.get("ancestors"), doc.get("descendants")]
         if all(isinstance(p, list) for p in parts):  # GET /statuses/:id/context
             return parts[0] + parts[1]
@@ -119,9 +136,11 @@ def read_mastodon(
     ----------
     path : path-like
         A JSON file: an array of statuses (a timeline, an account's statuses,
-        search results), or an object holding the array under one of
-        :data:`LIST_KEYS` (or a ``/context`` response: ``ancestors`` +
-        ``descendants``).
+        search results), one Status (a ``GET /statuses/:id`` response), an
+        object holding the array under one of :data:`LIST_KEYS`, or a
+        ``/context`` response (``ancestors`` + ``descendants``; the focal
+        status, which it does not hold, is inferred so that the thread stays
+        one).
     mentions : bool
         Add a ``mention`` event for each account a status mentions.
     reblogs : bool
@@ -210,6 +229,18 @@ def read_mastodon(
         on_error=on_error,
     )
     parent_of = {sid: f["parent"] for _, _, sid, _, f in valid}
+    focus = None
+    if isinstance(doc, dict) and isinstance(doc.get("descendants"), list):
+        focus = _context_focus(doc.get("ancestors") or [], doc["descendants"])
+    if focus is not None and focus[0] not in parent_of:
+        # the focal status of a /context response is absent: its replies and its
+        # ancestors are still one thread
+        parent_of[focus[0]] = focus[1]
+        report.options["context_focal_status"] = focus[0]
+        report.messages.append(
+            f"a /context response: the focal status {focus[0]} is not in it (fetch "
+            "/statuses/:id to read it); its replies are kept in the ancestors' thread"
+        )
 
     def root(sid: str) -> str:
         seen = set()

@@ -122,6 +122,17 @@ def _ts_time(ts: str) -> pd.Timestamp | None:
     return pd.Timestamp(ns, unit="ns", tz="UTC")
 
 
+def _file_owner(m: dict) -> str | None:
+    """Who shared the file a legacy ``file_comment`` comments on."""
+    f = m.get("file")
+    if not isinstance(f, dict):
+        return None
+    try:
+        return as_id(f.get("user"), field="file.user")
+    except BadRecord:
+        return None
+
+
 def _message_fields(m: Any) -> tuple[str, pd.Timestamp, str | None, str, str | None]:
     """(ts, time, user, subtype, thread_ts) of a message; raises BadRecord."""
     if not isinstance(m, dict):
@@ -136,6 +147,9 @@ def _message_fields(m: Any) -> tuple[str, pd.Timestamp, str | None, str, str | N
             expected="ts like '1736478514.897649'",
         )
     user = as_id(m.get("user"), field="user")
+    comment = m.get("comment")
+    if not user and m.get("subtype") == "file_comment" and isinstance(comment, dict):
+        user = as_id(comment.get("user"), field="comment.user")  # legacy: author in comment
     if not user and not m.get("bot_id"):
         raise BadRecord(
             "message without an author", field="user", found=m.get("user"), expected="a user id"
@@ -212,7 +226,10 @@ def read_slack(
       among *all* messages, set aside ones included: a deleted ``tombstone``
       parent still gives its author; a bot parent gives no target). In a
       one-to-one direct-message folder (in ``dms.json`` with two members) a
-      top-level message is a ``message`` to the other member.
+      top-level message is a ``message`` to the other member. A legacy
+      ``file_comment`` (author in ``comment.user``) is a ``comment`` whose
+      target is the file's owner; its text is the comment, not Slack's
+      "<@U…> commented on …" line.
       ``object_id`` = ``event_id`` =
       ``<channel>:<ts>`` with ``ts`` kept as the exact string; ``thread_id``
       = ``<channel>:<thread_ts or ts>``; ``context`` = the channel (folder)
@@ -224,7 +241,9 @@ def read_slack(
       ``ts`` seen before).
     - Derived events (produced, not read): mentions give ``mention`` events
       (``event_id`` ``<message id>:mention:<user>``, ``target`` the person
-      mentioned, ``parent_id`` the message), reactions give ``react`` events
+      mentioned, ``parent_id`` the message; a mention of the author, as in
+      Slack's own "<@U…> uploaded a file", is counted in the notes, not
+      produced), reactions give ``react`` events
       (``<message id>:react:<emoji>:<user>``, ``target`` the message's
       author, at the message's time since exports do not date reactions).
       Mentions of and reactions by bots are not produced (noted). Convention:
@@ -375,9 +394,16 @@ def _read(
                 other = [u for u in dm_members[channel] if u != user]
                 row = {EVENT_ID: mid, ACTION: "message", PARENT_ID: None}
                 row[TARGET] = other[0] if other else user
+            elif subtype == "file_comment":  # legacy: a comment on someone's file
+                owner = _file_owner(m)
+                row = {EVENT_ID: mid, ACTION: "comment", PARENT_ID: None}
+                row[TARGET] = owner if owner != user else None
             else:
                 row = {EVENT_ID: mid, ACTION: "post", PARENT_ID: None, TARGET: None}
             text = m.get("text") if isinstance(m.get("text"), str) else None
+            if subtype == "file_comment" and isinstance(m.get("comment"), dict):
+                said = m["comment"].get("comment")  # Slack's "<@U1> commented on ..." is not said
+                text = said if isinstance(said, str) else None
             rows.append({**base, **row, OBJECT_ID: mid, TEXT: text})
             if extract:
                 rows[-1][RESOURCES] = slack_resources(m)
@@ -385,6 +411,9 @@ def _read(
                 for uid in dict.fromkeys(_MENTION.findall(text or "")):
                     if uid in bots:
                         report.notes["mention of a bot not produced"] += 1
+                        continue
+                    if uid == user:  # Slack's own "<@U1> uploaded a file", or naming oneself
+                        report.notes["self-mention not produced"] += 1
                         continue
                     derived["mention"] += 1
                     rows.append(

@@ -9,10 +9,13 @@ RSS/Atom post and comment feeds (local files only — nothing is fetched).
 from __future__ import annotations
 
 import calendar
+import difflib
 import hashlib
 import html
 import os
 import re
+import warnings
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -231,10 +234,12 @@ def read_wordpress(
     # authors: e-mail hash -> login, author id -> login (e-mails are hashed at once)
     login_by_mail: dict[str, str] = {}
     login_by_id: dict[str, str] = {}
+    logins: set[str] = set()
     for a in _children(channel, "author"):
         login = _text(a, "author_login")
         if not login:
             continue
+        logins.add(login)
         if _text(a, "author_email"):
             login_by_mail[_sha1(_text(a, "author_email"))] = login
         if _text(a, "author_id"):
@@ -259,6 +264,7 @@ def read_wordpress(
         return f"guest:{name}:{_sha1(mail)[:12]}" if mail else f"guest:{name}"
 
     rows: list[dict] = []
+    unlisted: Counter = Counter()  # dc:creator values that are no wp:author login
 
     def when(el: Any, prefix: str, record: str) -> tuple | None:
         """(date string, zone, where) to parse later, or None when there is no usable date."""
@@ -314,6 +320,8 @@ def read_wordpress(
             if comments:
                 report.set_aside_record("on item set aside", {"item": n}, n=len(comments))
             continue
+        if logins and author not in logins:  # a typo in the export, or an unlisted author
+            unlisted[author] += 1
         post = f"post:{post_id}"
         rows.append(
             {
@@ -394,6 +402,19 @@ def read_wordpress(
             rows.append(row)
     rows = _drop_duplicates(rows, report)
     rows = _parse_dates(rows, path, report, on_error)
+    if unlisted:
+        report.notes["post by a dc:creator that is no wp:author"] += sum(unlisted.values())
+        named = []
+        for who in sorted(unlisted)[:5]:
+            near = difflib.get_close_matches(who, sorted(logins), n=1)
+            named.append(f"{who!r}" + (f" (a typo of {near[0]!r}?)" if near else ""))
+        msg = (
+            f"{len(unlisted)} post author(s) in dc:creator are not among the export's wp:author "
+            f"logins and count as people of their own: {', '.join(named)}; fix the export or "
+            "merge them with an alias table"
+        )
+        report.messages.append(msg)
+        warnings.warn(f"{path}: {msg}", UserWarning, stacklevel=3)
     return _finish(rows, "wordpress", report, keep_text, context)
 
 

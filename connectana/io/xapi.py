@@ -56,7 +56,14 @@ PLATFORM = "xapi"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 #: Last segment of a verb IRI (lower case) → action. ``answered`` on an
-#: assessment interaction is not a reply (see :func:`read_xapi`).
+#: assessment interaction is not a reply (see :func:`read_xapi`). Reviewed
+#: against ADL's verb vocabulary (answered, asked, commented, responded,
+#: shared, experienced), Activity Streams 1.0 (``activitystrea.ms/create``,
+#: ``post``, ``update``, ``delete``, ``like``, ``favorite``, ``share``), Moodle's
+#: logstore_xapi (create, replied, viewed, delete) and Open edX
+#: event-routing-backends (acrossx ``posted``/``edited``, tincan ``viewed``,
+#: dod-isd ``deleted``, openedx ``voted``); anything else (attempted,
+#: completed, launched, reported, ...) is ``other``.
 VERB_ACTIONS: dict[str, str] = {
     "replied": "reply",
     "responded": "reply",
@@ -85,8 +92,11 @@ VERB_ACTIONS: dict[str, str] = {
     "edited": "edit",
     "updated": "edit",
     "modified": "edit",
+    "update": "edit",
     "deleted": "delete",
+    "delete": "delete",
     "removed": "delete",
+    "favorite": "react",
 }
 _THREAD_TYPES = ("/discussion", "/forum-topic", "/thread")
 _INTERACTION_TYPES = ("/cmi.interaction", "/question", "/assessment")

@@ -1,0 +1,109 @@
+"""Shapes of real platform exports that broke a reader (#14): hand-made fixtures of the same
+shape in tests/data (sources in tests/data/SOURCES.md), read with the default options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import connectana as ca
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+COLS = ["actor", "action", "target"]
+
+
+def rows(ev, cols=COLS):
+    return ev[cols].astype(object).where(ev[cols].notna(), None).values.tolist()
+
+
+def test_slack_legacy_file_comment_and_upload_text():
+    ev = ca.read_events(DATA / "slack" / "legacy_files", format="slack")
+    assert rows(ev) == [
+        ["U1", "post", None],  # "<@U1|ann> uploaded a file": no self-mention
+        ["U1", "mention", "U3"],
+        ["U2", "comment", "U1"],  # file_comment: author in comment.user, target the file's owner
+        ["U2", "mention", "U3"],  # from the comment, not Slack's "<@U2> commented on <@U1>'s"
+        ["U1", "comment", None],  # on her own file
+    ]
+    assert ev.attrs["ingest"].notes["self-mention not produced"] == 1
+    assert ca.build_network(ev, ties="mention").n_ties == 2
+
+
+def test_canvas_topic_without_user_and_graded_entries():
+    ev = ca.read_events(DATA / "canvas" / "course_copy_and_graded.jsonl", format="canvas_events")
+    assert rows(ev, ["event_id", "actor", "action", "parent_id", "target"]) == [
+        ["topic:501", "7", "post", None, None],
+        ["entry:61", "8", "reply", None, "7"],  # discussion_entry_submitted + _created: one entry
+        ["entry:62", "9", "reply", "61", "8"],
+    ]
+    rep = ev.attrs["ingest"]
+    assert dict(rep.set_aside) == {"topic without a user": 1, "duplicate": 1}
+    assert rep.read == 5 and rep.balanced
+
+
+def test_xapi_verbs_of_moodle_and_open_edx():
+    ev = ca.read_events(DATA / "xapi" / "logstore_forum.json", format="xapi")
+    assert ev["action"].tolist() == ["post", "reply", "delete", "edit", "react", "other"]
+    from connectana.io.xapi import VERB_ACTIONS
+
+    assert VERB_ACTIONS["delete"] == "delete" and VERB_ACTIONS["update"] == "edit"
+
+
+def test_edx_tracking_log_with_nul_bytes():
+    ev = ca.read_events(DATA / "edx" / "nul_bytes.log", format="edx_tracking")
+    assert rows(ev) == [["eve", "post", None], ["fay", "reply", "eve"]]
+    assert ev.attrs["ingest"].notes["NUL bytes before a line skipped"] == 2
+    skip = ca.read_events(DATA / "edx" / "nul_bytes.log", format="edx_tracking", on_error="skip")
+    assert len(skip) == 2 and not skip.attrs["ingest"].set_aside
+
+
+def test_mastodon_single_status_and_context_without_focal_status():
+    one = ca.read_events(DATA / "mastodon" / "status_single.json", format="mastodon")
+    assert rows(one) == [["8", "reply", "7"], ["8", "mention", "7"]]
+    ctx = ca.read_events(DATA / "mastodon" / "context.json", format="mastodon")
+    assert ctx["thread_id"].nunique() == 1  # one thread, not two
+    assert ctx.attrs["ingest"].options["context_focal_status"] == "110000000000000012"
+    replies = ctx[ctx["action"] == "reply"]
+    assert rows(replies) == [["8", "reply", "7"], ["9", "reply", "7"], ["8", "reply", "9"]]
+
+
+def test_wordpress_creator_that_is_no_author():
+    with pytest.warns(UserWarning, match=r"'mraia' \(a typo of 'maria'\?\)"):
+        ev = ca.read_events(DATA / "wordpress" / "creator_typo.xml", format="wordpress")
+    assert ev.attrs["ingest"].notes["post by a dc:creator that is no wp:author"] == 1
+    assert sorted(ev["actor"].unique()) == ["maria", "mraia", "tomas"]
+
+
+def test_wordpress_theme_unit_test_creator(real_data):
+    # the WordPress theme unit test export itself has a dc:creator '>themereviewteam'
+    with pytest.warns(UserWarning, match="themereviewteam"):
+        ev = ca.read_events(
+            real_data / "wordpress_wxr" / "theme-unit-test-data.xml", format="wordpress", tz="UTC"
+        )
+    assert ev.attrs["ingest"].notes["post by a dc:creator that is no wp:author"] >= 1
+
+
+EMPTY_INPUTS = {
+    "table": ("empty.csv", b""),
+    "moodle_forum": ("forum.csv", b"id,discussion,parent,userid,created\n"),
+    "moodle_log": ("log.csv", b"Time,User full name,Event name,Description\n"),
+    "canvas_discussion": ("view.json", b'{"view": [], "participants": []}'),
+    "canvas_events": ("events.jsonl", b""),
+    "edx_forum": ("forum.mongo", b""),
+    "edx_tracking": ("tracking.log", b""),
+    "discourse": ("topic.json", b'{"post_stream": {"posts": []}}'),
+    "xapi": ("statements.json", b"[]"),
+    "mastodon": ("statuses.json", b"[]"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(EMPTY_INPUTS))
+def test_empty_input_gets_one_answer_from_every_reader(tmp_path, fmt):
+    name, data = EMPTY_INPUTS[fmt]
+    p = tmp_path / name
+    p.write_bytes(data)
+    with pytest.raises(ca.InputError) as info:
+        ca.read_events(p, format=fmt)
+    assert info.value.reason == "the input is empty: it holds no records", fmt
+    assert name in str(info.value.file)
