@@ -70,7 +70,7 @@ def _time(fn, repeats: int) -> float:
     return statistics.median(times)
 
 
-def measure(posts: int = 100_000, deleted: int = 10_000, repeats: int = 3) -> dict:
+def measure(posts: int = 100_000, deleted: int = 10_000, repeats: int = 5) -> dict:
     """Median seconds of build_network + growth with and without the report."""
     import connectana as ca
 
@@ -84,8 +84,13 @@ def measure(posts: int = 100_000, deleted: int = 10_000, repeats: int = 3) -> di
     def work(events):
         return lambda: (ca.build_network(events, ties="reply"), ca.growth(events, ties="reply"))
 
-    with_report = _time(work(ev), repeats)
-    without = _time(work(bare), repeats)
+    # alternate the two, so that a change of machine load hits both alike
+    with_times, without_times = [], []
+    for _ in range(repeats):
+        with_times.append(_time(work(ev), 1))
+        without_times.append(_time(work(bare), 1))
+    with_report = statistics.median(with_times)
+    without = statistics.median(without_times)
     return {
         "posts": posts,
         "set_aside_records": len(report.records),
@@ -99,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--deleted", type=int, default=10_000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
     print(measure(args.posts, args.deleted, args.repeats))
 

@@ -614,7 +614,9 @@ def make_events(
     links = parent_links(df)
     if resolve:
         df = resolve_targets(df, report=report, links=links)
-    report.notes.update(thread_structure(df, links=links))
+    for what, n in thread_structure(df, links=links).items():
+        if what not in report.notes:  # a reader that counted it itself knows its scope better
+            report.notes[what] = n
     report.kept = len(df)
     df.attrs["ingest"] = report.freeze()
     return df
@@ -744,6 +746,8 @@ def parent_links(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if not len(rows):
         return rows, rows.copy()
     obj_rows = np.flatnonzero(events[OBJECT_ID].notna().to_numpy())
+    if not len(obj_rows):
+        return rows, np.full(len(rows), -1, dtype=np.int64)
     # ids are looked up per platform; with one platform the ids alone are the key
     by = [] if events[PLATFORM].nunique(dropna=False) <= 1 else [PLATFORM]
     pos = key_positions(

@@ -52,7 +52,7 @@ padding:.25em .6em;text-align:right;vertical-align:top}th{background:#f5f5f5;fon
 td.t,th:first-child{text-align:left}td:first-child{white-space:nowrap}
 table.wide{font-size:.85em}table.wide td,table.wide th{padding:.2em .4em}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
-figcaption{font-size:.9em;color:#555}
+figcaption{font-size:.9em;color:#555}pre{white-space:pre-wrap;overflow-wrap:anywhere}
 .note{color:#555;font-size:.9em}.met{color:#2ca02c}.unmet{color:#999}code{background:#f5f5f5;padding:0 .2em}
 """
 

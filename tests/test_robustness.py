@@ -44,11 +44,28 @@ SEEDS = {
     "feed": ("wordpress/feeds/atom/comments.atom", {}),
     "xapi": ("xapi/lrs_pages.jsonl", {}),
     "mastodon": ("mastodon/statuses.json", {}),
+    # shapes of real exports that once broke a reader (#14, tests/data/SOURCES.md)
+    "canvas_events_copy": ("canvas/course_copy_and_graded.jsonl", {}),
+    "xapi_logstore": ("xapi/logstore_forum.json", {}),
+    "edx_tracking_nul": ("edx/nul_bytes.log", {}),
+    "mastodon_single": ("mastodon/status_single.json", {}),
+    "mastodon_context": ("mastodon/context.json", {}),
+    "wordpress_creator": ("wordpress/creator_typo.xml", {}),
+}
+_FORMAT_OF = {
+    "table_dates": "table",
+    "moodle_forum_json": "moodle_forum",
+    "canvas_events_copy": "canvas_events",
+    "xapi_logstore": "xapi",
+    "edx_tracking_nul": "edx_tracking",
+    "mastodon_single": "mastodon",
+    "mastodon_context": "mastodon",
+    "wordpress_creator": "wordpress",
 }
 
 
 def _format(name: str) -> str:
-    return {"table_dates": "table", "moodle_forum_json": "moodle_forum"}.get(name, name)
+    return _FORMAT_OF.get(name, name)
 
 
 def _check(path: Path, fmt: str, options: dict, on_error: str) -> None:
@@ -129,9 +146,13 @@ def test_reader_survives_mutations(name, tmp_path_factory):
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(pick=st.integers(0, 50), cut=st.integers(0, 400))
-def test_slack_export_with_a_truncated_file(tmp_path_factory, pick, cut):
-    src = DATA / "slack" / "export"
+@given(
+    pick=st.integers(0, 50),
+    cut=st.integers(0, 400),
+    export=st.sampled_from(["export", "legacy_files"]),
+)
+def test_slack_export_with_a_truncated_file(tmp_path_factory, pick, cut, export):
+    src = DATA / "slack" / export
     dst = tmp_path_factory.mktemp("slack") / "export"
     shutil.copytree(src, dst)
     files = sorted(dst.rglob("*.json"))
@@ -153,6 +174,10 @@ JSON_SEEDS = [
     "discourse",
     "xapi",
     "mastodon",
+    "canvas_events_copy",
+    "xapi_logstore",
+    "mastodon_single",
+    "mastodon_context",
 ]
 WEIRD = [
     None,

@@ -230,8 +230,12 @@ def read_mastodon(
     )
     parent_of = {sid: f["parent"] for _, _, sid, _, f in valid}
     focus = None
-    if isinstance(doc, dict) and isinstance(doc.get("descendants"), list):
-        focus = _context_focus(doc.get("ancestors") or [], doc["descendants"])
+    if (
+        isinstance(doc, dict)
+        and isinstance(doc.get("descendants"), list)
+        and isinstance(doc.get("ancestors"), list)
+    ):
+        focus = _context_focus(doc["ancestors"], doc["descendants"])
     if focus is not None and focus[0] not in parent_of:
         # the focal status of a /context response is absent: its replies and its
         # ancestors are still one thread
