@@ -135,6 +135,19 @@ def newcomer_integration(
         ``first_post``, in days; negative when the person was answered
         before their first event in the data, e.g. when their first post is
         not in the export).
+        Staff and learners apart: ``first_learner_reply`` and
+        ``first_staff_reply`` (first interaction targeting the person from
+        someone who is not staff / from an instructor or TA; staff are known
+        from the roster or the events' roles, nobody is staff without them),
+        ``days_to_first_learner_reply``, ``days_to_first_staff_reply``.
+        Censoring — never answered is reported, not dropped: ``answered``
+        (False when nobody ever answered), ``days_observed`` (from
+        ``first_post`` to the last event in the data: how long the person was
+        watched), and for people never answered ``days_to_first_reply`` is
+        ``inf`` (not NaN), so that medians and shares include them;
+        ``first_post_in_data`` is False when the person was answered before
+        their first event in the data (the negative lags above: the export
+        lacks their first post).
 
     Examples
     --------
@@ -185,4 +198,25 @@ def newcomer_integration(
     day = pd.Timedelta(days=1)
     out["days_to_first_reply"] = (out["first_reply_received"] - out["first_post"]) / day
     out["days_to_reciprocated"] = (out["first_reciprocated"] - out["first_post"]) / day
+    staff = np.array([r in ("instructor", "ta") for r in prep.roles], dtype=bool)
+    for who, from_who in (("learner", ~staff), ("staff", staff)):
+        first = np.full(n, never, dtype=np.int64)
+        m = from_who[prep.src]
+        np.minimum.at(first, prep.dst[m], prep.time[m])
+        if not prep.directed:  # an undirected tie answers both ends
+            m = from_who[prep.dst]
+            np.minimum.at(first, prep.src[m], prep.time[m])
+        out[f"first_{who}_reply"] = as_time(first)
+        out[f"days_to_first_{who}_reply"] = (out[f"first_{who}_reply"] - out["first_post"]) / day
+    posted = out["first_post"].notna()
+    out["answered"] = out["first_reply_received"].notna()
+    last = pd.Timestamp(int(ev_time.max()), tz="UTC") if len(ev_time) else pd.NaT
+    out["days_observed"] = ((last - out["first_post"]) / day).where(posted)
+    for lag, when in (
+        ("days_to_first_reply", "first_reply_received"),
+        ("days_to_first_learner_reply", "first_learner_reply"),
+        ("days_to_first_staff_reply", "first_staff_reply"),
+    ):
+        out.loc[posted & out[when].isna(), lag] = np.inf  # censored: never answered
+    out["first_post_in_data"] = ~(out["days_to_first_reply"] < 0)
     return out

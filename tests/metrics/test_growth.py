@@ -232,7 +232,8 @@ def test_newcomer_integration(timeline):
     assert n["first_post"]["d"] == pd.Timestamp("2024-01-10 12:00", tz="UTC")
     assert n["first_reply_received"]["c"] == pd.Timestamp("2024-01-10 12:00", tz="UTC")
     assert n["first_reciprocated"]["c"] == pd.Timestamp("2024-01-16 12:00", tz="UTC")
-    np.testing.assert_allclose(n["days_to_first_reply"], [1, 2, 7, 6, np.nan])
+    # e posted and was never answered: inf (censored, kept), not NaN
+    np.testing.assert_allclose(n["days_to_first_reply"], [1, 2, 7, 6, np.inf])
     np.testing.assert_allclose(n["days_to_reciprocated"], [3, 2, 13, 6, np.nan])
     assert pd.isna(n["first_reply_received"]["e"])
 
