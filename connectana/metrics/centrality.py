@@ -54,13 +54,14 @@ def centrality(
     *,
     directed: bool | None = None,
     weight: str | None = "weight",
-    weight_as: str = "strength",
+    weight_as: str | None = None,
     mode: str = "out",
     pivots: int | None = None,
     seed: int = 0,
     damping: float = 0.85,
-    normalized: bool = True,
+    normalized: bool | None = None,
     percentiles: bool = False,
+    convention: str = "connectana",
 ) -> pd.DataFrame:
     """Centrality of every node, one column per measure.
 
@@ -78,16 +79,18 @@ def centrality(
     weight : str or None
         Edge column holding tie weights (default ``"weight"``, the number of
         interactions). ``None``: every distinct tie has weight 1 (binary network).
-    weight_as : {"strength", "distance"}
+    weight_as : {"strength", "distance"}, optional
         How a weight enters path-based measures (betweenness, closeness,
-        harmonic). ``"strength"`` (default): more interactions = closer, the
+        harmonic). ``"strength"`` (default; with ``convention="igraph"`` only
+        ``"distance"`` is possible): more interactions = closer, the
         length of a tie is ``1 / weight``. ``"distance"``: the raw weight is the
         length, which is what igraph, R igraph and networkx do when handed a
         weight — use it to reproduce a published analysis.
     mode : {"out", "in"}
         Directed closeness and harmonic: distances *from* the node to the others
         (``"out"``, igraph's and R igraph's convention) or *to* the node from the
-        others (``"in"``, networkx's convention).
+        others (``"in"``, networkx's convention). ``convention="igraph"`` also
+        takes ``"all"`` (R's ``closeness(g, mode = "all")``).
     pivots : int, optional
         Sampled betweenness (Brandes & Pich 2007): shortest paths from ``pivots``
         sources drawn uniformly without replacement (numpy ``default_rng(seed)``),
@@ -102,14 +105,24 @@ def centrality(
         Seed of the pivot draw.
     damping : float
         PageRank damping factor.
-    normalized : bool
+    normalized : bool, optional
         Betweenness divided by the number of ordered (directed) or unordered
         (undirected) pairs of other nodes, ``(n-1)(n-2)`` or ``(n-1)(n-2)/2``
         (networkx's convention); harmonic divided by ``n - 1``. Other measures
-        are unaffected.
+        are unaffected. Default True; False with ``convention="igraph"``
+        (R's default).
     percentiles : bool
         Add ``<measure>_pct``: the percentage of nodes whose value is lower than
         or equal to the node's (pandas ``rank(method="max", pct=True) * 100``).
+    convention : {"connectana", "igraph"}
+        ``"connectana"`` (default): the definitions below. ``"igraph"``: every
+        measure as R igraph computes it by default on the network as built
+        (multi-edges and loops counted, weights read as lengths, closeness
+        1/Σd over reachable nodes, reciprocal edges kept apart when
+        ``directed=False``, nothing normalised); columns are named
+        ``<measure>_igraph``, see
+        :func:`connectana.metrics.igraph_convention.igraph_centrality`. ``pivots``
+        is not available there.
 
     Returns
     -------
@@ -169,6 +182,31 @@ def centrality(
     >>> c.loc["a"].tolist(), c.loc["b"].tolist()
     ([4, 3, 0], [0, 0, 2])
     """
+    if convention == "igraph":
+        from .igraph_convention import igraph_centrality
+
+        if weight_as not in (None, "distance"):
+            raise ValueError(
+                "convention='igraph' reads weights as igraph does, as lengths: "
+                f"weight_as must be 'distance' or left out, found {weight_as!r}"
+            )
+        if pivots is not None:
+            raise ValueError(
+                "convention='igraph' computes exact betweenness as igraph does; pivots "
+                "(sampled betweenness) needs convention='connectana'"
+            )
+        df = igraph_centrality(
+            net, measures, directed=directed, weight=weight, mode=mode, damping=damping,
+            normalized=bool(normalized),
+        )  # fmt: skip
+        if percentiles:
+            for m in list(df.columns):
+                df[f"{m}_pct"] = df[m].rank(method="max", pct=True) * 100
+        return df
+    if convention != "connectana":
+        raise ValueError(f"convention must be 'connectana' or 'igraph', found {convention!r}")
+    weight_as = "strength" if weight_as is None else weight_as
+    normalized = True if normalized is None else normalized
     directed = net.resolve_directed(directed)
     if weight_as not in ("strength", "distance"):
         raise InputError(f"weight_as must be 'strength' or 'distance', found {weight_as!r}")

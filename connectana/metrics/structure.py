@@ -64,6 +64,8 @@ def summary(
     attribute: str | Sequence[str] | None = None,
     distances: bool = True,
     triads: bool = True,
+    convention: str = "connectana",
+    weight: str | None = "weight",
 ) -> pd.Series:
     """Whole-network description, one value per snake_case key.
 
@@ -85,6 +87,19 @@ def summary(
         Compute the 16 ``triad_<type>`` counts of a directed network (default);
         the census visits every connected triple (half a minute at 20k
         people); ``False`` leaves them out.
+    convention : {"connectana", "igraph", "sna"}
+        ``"connectana"`` (default): the keys below. ``"igraph"``: the values R
+        igraph's defaults give on the network as built (multi-edges and loops
+        counted, ``weight`` read as lengths), keys ``<key>_igraph``
+        (:func:`connectana.metrics.igraph_convention.igraph_summary`).
+        ``"sna"``: R sna's ``gden``, ``grecip`` and ``centralization`` on the
+        binary distinct-tie matrix, keys ``<key>_sna``
+        (:func:`connectana.metrics.sna_convention.sna_summary`). ``attribute``,
+        ``distances`` and ``triads`` apply to the default convention only.
+    weight : str or None
+        ``convention="igraph"`` only: the edge column read as R's ``weight``
+        attribute (default ``"weight"``); None: hops. The default convention's
+        distances are always hops.
 
     Returns
     -------
@@ -143,6 +158,18 @@ def summary(
     >>> s[["nodes", "ties", "self_loops", "mutual_dyads", "reciprocity"]].tolist()
     [3, 3, 1, 1, 0.6666666666666666]
     """
+    if convention == "igraph":
+        from .igraph_convention import igraph_summary
+
+        return igraph_summary(net, directed=directed, weight=weight)
+    if convention == "sna":
+        from .sna_convention import sna_summary
+
+        return sna_summary(net, directed=directed)
+    if convention != "connectana":
+        raise ValueError(
+            f"convention must be 'connectana', 'igraph' or 'sna', found {convention!r}"
+        )
     view = net.view(directed=directed, weight=None)
     directed = view.directed
     names = [

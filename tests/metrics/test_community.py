@@ -273,3 +273,63 @@ def test_networkit_engine_bad_options():
         communities(net, "leiden", engine="networkit")
     with pytest.raises(ValueError, match="deterministic"):
         communities(net, "louvain", engine="networkit", runs=3)
+
+
+# -- Leiden's stopping rule ----------------------------------------------------------------
+def _ba_network(n: int = 600, seed: int = 5) -> ca.Network:
+    import igraph as ig
+
+    random_state = __import__("random").Random(seed)
+    ig.set_random_number_generator(random_state)
+    try:
+        g = ig.Graph.Barabasi(n, 2)
+    finally:
+        ig.set_random_number_generator(__import__("random"))
+    return ca.Network.from_igraph(g)
+
+
+def test_leiden_until_stable_is_igraphs_n_iterations_minus_one():
+    import igraph as ig
+
+    from connectana.metrics.community import seeded
+
+    net = _ba_network()
+    c = ca.communities(net, seed=3, tolerance=None, weight=None)
+    g = net.to_igraph().as_undirected()
+    with seeded(3):
+        ref = g.community_leiden(objective_function="modularity", n_iterations=-1)
+    assert c.attrs["modularity"] == pytest.approx(g.modularity(ref.membership), abs=1e-12)
+    assert ig.compare_communities(c.tolist(), ref.membership, method="nmi") == pytest.approx(1)
+    # the iterations recorded are the ones igraph runs: n_iterations=k gives the same partition
+    (k,) = c.attrs["iterations"]
+    with seeded(3):
+        same = g.community_leiden(objective_function="modularity", n_iterations=k)
+    assert ig.compare_communities(same.membership, ref.membership, method="nmi") == pytest.approx(1)
+    assert c.attrs["tolerance"] is None
+
+
+def test_leiden_tolerance_stops_early_at_nearly_the_same_modularity():
+    from connectana.metrics.community import seeded
+
+    net = _ba_network()
+    stable = ca.communities(net, seed=0, tolerance=None, weight=None)
+    fast = ca.communities(net, seed=0, weight=None)  # default tolerance 1e-3
+    assert fast.attrs["tolerance"] == 1e-3
+    (k_fast,), (k_stable,) = fast.attrs["iterations"], stable.attrs["iterations"]
+    assert 2 <= k_fast < k_stable
+    # stopped because the last iteration gained less than the tolerance: k_fast iterations
+    # and k_fast - 1 give modularities less than 1e-3 apart, and k_fast - 1 and k_fast - 2 not
+    g = net.to_igraph().as_undirected()
+
+    def q(k: int) -> float:
+        with seeded(0):
+            part = g.community_leiden(objective_function="modularity", n_iterations=k)
+        return g.modularity(part.membership)
+
+    assert q(k_fast) == pytest.approx(fast.attrs["modularity"], abs=1e-12)
+    assert q(k_fast) - q(k_fast - 1) < 1e-3
+    if k_fast > 2:
+        assert q(k_fast - 1) - q(k_fast - 2) >= 1e-3
+    assert fast.attrs["modularity"] >= stable.attrs["modularity"] - 0.01
+    with pytest.raises(ValueError, match="tolerance"):
+        ca.communities(net, tolerance=-1)
