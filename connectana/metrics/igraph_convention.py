@@ -277,10 +277,11 @@ def _eigenvector(g: igraph.Graph, directed: bool, w: str | None) -> np.ndarray:
 
     with warnings.catch_warnings():  # igraph warns on disconnected graphs, as R does
         warnings.simplefilter("ignore", RuntimeWarning)
-        if directed or not g.is_directed():
-            return np.array(g.eigenvector_centrality(directed=directed, weights=w), dtype=float)
-        u = g.as_undirected(mode="each")
-        return np.array(u.eigenvector_centrality(weights=w), dtype=float)
+        if g.is_directed() and directed:
+            return np.array(g.eigenvector_centrality(directed=True, weights=w), dtype=float)
+        # undirected (graph_as_built made a directed network's edges undirected one by one);
+        # python-igraph 1.0 rejects directed=False here
+        return np.array(g.eigenvector_centrality(weights=w), dtype=float)
 
 
 def igraph_summary(

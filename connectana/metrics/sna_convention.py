@@ -63,9 +63,9 @@ def sna_summary(net: Network, *, directed: bool | None = None) -> pd.Series:
     - ``centralization_betweenness``: Σ (max − b_v) / ((n−1)²(n−2)) with directed
       betweenness (÷ 2 undirected: undirected betweenness over (n−1)²(n−2)/2);
     - ``centralization_closeness``: closeness c_v = (n−1) / Σ_u d(v, u), which is 0
-      when v cannot reach every node (sna sums infinite distances), so on a
-      network that is not strongly connected every value is 0 and so is the
-      centralisation; divided by (n−1)(1 − 1/n) directed, (n−1)(n−2)/(2n−3)
+      when v cannot reach every other node (sna sums infinite distances: on a
+      forum network with isolates every node scores 0, and so does the
+      centralisation); divided by (n−1)(1 − 1/n) directed, (n−1)(n−2)/(2n−3)
       undirected.
 
     Examples
