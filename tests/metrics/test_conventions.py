@@ -62,8 +62,8 @@ def test_coreness_counts_multi_edges_and_loops():
     assert core["coreness_igraph"].tolist() == [3, 3, 3]
     # without the loop c has degree 1 and leaves first; a and b keep their 3 parallel edges
     no_loop = net_of(pairs[:-1], multi=True)
-    core = ca.centrality(no_loop, ["coreness"], convention="igraph")
-    assert core["coreness_igraph"].tolist() == [3, 3, 1]
+    core2 = ca.centrality(no_loop, ["coreness"], convention="igraph")
+    assert core2["coreness_igraph"].tolist() == [3, 3, 1]
     assert ca.centrality(multi, ["coreness"])["coreness"].tolist() == [1, 1, 1]  # collapsed
     g = ig.Graph(n=3, edges=[(0, 1)] * 3 + [(1, 2), (2, 2)], directed=True)
     assert core["coreness_igraph"].tolist() == g.coreness(mode="all")
