@@ -272,7 +272,7 @@ def communities(
         iteration raises the modularity (at ``resolution``) by less than
         ``tolerance`` (default ``1e-3``: on the 100k- and 1M-post benchmark
         forums 3–4 iterations, within 0.002 of iterating until stable, which
-        takes 40–60 iterations and 10–20 times as long), or leaves the partition
+        takes 36–60 iterations and 6–15 times as long), or leaves the partition
         unchanged. ``None``: until stable (the partition stops changing:
         igraph's ``n_iterations=-1``), the only rule for CPM.
 
