@@ -25,9 +25,8 @@ import numpy as np
 import pandas as pd
 
 from .events import ACTOR, TIMESTAMP, validate_events
-from .network import Network, build_network
+from .network import Network, build_network, network_interactions
 from .privacy import write_csv
-from .ties import interactions
 
 __all__ = ["to_gexf", "spells", "relational_events", "to_graphml", "write_tables"]
 
@@ -53,20 +52,11 @@ def _resolve(
         raise TypeError(f"expected a Network or an Events DataFrame, not {type(data).__name__}")
     validate_events(data)
     net = build_network(data, ties, people=people, directed=directed, **options)
-    ev = data
-    for key, col in (("start", "start"), ("end", "end")):
-        if options.get(key) is not None:
-            t = pd.Timestamp(options[key]).tz_convert("UTC")
-            ev = ev[ev[TIMESTAMP] >= t] if col == "start" else ev[ev[TIMESTAMP] < t]
-    if options.get("exclude") is not None:
-        gone = {str(x) for x in options["exclude"]}
-        ev = ev[~(ev[ACTOR].isin(gone) | ev["target"].isin(gone)).to_numpy()]
-    tie_opts = {k: v for k, v in options.items() if k in _TIE_OPTIONS}
-    inter = interactions(ev, ties, **tie_opts)
-    if not options.get("loops"):
-        inter = inter[(inter["source"] != inter["target"]).to_numpy()]
-    if options.get("exclude") is not None:
-        inter = inter[~(inter["source"].isin(gone) | inter["target"].isin(gone)).to_numpy()]
+    # the same window, opt-outs and self-tie rule as the network (one implementation)
+    keep = ("start", "end", "exclude", "loops", "max_ties", *_TIE_OPTIONS)
+    ev, inter, _ = network_interactions(
+        data, ties, **{k: v for k, v in options.items() if k in keep}
+    )
     if not net.directed and len(inter):
         s = inter["source"].astype(str).to_numpy(dtype=object)
         t = inter["target"].astype(str).to_numpy(dtype=object)
@@ -470,9 +460,7 @@ def relational_events(
     [['a', 'b', 'e1'], ['b', 'a', 'e2']]
     """
     validate_events(events)
-    inter = interactions(events, ties, **tie_options)
-    if not loops:
-        inter = inter[(inter["source"] != inter["target"]).to_numpy()]
+    _, inter, _ = network_interactions(events, ties, loops=loops, **tie_options)
     inter = inter.sort_values("time", kind="stable")
     return pd.DataFrame(
         {

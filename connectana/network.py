@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .measures import GraphView
 
-__all__ = ["Network", "build_network", "project"]
+__all__ = ["Network", "build_network", "network_interactions", "project"]
 
 NODE = "node"
 STRING = pd.StringDtype("pyarrow")
@@ -672,28 +672,12 @@ def build_network(
     if people is not None:
         roster_overlap(events, people)  # warns / raises when the ids differ
     t0, t1 = course_start(start, name="start"), course_start(end, name="end")
-    ev = events
-    if t0 is not None:
-        ev = ev[ev[TIMESTAMP] >= t0]
-    if t1 is not None:
-        ev = ev[ev[TIMESTAMP] < t1]
-
-    excluded: list[str] = []
-    if exclude is not None:
-        excluded = sorted({str(x) for x in exclude})
-        gone = ev[ACTOR].isin(excluded) | ev[TARGET].isin(excluded)
-        ev = ev[~gone.to_numpy()]
-        ex_tab = pd.Index(excluded)
     stats: dict = {}
-    inter = interactions(
-        ev, ties, k=k, fallback=fallback, object=object, stats=stats, max_ties=max_ties
-    )
-    if excluded:
-        inter = inter[~(inter["source"].isin(ex_tab) | inter["target"].isin(ex_tab))]
-    is_loop = (inter["source"] == inter["target"]).to_numpy()
-    n_loops = int(is_loop.sum())
-    if not loops and n_loops:
-        inter = inter[~is_loop]
+    ev, inter, excluded = network_interactions(
+        events, ties, start=t0, end=t1, exclude=exclude, loops=loops, k=k,
+        fallback=fallback, object=object, max_ties=max_ties, stats=stats,
+    )  # fmt: skip
+    n_loops = stats["self_loops"]
     edges = aggregate_ties(inter, directed=directed, multi=multi)
 
     nodes = _nodes(ev, inter, people, excluded, ties)
@@ -720,6 +704,71 @@ def build_network(
     if ties == "bipartite":
         meta["object"] = object
     return Network(nodes=nodes, edges=edges, directed=directed, meta=meta)
+
+
+def network_interactions(
+    events: pd.DataFrame,
+    ties: str = "reply",
+    *,
+    start: Any = None,
+    end: Any = None,
+    exclude: Sequence[Any] | None = None,
+    loops: bool = False,
+    k: int = 3,
+    fallback: str | None = None,
+    object: str = "thread",
+    max_ties: int | None = DEFAULT_MAX_TIES,
+    stats: dict | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The events and interactions :func:`build_network` builds from (one rule for both).
+
+    The window (``start <= timestamp < end``), the opt-outs (``exclude``: their
+    events, events addressed to them and every interaction with them) and
+    self-ties (dropped unless ``loops``) are applied here, so that whoever
+    needs the interactions one by one (exports with times) gets exactly the
+    ones the network aggregates.
+
+    Returns
+    -------
+    (events, interactions, excluded)
+        The windowed events without the opted-out people, their interactions
+        (:func:`connectana.ties.interactions` columns), and the sorted ids of
+        the people excluded. ``stats`` (when given) receives
+        ``unresolved_replies``, ``fallback_ties`` and ``self_loops``.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.network import network_interactions
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "c"], "target": ["b", "a", "a"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"], utc=True)}))
+    >>> _, inter, gone = network_interactions(ev, exclude=["c"], end="2024-01-03T00:00Z")
+    >>> inter[["source", "target"]].values.tolist(), gone
+    ([['a', 'b'], ['b', 'a']], ['c'])
+    """
+    stats = {} if stats is None else stats
+    t0, t1 = course_start(start, name="start"), course_start(end, name="end")
+    ev = events
+    if t0 is not None:
+        ev = ev[ev[TIMESTAMP] >= t0]
+    if t1 is not None:
+        ev = ev[ev[TIMESTAMP] < t1]
+    excluded: list[str] = []
+    if exclude is not None:
+        excluded = sorted({str(x) for x in exclude})
+        gone = ev[ACTOR].isin(excluded) | ev[TARGET].isin(excluded)
+        ev = ev[~gone.to_numpy()]
+    inter = interactions(
+        ev, ties, k=k, fallback=fallback, object=object, stats=stats, max_ties=max_ties
+    )
+    if excluded:
+        ex_tab = pd.Index(excluded)
+        inter = inter[~(inter["source"].isin(ex_tab) | inter["target"].isin(ex_tab))]
+    is_loop = (inter["source"] == inter["target"]).to_numpy()
+    stats["self_loops"] = int(is_loop.sum())
+    if not loops and stats["self_loops"]:
+        inter = inter[~is_loop]
+    return ev, inter, excluded
 
 
 def _nodes(

@@ -248,3 +248,18 @@ def test_write_tables(events, tmp_path, fmt):
         assert first == pd.Timestamp("2024-01-02 10:00", tz="UTC")
     with pytest.raises(ValueError, match="format"):
         write_tables(net, tmp_path, format="xlsx")
+
+
+def test_exports_use_the_networks_window_and_opt_outs(events, tmp_path):
+    """Spells come from the interactions the network aggregates (one filtering rule)."""
+    opts = {"start": "2024-01-02T00:00Z", "exclude": ["c"]}
+    net = ca.build_network(events, **opts)
+    path = to_gexf(events, tmp_path / "w.gexf", dynamic=True, edge_spells="interactions", **opts)
+    g = read_gexf(path)
+    assert "c" not in g
+    for s, t, w in net.edges[["source", "target", "weight"]].itertuples(index=False):
+        # one instant spell per distinct interaction time: at most weight, at least one
+        assert 1 <= len(g.edges[s, t]["spells"]) <= w
+    assert sorted(g.edges) == sorted(zip(net.edges["source"], net.edges["target"], strict=True))
+    for start, _ in g.edges["b", "a"]["spells"]:
+        assert start >= "2024-01-02"
