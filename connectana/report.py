@@ -340,7 +340,7 @@ def _pattern_section(pattern: pd.Series) -> str:
         met = bool(pattern.get(f"{name}_met"))
         rows.append(
             {
-                "criterion": name.replace("_", " "),
+                "criterion": name,
                 "value": pattern[name],
                 "threshold": pattern[f"{name}_threshold"],
                 "met": "yes" if met else "no",
