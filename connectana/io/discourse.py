@@ -30,7 +30,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
-from ..extract import RESOURCES, discourse_resources
+from ..extract import RESOURCES
 from ._common import (
     BadRecord,
     as_id,
@@ -41,6 +41,7 @@ from ._common import (
     load_json,
     text_or_none,
 )
+from .structured import discourse_resources
 from .timestamps import parse_timestamps
 
 __all__ = ["read_discourse"]
@@ -173,7 +174,7 @@ def read_discourse(
         Keep the post text (``raw`` when present, else the ``cooked`` HTML).
     extract : bool or iterable of str
         Set by ``read_events(..., extract=...)``: also read each post's
-        ``link_counts`` (:func:`connectana.extract.discourse_resources`).
+        ``link_counts`` (:func:`connectana.io.structured.discourse_resources`).
 
     Returns
     -------

@@ -24,8 +24,9 @@ from ..events import (
     IngestReport,
     make_events,
 )
-from ..extract import RESOURCES, mastodon_resources
+from ..extract import RESOURCES
 from ._common import BadRecord, as_id, check_on_error, get, load_json, text_or_none, url_host
+from .structured import mastodon_resources
 from .timestamps import parse_timestamps
 
 __all__ = ["read_mastodon"]
@@ -158,7 +159,7 @@ def read_mastodon(
         ``user@domain`` handle) as display information.
     extract : bool or iterable of str
         Set by ``read_events(..., extract=...)``: also read each status's
-        ``tags`` and preview ``card`` (:func:`connectana.extract.mastodon_resources`).
+        ``tags`` and preview ``card`` (:func:`connectana.io.structured.mastodon_resources`).
 
     Returns
     -------

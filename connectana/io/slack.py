@@ -33,7 +33,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
-from ..extract import RESOURCES, slack_resources
+from ..extract import RESOURCES
 from ._common import (
     BadRecord,
     as_id,
@@ -42,6 +42,7 @@ from ._common import (
     read_zip_member,
     text_or_none,
 )
+from .structured import slack_resources
 
 __all__ = ["read_slack", "CONTENT_SUBTYPES"]
 
@@ -208,7 +209,7 @@ def read_slack(
     extract : bool or iterable of str
         Set by ``read_events(..., extract=...)``: also read the resources of
         the structured fields (``files``, ``attachments``, ``blocks``; see
-        :func:`connectana.extract.slack_resources`).
+        :func:`connectana.io.structured.slack_resources`).
 
     Returns
     -------
