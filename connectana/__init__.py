@@ -16,7 +16,15 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .errors import ConnectanaError, FormatError, InputError, SchemaError, TimestampError
+from .errors import (
+    ConnectanaError,
+    FormatError,
+    InputError,
+    ParameterError,
+    ParameterTypeError,
+    SchemaError,
+    TimestampError,
+)
 from .events import IngestReport, make_events, make_people, resolve_targets, validate_events
 from .io import read_events
 from .network import Network, build_network, project
@@ -83,6 +91,8 @@ __all__ = [
     "InputError",
     "SchemaError",
     "TimestampError",
+    "ParameterError",
+    "ParameterTypeError",
     "IngestReport",
     "make_events",
     "make_people",

@@ -100,3 +100,12 @@ class TieLimitError(ConnectanaError, ValueError):
         self.ties = ties
         self.count = count
         self.max_ties = max_ties
+
+
+class ParameterError(InputError):
+    """An argument has a value the function does not accept: an unknown name, a value
+    out of range, an option that needs another one. Also a ``ValueError``."""
+
+
+class ParameterTypeError(ConnectanaError, TypeError):
+    """An argument has the wrong type. Also a ``TypeError``."""

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import SchemaError, TimestampError
+from .errors import ParameterTypeError, SchemaError, TimestampError
 
 __all__ = [
     "EVENT_ID",
@@ -155,7 +155,7 @@ class FrozenCounter(Counter):
         dict.update(self, counts or {})
 
     def _refuse(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError(
+        raise ParameterTypeError(
             "the counts of a finished ingest report cannot change; "
             "make a new report with IngestReport.evolve()"
         )
@@ -299,7 +299,9 @@ class IngestReport:
         (``read``, ``kept``, ``source``, ``format``) replaced."""
         unknown = set(fields) - {"source", "format", "read", "kept"}
         if unknown:
-            raise TypeError(f"IngestReport.evolve() got unknown field(s) {sorted(unknown)}")
+            raise ParameterTypeError(
+                f"IngestReport.evolve() got unknown field(s) {sorted(unknown)}"
+            )
         out = self.draft()
         for name, value in fields.items():
             setattr(out, name, value)

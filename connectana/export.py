@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import ParameterError, ParameterTypeError
 from .events import ACTOR, TIMESTAMP, validate_events
 from .network import Network, build_network, network_interactions
 from .privacy import write_csv
@@ -46,10 +47,12 @@ def _resolve(
     """(network, its interactions or None, the events it was built from or None)."""
     if isinstance(data, Network):
         if options or people is not None:
-            raise ValueError("build options apply to Events; this is already a Network")
+            raise ParameterError("build options apply to Events; this is already a Network")
         return data, None, None
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"expected a Network or an Events DataFrame, not {type(data).__name__}")
+        raise ParameterTypeError(
+            f"expected a Network or an Events DataFrame, not {type(data).__name__}"
+        )
     validate_events(data)
     net = build_network(data, ties, people=people, directed=directed, **options)
     # the same window, opt-outs and self-tie rule as the network (one implementation)
@@ -205,10 +208,10 @@ def to_gexf(
     from lxml import etree
 
     if edge_spells not in ("range", "interactions"):
-        raise ValueError(f"edge_spells must be 'range' or 'interactions', not {edge_spells!r}")
+        raise ParameterError(f"edge_spells must be 'range' or 'interactions', not {edge_spells!r}")
     net, inter, ev = _resolve(data, ties, directed, people, build_options)
     if dynamic and edge_spells == "interactions" and inter is None:
-        raise ValueError(
+        raise ParameterError(
             "edge_spells='interactions' needs Events (a Network keeps first/last only)"
         )
 
@@ -354,16 +357,16 @@ def spells(
     ([0.0, 1.0], [3.0, 1.0], [1, 2], [2, 1])
     """
     if which not in ("edges", "nodes"):
-        raise ValueError(f"which must be 'edges' or 'nodes', not {which!r}")
+        raise ParameterError(f"which must be 'edges' or 'nodes', not {which!r}")
     if by not in ("range", "interactions"):
-        raise ValueError(f"by must be 'range' or 'interactions', not {by!r}")
+        raise ParameterError(f"by must be 'range' or 'interactions', not {by!r}")
     net, inter, ev = _resolve(data, ties, directed, people, build_options)
     activity = _node_activity(net, inter, ev)
     t0 = activity["first"].min() if origin is None else pd.Timestamp(origin)
     if pd.isna(t0):
         t0 = pd.Timestamp(0, tz="UTC")
     if t0.tzinfo is None:
-        raise ValueError(f"origin={origin!r} has no time zone")
+        raise ParameterError(f"origin={origin!r} has no time zone")
     step = pd.Timedelta(1, unit=unit)
 
     def num(t: pd.Series) -> np.ndarray:
@@ -396,7 +399,7 @@ def spells(
         )
     else:
         if inter is None:
-            raise ValueError("by='interactions' needs Events (a Network keeps first/last only)")
+            raise ParameterError("by='interactions' needs Events (a Network keeps first/last only)")
         tab = pd.DataFrame(
             {
                 "onset_time": inter["time"].to_numpy(),
@@ -519,7 +522,7 @@ def write_tables(net: Network, folder: str | Path, *, format: str = "csv") -> di
     [['a', 'b', 1, '2024-01-01T00:00:00+00:00']]
     """
     if format not in ("csv", "parquet"):
-        raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
+        raise ParameterError(f"format must be 'csv' or 'parquet', not {format!r}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     nodes = net.nodes.reset_index()

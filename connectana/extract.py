@@ -88,6 +88,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import numpy as np
 import pandas as pd
 
+from .errors import ParameterError
 from .events import (
     ACTION,
     ACTOR,
@@ -453,7 +454,7 @@ def _kinds(extract: Iterable[str] | bool) -> tuple[str, ...]:
     kinds: list[str] = []
     for e in extract:
         if e not in EXTRACTABLE:
-            raise ValueError(f"extract= takes some of {sorted(EXTRACTABLE)}, not {e!r}")
+            raise ParameterError(f"extract= takes some of {sorted(EXTRACTABLE)}, not {e!r}")
         kinds += EXTRACTABLE[e]
     return tuple(kinds)
 
@@ -683,7 +684,7 @@ def resources(
     kinds = tuple(RESOURCE_KINDS if kinds is None else kinds)
     bad = [k for k in kinds if k not in RESOURCE_KINDS]
     if bad:
-        raise ValueError(f"unknown resource kind(s) {bad}; kinds are {list(RESOURCE_KINDS)}")
+        raise ParameterError(f"unknown resource kind(s) {bad}; kinds are {list(RESOURCE_KINDS)}")
     tok = resource_tokens(events)
     parts = pc.split_pattern(pa.array(tok["token"].array), ":", max_splits=1)
     kind = pc.list_element(parts, 0) if len(tok) else pa.array([], pa.string())

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import ParameterError
 from .network import Network
 from .periods import make_periods
 from .plotting import ROLE_COLORS, network_layout, person_labels
@@ -89,7 +90,7 @@ def sigma_graph(
     )
     start = None if course_start is None else pd.Timestamp(course_start)
     if start is not None and start.tzinfo is None:
-        raise ValueError("course_start needs a time zone, e.g. '2026-01-12T00:00Z'")
+        raise ParameterError("course_start needs a time zone, e.g. '2026-01-12T00:00Z'")
     formed = _period_label(net.edges["first"], start, freq) if len(net.edges) else pd.Series([])
     src, dst = net.edge_codes()
     first_seen = pd.Series(pd.NaT, index=range(len(ids)), dtype="datetime64[ns, UTC]")

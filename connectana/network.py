@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .engines import dask as dask_engine
-from .errors import InputError, SchemaError
+from .errors import InputError, ParameterError, ParameterTypeError, SchemaError
 from .events import (
     ACTOR,
     DISPLAY_NAME,
@@ -69,7 +69,7 @@ class _ReadOnlyIndexer:
 
 
 def _refuse(*args: Any, **kwargs: Any) -> None:
-    raise TypeError(
+    raise ParameterTypeError(
         "a Network's tables are read-only: make a changed copy and a new network, e.g. "
         "net.replace(nodes=net.nodes.assign(group=...)) or net.replace(edges=...)"
     )
@@ -203,7 +203,7 @@ class Network:
         """A new Network with some of ``nodes``, ``edges``, ``directed``, ``meta`` replaced."""
         unknown = sorted(set(changes) - {"nodes", "edges", "directed", "meta"})
         if unknown:
-            raise TypeError(f"Network.replace() got unknown field(s) {unknown}")
+            raise ParameterTypeError(f"Network.replace() got unknown field(s) {unknown}")
         fields = {
             "nodes": self._nodes,
             "edges": self._edges,
@@ -645,11 +645,13 @@ def build_network(
     1
     """
     if ties not in TIE_DEFINITIONS:
-        raise ValueError(f"unknown tie definition {ties!r}; choose one of {list(TIE_DEFINITIONS)}")
+        raise ParameterError(
+            f"unknown tie definition {ties!r}; choose one of {list(TIE_DEFINITIONS)}"
+        )
     if directed is None:
         directed = natural_direction(ties)
     elif directed and not natural_direction(ties):
-        raise ValueError(f"the {ties!r} tie definition is undirected; use directed=False")
+        raise ParameterError(f"the {ties!r} tie definition is undirected; use directed=False")
     people = as_people(people)  # a path, a roster DataFrame or a People table
     if dask_engine.is_dask(events):  # the aggregation runs in Dask: connectana/engines/dask.py
         parts = dask_engine.network_parts(
@@ -857,7 +859,7 @@ def project(network: Network, *, onto: str = "person") -> Network:
     [['a', 'b', 1], ['a', 'c', 1]]
     """
     if network.meta.get("ties") not in TWO_MODE:
-        raise ValueError("project() needs a network built with ties='bipartite' or 'resource'")
+        raise ParameterError("project() needs a network built with ties='bipartite' or 'resource'")
     e = network.edges
     if onto == "resource" and network.meta.get("ties") == "resource":
         keep_kind = network.nodes["kind"] != "person"  # every kind of resource

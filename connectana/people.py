@@ -55,7 +55,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, SchemaError
+from .errors import InputError, ParameterError, SchemaError
 from .events import (
     ACTOR,
     EVENT_ID,
@@ -245,7 +245,7 @@ def read_aliases(
     [['ann', 'forum', '12'], ['ann', 'blog', 'ann.s']]
     """
     if on_conflict not in ("raise", "first"):
-        raise ValueError("on_conflict must be 'raise' or 'first'")
+        raise ParameterError("on_conflict must be 'raise' or 'first'")
     file = None
     if isinstance(aliases, pd.DataFrame):
         table = aliases
@@ -769,9 +769,9 @@ def concat_events(
     (3, 3)
     """
     if on_conflict not in ("raise", "first"):
-        raise ValueError("on_conflict must be 'raise' or 'first'")
+        raise ParameterError("on_conflict must be 'raise' or 'first'")
     if isinstance(events_list, pd.DataFrame) or not len(events_list):
-        raise ValueError("concat_events needs a non-empty list of Events tables")
+        raise ParameterError("concat_events needs a non-empty list of Events tables")
     table = None if aliases is None else read_aliases(aliases, on_conflict=on_conflict)
     markers = _anonymous_sets(anonymous)
     lookup = None if table is None else _alias_lookup(table, markers)

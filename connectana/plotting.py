@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .errors import ParameterError
 from .network import Network
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -115,7 +116,7 @@ def person_labels(
         if key is None and key_file is None:
             key_file = default_key_file()
         return pseudonym_map(ids, key=key, key_file=key_file, prefix="S-", length=4)
-    raise ValueError("labels must be 'pseudonyms', 'names', None or a mapping")
+    raise ParameterError("labels must be 'pseudonyms', 'names', None or a mapping")
 
 
 def network_layout(net: Network, *, layout: str = "auto", seed: int = 0) -> np.ndarray:
@@ -162,7 +163,9 @@ def network_layout(net: Network, *, layout: str = "auto", seed: int = 0) -> np.n
             elif layout == "circle":
                 lay = sub.layout_circle()
             else:
-                raise ValueError("layout must be 'auto', 'fr', 'fr_grid', 'drl', 'kk' or 'circle'")
+                raise ParameterError(
+                    "layout must be 'auto', 'fr', 'fr_grid', 'drl', 'kk' or 'circle'"
+                )
             xy = np.asarray(lay.coords, dtype=float)
             xy -= np.median(xy, axis=0)
             # Robust scale: the central 90% fills the unit disc; outliers are pulled in
@@ -311,7 +314,9 @@ def sociogram(
         membership, color = color, "community"
     if color == "community":
         if membership is None:
-            raise ValueError("color='community' needs membership= (from connectana.communities)")
+            raise ParameterError(
+                "color='community' needs membership= (from connectana.communities)"
+            )
         comm = pd.Series(membership).reindex(net.nodes.index)
         codes = comm.fillna(-1).astype(int).to_numpy()
         # singletons (isolates, mostly) in grey: colour is for groups

@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, ParameterError, ParameterTypeError
 from .events import (
     ACTOR,
     CONTEXT,
@@ -250,18 +250,18 @@ def _load_or_create_key(path: Path) -> bytes:
 
 def _key(key: bytes | str | None, key_file: str | os.PathLike | None) -> bytes:
     if key is not None and key_file is not None:
-        raise ValueError("give key= or key_file=, not both")
+        raise ParameterError("give key= or key_file=, not both")
     if key_file is not None:
         return load_or_create_key(key_file)
     if key is None:
-        raise ValueError(
+        raise ParameterError(
             "pseudonymisation needs a secret key: give key_file='course.key' (created if absent) "
             "or key=..."
         )
     if isinstance(key, str):
         key = key.encode("utf-8")
     if not isinstance(key, bytes) or not key:
-        raise ValueError("key must be non-empty bytes or str")
+        raise ParameterError("key must be non-empty bytes or str")
     return key
 
 
@@ -299,7 +299,7 @@ def pseudonym_map(
     {'ann': 'P-AAD4E619', 'bob': 'P-9C90819F'}
     """
     if not 1 <= length <= 64:
-        raise ValueError("length must be between 1 and 64")
+        raise ParameterError("length must be between 1 and 64")
     k = _key(key, key_file)
     distinct = list(dict.fromkeys(str(x) for x in ids if not _isna(x)))
     digests = {x: _digest(k, x) for x in distinct}
@@ -442,7 +442,7 @@ def pseudonymize(
     if isinstance(events_or_table, Network):
         return _pseudonymize_network(events_or_table, k, prefix, length, keep, allowed)
     if not isinstance(events_or_table, pd.DataFrame):
-        raise TypeError(
+        raise ParameterTypeError(
             f"pseudonymize takes a DataFrame or a Network, not {type(events_or_table).__name__}"
         )
     table = events_or_table

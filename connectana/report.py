@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import __version__
 from .analysis import STAFF_SHARE, STAFF_SHARE_WORDS, Analysis
+from .errors import ParameterError
 from .events import IngestReport
 from .ties import DEFAULT_MAX_TIES
 
@@ -203,7 +204,7 @@ def write_report(
             None,
             0,
         ):
-            raise ValueError(
+            raise ParameterError(
                 "an Analysis carries its own options; give only out, title, names, key"
             )
         analysis = data

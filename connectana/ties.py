@@ -52,10 +52,13 @@ Wise & Cui 2018; Wise, Cui & Jin 2017). So the rule is a parameter:
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
-from .errors import TieLimitError
+from .errors import ParameterError, TieLimitError
 from .events import (
     ACTION,
     ACTOR,
@@ -71,6 +74,9 @@ from .events import (
 )
 
 __all__ = [
+    "TIES",
+    "TieDefinition",
+    "tie_definition",
     "TIE_DEFINITIONS",
     "TWO_MODE",
     "RESOURCE_TIE_KINDS",
@@ -85,18 +91,71 @@ __all__ = [
 #: before building stops (only ``copresence`` can outnumber the events).
 DEFAULT_MAX_TIES: int = 2_000_000
 
-TIE_DEFINITIONS: tuple[str, ...] = (
-    "reply",
-    "star",
-    "reply+star",
-    "limited_copresence",
-    "copresence",
-    "mention",
-    "bipartite",
-    "resource",
-)
+
+@dataclasses.dataclass(frozen=True)
+class TieDefinition:
+    """One tie definition of the registry :data:`TIES`.
+
+    Attributes
+    ----------
+    name : str
+    directed : bool
+        Directed by nature (``build_network``'s default ``directed``).
+    two_mode : bool
+        Person × object ties (a bipartite network).
+    build : callable
+        ``build(events, options) -> interactions``; ``options`` holds ``k``,
+        ``fallback``, ``object``, ``max_ties`` and ``stats``.
+    """
+
+    name: str
+    directed: bool
+    two_mode: bool
+    build: Callable[[pd.DataFrame, dict], pd.DataFrame] = dataclasses.field(repr=False)
+
+
+def _reply_star(events: pd.DataFrame, o: dict) -> pd.DataFrame:
+    both = pd.concat([_reply(events, o["fallback"], o["stats"]), _star(events)], ignore_index=True)
+    return both.drop_duplicates(["event_id", "source", "target"], keep="first")
+
+
+#: The tie definitions by name (see the module documentation for each rule).
+TIES: dict[str, TieDefinition] = {
+    d.name: d
+    for d in (
+        TieDefinition("reply", True, False, lambda ev, o: _reply(ev, o["fallback"], o["stats"])),
+        TieDefinition("star", True, False, lambda ev, o: _star(ev)),
+        TieDefinition("reply+star", True, False, lambda ev, o: _reply_star(ev, o)),
+        TieDefinition(
+            "limited_copresence", True, False, lambda ev, o: _limited_copresence(ev, o["k"])
+        ),
+        TieDefinition("copresence", False, False, lambda ev, o: _copresence(ev, o["max_ties"])),
+        TieDefinition("mention", True, False, lambda ev, o: _mention(ev)),
+        TieDefinition("bipartite", False, True, lambda ev, o: _bipartite(ev, o["object"])),
+        TieDefinition("resource", False, True, lambda ev, o: _resource(ev)),
+    )
+}
+TIE_DEFINITIONS: tuple[str, ...] = tuple(TIES)
 #: Tie definitions whose networks are two-mode (person × object).
-TWO_MODE: tuple[str, ...] = ("bipartite", "resource")
+TWO_MODE: tuple[str, ...] = tuple(n for n, d in TIES.items() if d.two_mode)
+
+
+def tie_definition(name: str) -> TieDefinition:
+    """The registered tie definition called ``name``.
+
+    Examples
+    --------
+    >>> tie_definition("copresence").directed
+    False
+    """
+    try:
+        return TIES[name]
+    except (KeyError, TypeError):
+        raise ParameterError(
+            f"unknown tie definition {name!r}; choose one of {list(TIE_DEFINITIONS)}"
+        ) from None
+
+
 #: Resource kinds the ``resource`` tie definition links people to.
 RESOURCE_TIE_KINDS: tuple[str, ...] = ("url", "hashtag", "file")
 #: Actions that count as contributing to a thread (star, co-presence rules).
@@ -112,8 +171,8 @@ def _positions(names: np.ndarray | pd.Index, values: pd.Series) -> np.ndarray:
 
 
 def natural_direction(ties: str) -> bool:
-    """Whether a tie definition is directed by nature."""
-    return ties != "copresence" and ties not in TWO_MODE
+    """Whether a tie definition is directed by nature (:attr:`TieDefinition.directed`)."""
+    return tie_definition(ties).directed
 
 
 def _strings(values) -> pd.api.extensions.ExtensionArray:
@@ -191,7 +250,7 @@ def _reply(events: pd.DataFrame, fallback: str | None, stats: dict) -> pd.DataFr
             )
             stats["fallback_ties"] = int(len(m))
         else:
-            raise ValueError(f"fallback must be None, 'star' or 'previous', not {fallback!r}")
+            raise ParameterError(f"fallback must be None, 'star' or 'previous', not {fallback!r}")
     return pd.concat(out, ignore_index=True)
 
 
@@ -228,7 +287,7 @@ def _previous(events: pd.DataFrame, k: int) -> pd.DataFrame:
 
 def _limited_copresence(events: pd.DataFrame, k: int) -> pd.DataFrame:
     if k < 1:
-        raise ValueError("k must be at least 1")
+        raise ParameterError("k must be at least 1")
     p = _previous(events, k)
     return _frame(
         p[ACTOR], p["prev"], p[TIMESTAMP], "limited_copresence", False, p[THREAD_ID], p[EVENT_ID]
@@ -306,7 +365,7 @@ def _bipartite(events: pd.DataFrame, object: str) -> pd.DataFrame:
     try:
         col = OBJECT_COLUMNS[object]
     except KeyError:
-        raise ValueError(
+        raise ParameterError(
             f"object must be one of {sorted(OBJECT_COLUMNS)}, not {object!r}"
         ) from None
     m = events[events[col].notna()]
@@ -373,27 +432,8 @@ def interactions(
     [['b', 'a'], ['c', 'a']]
     """
     stats = {} if stats is None else stats
-    if ties == "reply":
-        out = _reply(events, fallback, stats)
-    elif ties == "star":
-        out = _star(events)
-    elif ties == "reply+star":
-        r = _reply(events, fallback, stats)
-        s = _star(events)
-        both = pd.concat([r, s], ignore_index=True)
-        out = both.drop_duplicates(["event_id", "source", "target"], keep="first")
-    elif ties == "limited_copresence":
-        out = _limited_copresence(events, k)
-    elif ties == "copresence":
-        out = _copresence(events, max_ties)
-    elif ties == "mention":
-        out = _mention(events)
-    elif ties == "bipartite":
-        out = _bipartite(events, object)
-    elif ties == "resource":
-        out = _resource(events)
-    else:
-        raise ValueError(f"unknown tie definition {ties!r}; choose one of {list(TIE_DEFINITIONS)}")
+    options = {"k": k, "fallback": fallback, "object": object, "max_ties": max_ties}
+    out = tie_definition(ties).build(events, {**options, "stats": stats})
     out = out.sort_values("time", kind="stable").reset_index(drop=True)
     out["tie"] = out["tie"].astype(str)
     return out

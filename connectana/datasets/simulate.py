@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from .resources import plant_resources
 
 __all__ = [
@@ -700,9 +701,9 @@ def simulate_course(seed: int = 0, *, n_students: int = 80, weeks: int = 12) -> 
     True
     """
     if n_students < 20:
-        raise ValueError("n_students must be at least 20")
+        raise ParameterError("n_students must be at least 20")
     if weeks < 8:
-        raise ValueError("weeks must be at least 8")
+        raise ParameterError("weeks must be at least 8")
     rng = np.random.default_rng(seed)
     people = _people(rng, n_students, weeks)
     aliases = _aliases(rng, people)

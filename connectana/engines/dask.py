@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from ..events import (
     ACTION,
     ACTOR,
@@ -101,9 +102,9 @@ def is_dask(obj: Any) -> bool:
 def _check(events: Any, ties: str, tie_options: dict) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in events.columns]
     if missing:
-        raise ValueError(f"the Dask events lack Events column(s) {missing}")
+        raise ParameterError(f"the Dask events lack Events column(s) {missing}")
     if not (isinstance(events[TIMESTAMP].dtype, pd.DatetimeTZDtype)):
-        raise ValueError(
+        raise ParameterError(
             f"the Dask events' timestamp has dtype {events[TIMESTAMP].dtype}, "
             "expected datetime64[ns, UTC]"
         )

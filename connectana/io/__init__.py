@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ._common import DEFAULT_MAX_BYTES, EMPTY
 
 __all__ = ["READERS", "read_events", "get_reader", "DEFAULT_MAX_BYTES"]
@@ -43,7 +43,7 @@ def get_reader(format: str):
     try:
         spec = READERS[format]
     except KeyError:
-        raise ValueError(
+        raise ParameterError(
             f"unknown format {format!r}; known formats: {', '.join(sorted(READERS))}"
         ) from None
     module, func = spec.split(":")
@@ -121,7 +121,7 @@ def read_events(
             options.update(extract=extract, url_query=url_query, internal_hosts=internal_hosts)
         return read_events_dask(path, format, max_bytes=max_bytes, **options)
     if engine != "pandas":
-        raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
+        raise ParameterError(f"engine must be 'pandas' or 'dask', not {engine!r}")
     from ._common import byte_limit
     from .memory import is_in_memory, read_in_memory
 

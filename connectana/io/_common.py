@@ -65,7 +65,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from ..errors import FormatError, InputError
+from ..errors import FormatError, InputError, ParameterError
 from ..events import IngestReport
 from .timestamps import localize_wall_times, to_utc_ns
 
@@ -147,7 +147,7 @@ class BadRecord(Exception):
 def check_on_error(on_error: str) -> None:
     """Refuse an ``on_error`` other than ``"raise"`` or ``"skip"``."""
     if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+        raise ParameterError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
 
 
 def raise_or_skip(
@@ -289,7 +289,7 @@ def byte_limit(limit: int | None) -> Iterator[int]:
         yield max_bytes()
         return
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"max_bytes must be a positive integer (bytes), not {limit!r}")
+        raise ParameterError(f"max_bytes must be a positive integer (bytes), not {limit!r}")
     token = _MAX_BYTES.set(limit)
     try:
         yield limit

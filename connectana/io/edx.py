@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..events import (
     ACTION,
     ACTOR,
@@ -73,7 +73,7 @@ def _anonymous_flag(doc: dict) -> bool:
 
 def _check_anonymous(anonymous: str) -> None:
     if anonymous not in _ANONYMOUS:
-        raise ValueError(f"anonymous must be one of {list(_ANONYMOUS)}, not {anonymous!r}")
+        raise ParameterError(f"anonymous must be one of {list(_ANONYMOUS)}, not {anonymous!r}")
 
 
 def _resolve(
@@ -241,7 +241,7 @@ def read_edx_forum(
     check_on_error(on_error)
     _check_anonymous(anonymous)
     if actor not in ("username", "user_id"):
-        raise ValueError(f"actor must be 'username' or 'user_id', not {actor!r}")
+        raise ParameterError(f"actor must be 'username' or 'user_id', not {actor!r}")
     author_key = "author_username" if actor == "username" else "author_id"
     files = input_files(path, suffixes=(".mongo", ".json", ".jsonl"))
     report = IngestReport(
@@ -514,7 +514,7 @@ def read_edx_tracking(
     check_on_error(on_error)
     _check_anonymous(anonymous)
     if actor not in ("username", "user_id"):
-        raise ValueError(f"actor must be 'username' or 'user_id', not {actor!r}")
+        raise ParameterError(f"actor must be 'username' or 'user_id', not {actor!r}")
     files = input_files(path)
     labels = file_labels(files)
     skip = (lambda line: "edx.forum." not in line) if forum_only else None

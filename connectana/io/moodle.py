@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import FormatError, InputError, SchemaError, TimestampError
+from ..errors import FormatError, InputError, ParameterError, SchemaError, TimestampError
 from ..events import (
     ACTION,
     ACTOR,
@@ -1053,7 +1053,7 @@ def read_moodle_log(
     """
     check_on_error(on_error)
     if actor not in ("auto", "id", "name"):
-        raise ValueError(f"actor must be 'auto', 'id' or 'name', not {actor!r}")
+        raise ParameterError(f"actor must be 'auto', 'id' or 'name', not {actor!r}")
     path = Path(path)
     raw = read_tabular_file(path, sep=sep, sheet=sheet)
     report = IngestReport(source=str(path), format="moodle_log", read=len(raw))

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import FormatError, InputError, SchemaError
+from ..errors import FormatError, InputError, ParameterError, SchemaError
 from ..events import (
     ACTION,
     ACTIONS,
@@ -246,7 +246,7 @@ def _decode_csv(path: Path, encoding: str | None) -> tuple[str, str]:
                 expected=f"{encoding} text, or another encoding='...'",
             ) from None
         except LookupError:
-            raise ValueError(f"unknown encoding {encoding!r}") from None
+            raise ParameterError(f"unknown encoding {encoding!r}") from None
     try:
         return decode_text(data, file=path), "utf-8"
     except FormatError as exc:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from ..errors import FormatError, InputError, TimestampError
+from ..errors import FormatError, InputError, ParameterError, TimestampError
 from ..events import (
     ACTION,
     ACTOR,
@@ -210,7 +210,7 @@ def read_wordpress(
     """
     check_on_error(on_error)
     if identity not in ("account", "name"):
-        raise ValueError("identity must be 'account' or 'name'")
+        raise ParameterError("identity must be 'account' or 'name'")
     path = Path(path)
     root = _parse_xml(path)
     channel = root[0] if _local(root) == "rss" and len(root) else None

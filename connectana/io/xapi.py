@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from ..events import (
     ACTION,
     ACTIONS,
@@ -380,7 +381,7 @@ def read_xapi(
     if verbs:
         wrong = {k: v for k, v in verbs.items() if v not in ACTIONS}
         if wrong:
-            raise ValueError(f"verbs maps to action(s) outside {list(ACTIONS)}: {wrong}")
+            raise ParameterError(f"verbs maps to action(s) outside {list(ACTIONS)}: {wrong}")
     files = input_files(path, suffixes=(".json", ".jsonl", ".ndjson"))
     labels = file_labels(files)
     report = IngestReport(
@@ -495,7 +496,7 @@ def _times(
     if default is not None and missing.any():
         when = pd.Timestamp(default)
         if when.tzinfo is None:
-            raise ValueError("default_timestamp must carry a time zone (e.g. '...Z')")
+            raise ParameterError("default_timestamp must carry a time zone (e.g. '...Z')")
         times[missing] = when.tz_convert("UTC")
         report.notes["timestamp defaulted"] += int(missing.sum())
         bad = bad & ~missing

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..measures import NODE_MEASURES, node_values
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -186,12 +186,12 @@ def centrality(
         from .igraph_convention import igraph_centrality
 
         if weight_as not in (None, "distance"):
-            raise ValueError(
+            raise ParameterError(
                 "convention='igraph' reads weights as igraph does, as lengths: "
                 f"weight_as must be 'distance' or left out, found {weight_as!r}"
             )
         if pivots is not None:
-            raise ValueError(
+            raise ParameterError(
                 "convention='igraph' computes exact betweenness as igraph does; pivots "
                 "(sampled betweenness) needs convention='connectana'"
             )
@@ -204,7 +204,7 @@ def centrality(
                 df[f"{m}_pct"] = df[m].rank(method="max", pct=True) * 100
         return df
     if convention != "connectana":
-        raise ValueError(f"convention must be 'connectana' or 'igraph', found {convention!r}")
+        raise ParameterError(f"convention must be 'connectana' or 'igraph', found {convention!r}")
     weight_as = "strength" if weight_as is None else weight_as
     normalized = True if normalized is None else normalized
     directed = net.resolve_directed(directed)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..events import ROLE
 from .centrality import tie_table
 
@@ -143,7 +143,7 @@ def _leiden(
     """
     objective = _objective(objective)
     if tolerance is not None and tolerance < 0:
-        raise ValueError(f"tolerance must be >= 0 or None, found {tolerance!r}")
+        raise ParameterError(f"tolerance must be >= 0 or None, found {tolerance!r}")
     use_q = tolerance is not None and objective == "modularity"
     membership: list[int] | None = None
     quality = -np.inf
@@ -172,7 +172,7 @@ def _leiden(
 def _objective(objective: str) -> str:
     low = objective.lower()
     if low not in ("modularity", "cpm"):
-        raise ValueError(f"objective must be 'modularity' or 'CPM', found {objective!r}")
+        raise ParameterError(f"objective must be 'modularity' or 'CPM', found {objective!r}")
     return "modularity" if low == "modularity" else "CPM"
 
 
@@ -319,17 +319,17 @@ def communities(
     ([0, 0, 0, 1, 1, 1], 0.3571)
     """
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {list(METHODS)}")
+        raise ParameterError(f"unknown method {method!r}; choose one of {list(METHODS)}")
     if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {list(ENGINES)}")
+        raise ParameterError(f"unknown engine {engine!r}; choose one of {list(ENGINES)}")
     if method not in ENGINES[engine]:
-        raise ValueError(
+        raise ParameterError(
             f"engine={engine!r} does not run method {method!r}; it runs {list(ENGINES[engine])}"
         )
     if runs < 1:
-        raise ValueError(f"runs must be at least 1, found {runs!r}")
+        raise ParameterError(f"runs must be at least 1, found {runs!r}")
     if engine == "networkit" and runs > 1:
-        raise ValueError(
+        raise ParameterError(
             "engine='networkit' is deterministic (fixed node order): every run gives the same "
             "partition; use engine='igraph' for an ensemble of runs"
         )
@@ -492,12 +492,12 @@ def _codes(
         m = m.reindex(net.nodes.index.astype(str))
         if m.isna().any():
             missing = list(m.index[m.isna()][:3])
-            raise ValueError(f"membership has no community for node(s) {missing}")
+            raise ParameterError(f"membership has no community for node(s) {missing}")
         values = m.to_numpy()
     else:
         values = np.asarray(list(membership), dtype=object)
         if len(values) != net.n_nodes:
-            raise ValueError(
+            raise ParameterError(
                 f"membership has {len(values)} entries; the network has {net.n_nodes} nodes"
             )
     codes, labels = pd.factorize(values)

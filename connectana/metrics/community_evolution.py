@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from .snapshots import SnapshotGraphs, check_window, leiden, prepare, snapshots, undirected
 
 __all__ = ["community_evolution", "match_step", "CommunityEvolution"]
@@ -115,7 +116,7 @@ def community_evolution(
     """
     check_window(window, periods, half_life)
     if not 0 < threshold <= 1:
-        raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
+        raise ParameterError(f"threshold must be in (0, 1], not {threshold!r}")
     prep = prepare(
         events,
         ties,

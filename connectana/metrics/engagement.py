@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from ..events import (
     ACTION,
     ACTOR,
@@ -380,7 +381,7 @@ def engagement(
     validate_events(events)
     directed = natural_direction(ties)
     if ties in TWO_MODE:
-        raise ValueError(f"engagement needs a person-to-person tie definition, not {ties!r}")
+        raise ParameterError(f"engagement needs a person-to-person tie definition, not {ties!r}")
     completeness = data_completeness(events)
     require(completeness, ties)
     if "posts" in completeness.partial:
@@ -722,7 +723,7 @@ def write_engagement(table: pd.DataFrame, path: str | os.PathLike, *, caveats: b
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise ValueError(f"write_engagement writes .csv or .xlsx files, not {path.name!r}")
+        raise ParameterError(f"write_engagement writes .csv or .xlsx files, not {path.name!r}")
     out = table.copy()
     for c in out.columns:
         if isinstance(out[c].dtype, pd.DatetimeTZDtype):

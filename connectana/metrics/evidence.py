@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from ..events import ACTOR, THREAD_ID, TIMESTAMP, validate_events
 from ..ties import interactions, natural_direction
 from .engagement import engagement
@@ -658,7 +659,7 @@ def write_evidence(sheet: pd.DataFrame, path: str | os.PathLike) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".html"):
-        raise ValueError(f"write_evidence writes .csv or .html files, not {path.name!r}")
+        raise ParameterError(f"write_evidence writes .csv or .html files, not {path.name!r}")
     from ..privacy import escape_formulas, write_csv
 
     if suffix == ".csv":

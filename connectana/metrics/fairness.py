@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
+
 __all__ = ["FAIRNESS_INDICATORS", "fairness"]
 
 #: Indicators audited by default (each divided by ``weeks_since_joined``).
@@ -107,7 +109,7 @@ def fairness(
                 sheet[col] = sheet["person"].astype(str).map(extra[col]).to_numpy()
     missing = [c for c in by if c not in sheet.columns]
     if missing:
-        raise ValueError(
+        raise ParameterError(
             f"fairness: no attribute {missing} in the evidence sheet; give people= with those "
             "columns (matched on person: build the sheet with names=True)"
         )
@@ -116,7 +118,7 @@ def fairness(
     for attr in by:
         for ind in indicators:
             if ind not in sheet.columns:
-                raise ValueError(f"fairness: the evidence sheet has no column {ind!r}")
+                raise ParameterError(f"fairness: the evidence sheet has no column {ind!r}")
             x = pd.to_numeric(sheet[ind], errors="coerce").astype(float)
             name = ind
             if ind not in _RATES:

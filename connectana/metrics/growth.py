@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..engines import dask as dask_engine
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..measures import GraphView, network_values
 from ..ties import natural_direction
 from .community_evolution import community_evolution
@@ -307,7 +307,7 @@ def growth(
             expected=f"names from {list(SNAPSHOT_METRICS)}",
         )
     if roles not in (None, "students"):
-        raise ValueError(f"roles must be None or 'students', not {roles!r}")
+        raise ParameterError(f"roles must be None or 'students', not {roles!r}")
     prep = prepare(
         events,
         ties,
@@ -321,7 +321,7 @@ def growth(
     if roles == "students":
         known = np.array([r is not None for r in prep.roles])
         if not known.any():
-            raise ValueError(
+            raise ParameterError(
                 "roles='students' needs roles: give people= with a role column, "
                 "or events with a role column"
             )

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
+
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
 
@@ -111,12 +113,14 @@ def graph_as_built(
 def _weights(net: Network, weight: str) -> np.ndarray:
     e = net.edges
     if weight not in e.columns:
-        raise ValueError(f"weight={weight!r} is not a column of net.edges; found {list(e.columns)}")
+        raise ParameterError(
+            f"weight={weight!r} is not a column of net.edges; found {list(e.columns)}"
+        )
     w = pd.to_numeric(e[weight], errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(w) | (w < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(
+        raise ParameterError(
             f"edge weights must be non-negative numbers: net.edges row {i}, column {weight!r}, "
             f"found {e[weight].iloc[i]!r}"
         )
@@ -203,14 +207,14 @@ def igraph_centrality(
     """
     directed = net.resolve_directed(directed)
     if mode not in ("out", "in", "all"):
-        raise ValueError(f"mode must be 'out', 'in' or 'all', found {mode!r}")
+        raise ParameterError(f"mode must be 'out', 'in' or 'all', found {mode!r}")
     if measures is None:
         measures = [m for m in IGRAPH_MEASURES if directed or m not in _DIRECTED_ONLY]
     elif isinstance(measures, str):
         measures = [measures]
     unknown = [m for m in measures if m not in IGRAPH_MEASURES]
     if unknown:
-        raise ValueError(
+        raise ParameterError(
             f"unknown measure(s) {unknown} for convention='igraph'; "
             f"choose from {list(IGRAPH_MEASURES)}"
         )

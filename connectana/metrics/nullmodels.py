@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from .centrality import tie_table
 from .community import leiden_membership
 from .roles import simple_graph
@@ -268,16 +269,18 @@ def null_model_test(
     import igraph as ig
 
     if model not in ("degree", "density", "thread"):
-        raise ValueError(f"model must be 'degree', 'density' or 'thread', found {model!r}")
+        raise ParameterError(f"model must be 'degree', 'density' or 'thread', found {model!r}")
     if model == "thread" and events is None:
-        raise ValueError("model='thread' needs the events the network was built from: events=ev")
+        raise ParameterError(
+            "model='thread' needs the events the network was built from: events=ev"
+        )
     if isinstance(stats, str):
         stats = [stats]
     unknown = [s for s in stats if s not in NULL_STATS]
     if unknown:
-        raise ValueError(f"unknown statistic(s) {unknown}; choose from {list(NULL_STATS)}")
+        raise ParameterError(f"unknown statistic(s) {unknown}; choose from {list(NULL_STATS)}")
     if n < 1:
-        raise ValueError("n must be at least 1")
+        raise ParameterError("n must be at least 1")
     active = _active(net)
     where = np.full(net.n_nodes, -1, dtype=np.int64)
     where[active] = np.arange(len(active))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from ..events import ACTOR, TIMESTAMP
 from ..measures import NODE_MEASURES, GraphView, node_values
 from .snapshots import SnapshotGraphs, check_window, prepare, snapshots
@@ -79,7 +80,7 @@ def person_growth(
     check_window(window, periods, half_life)
     unknown = sorted(set(measures) - set(PERSON_MEASURES))
     if unknown:
-        raise ValueError(f"unknown measures {unknown}; choose from {list(PERSON_MEASURES)}")
+        raise ParameterError(f"unknown measures {unknown}; choose from {list(PERSON_MEASURES)}")
     prep = prepare(
         events,
         ties,

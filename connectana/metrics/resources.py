@@ -50,7 +50,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import SchemaError
+from ..errors import ParameterError, SchemaError
 from ..events import ACTOR, CONTEXT, STRING, THREAD_ID, TIMESTAMP
 from ..extract import RESOURCES, resource_tokens, resources
 from ..ties import RESOURCE_TIE_KINDS
@@ -88,7 +88,7 @@ def _unit(table: pd.DataFrame, exposure: str) -> pd.Series:
         return pd.Series(unit, index=table.index, dtype=STRING)
     if exposure == "context":
         return table[CONTEXT]
-    raise ValueError(f"exposure must be 'thread' or 'context', not {exposure!r}")
+    raise ParameterError(f"exposure must be 'thread' or 'context', not {exposure!r}")
 
 
 def resource_shares(events: pd.DataFrame, *, kinds=RESOURCE_TIE_KINDS) -> pd.DataFrame:

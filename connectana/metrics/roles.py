@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from ..events import ACTION, ACTOR, ROLE, TIMESTAMP
 from ..ties import CONTRIBUTION_ACTIONS
 from .centrality import centrality, tie_table
@@ -463,7 +464,7 @@ def _ga_roles(net: Network, membership: pd.Series | Mapping[Any, Any]) -> pd.Dat
     ids = net.nodes.index.astype(str)
     missing = [x for x in ids if x not in comm.index]
     if missing:
-        raise ValueError(f"membership has no community for node(s) {missing[:5]}")
+        raise ParameterError(f"membership has no community for node(s) {missing[:5]}")
     labels = comm.reindex(ids).to_numpy(dtype=object)
     ties = tie_table(net, loops=False, directed=False)
     s, t = ties["s"].to_numpy(), ties["t"].to_numpy()
@@ -594,7 +595,7 @@ def network_pattern(
     if thresholds:
         unknown = [k for k in thresholds if k not in th]
         if unknown:
-            raise ValueError(f"unknown threshold(s) {unknown}; choose from {list(th)}")
+            raise ParameterError(f"unknown threshold(s) {unknown}; choose from {list(th)}")
         th.update({k: float(v) for k, v in thresholds.items()})
     n = net.n_nodes
     ties = tie_table(net, loops=False, directed=False)
@@ -760,7 +761,7 @@ def pattern_stability(
     unsupported = data_completeness(events).unsupported
     usable = [t for t in ties if t not in unsupported]
     if not usable:
-        raise ValueError(f"none of the tie definitions {list(ties)} is supported by this log")
+        raise ParameterError(f"none of the tie definitions {list(ties)} is supported by this log")
     ref = usable[0]
     cols = list(PATTERN_THRESHOLDS)
     rows = []

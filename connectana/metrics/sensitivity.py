@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..engines.dask import is_dask
+from ..errors import ParameterError
 from ..events import validate_events
 from ..network import build_network
 from ..ties import DEFAULT_MAX_TIES, TWO_MODE
@@ -200,14 +201,14 @@ def compare_ties(
     ties = list(ties)
     measures = [measures] if isinstance(measures, str) else list(measures)
     if len(ties) < 2:
-        raise ValueError("compare_ties needs at least two tie definitions")
+        raise ParameterError("compare_ties needs at least two tie definitions")
     if len(set(ties)) != len(ties):
-        raise ValueError(f"tie definitions repeat: {ties}")
+        raise ParameterError(f"tie definitions repeat: {ties}")
     two_mode = [t for t in ties if t in TWO_MODE]
     if two_mode:
-        raise ValueError(f"compare_ties compares person networks; {two_mode} are two-mode")
+        raise ParameterError(f"compare_ties compares person networks; {two_mode} are two-mode")
     if top_k < 1:
-        raise ValueError("top_k must be at least 1")
+        raise ParameterError("top_k must be at least 1")
 
     summaries = {}
     per_tie: dict[str, pd.DataFrame] = {}

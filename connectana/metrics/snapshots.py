@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from ..events import ACTOR, ROLE, TIMESTAMP, key_positions, normalize_role, validate_events
 from ..periods import make_periods
 from ..ties import TIE_DEFINITIONS, TWO_MODE, interactions, natural_direction
@@ -95,16 +96,16 @@ def prepare(
     validate_events(events)
     if ties not in TIE_DEFINITIONS or ties in TWO_MODE:
         one_mode = [t for t in TIE_DEFINITIONS if t not in TWO_MODE]
-        raise ValueError(
+        raise ParameterError(
             f"growth needs a one-mode tie definition, one of {one_mode}, not {ties!r}"
             + (" (the resource network's growth: resource_growth)" if ties == "resource" else "")
         )
     if directed is None:
         directed = natural_direction(ties)
     elif directed and not natural_direction(ties):
-        raise ValueError(f"the {ties!r} tie definition is undirected; use directed=False")
+        raise ParameterError(f"the {ties!r} tie definition is undirected; use directed=False")
     if len(events) == 0:
-        raise ValueError("growth needs at least one event")
+        raise ParameterError("growth needs at least one event")
     inter = interactions(events, ties, **(tie_options or {}))
 
     # integer codes in build_network's node order: roster first, then first appearance
@@ -211,11 +212,11 @@ class Snapshot:
 
 def check_window(window: str, periods: int | None, half_life: float | None) -> None:
     if window not in WINDOWS:
-        raise ValueError(f"window must be one of {list(WINDOWS)}, not {window!r}")
+        raise ParameterError(f"window must be one of {list(WINDOWS)}, not {window!r}")
     if window == "sliding" and (periods is None or int(periods) < 1):
-        raise ValueError("window='sliding' needs periods=k (a positive number of periods)")
+        raise ParameterError("window='sliding' needs periods=k (a positive number of periods)")
     if window == "decay" and (half_life is None or half_life <= 0):
-        raise ValueError("window='decay' needs half_life= (a positive number of periods)")
+        raise ParameterError("window='decay' needs half_life= (a positive number of periods)")
 
 
 def snapshots(

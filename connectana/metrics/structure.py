@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from ..measures import NETWORK_MEASURES, TRIAD_TYPES, network_values
 from .centrality import tie_table
 
@@ -167,7 +168,7 @@ def summary(
 
         return sna_summary(net, directed=directed)
     if convention != "connectana":
-        raise ValueError(
+        raise ParameterError(
             f"convention must be 'connectana', 'igraph' or 'sna', found {convention!r}"
         )
     view = net.view(directed=directed, weight=None)
@@ -231,7 +232,7 @@ def ei_index(
     """
     if isinstance(groups, str):
         if groups not in net.nodes.columns:
-            raise ValueError(
+            raise ParameterError(
                 f"groups={groups!r} is not a column of net.nodes; found {list(net.nodes.columns)}"
             )
         labels = net.nodes[groups]
@@ -253,7 +254,7 @@ def ei_index(
 # -- helpers -----------------------------------------------------------------------------------
 def _nominal_assortativity(net: Network, g, attribute: str, directed: bool) -> float:
     if attribute not in net.nodes.columns:
-        raise ValueError(
+        raise ParameterError(
             f"attribute={attribute!r} is not a column of net.nodes; found {list(net.nodes.columns)}"
         )
     values = net.nodes[attribute]
