@@ -24,6 +24,10 @@ and display names are left out, unless ``--names`` is given. The key is read
 from ``--key-file`` (default: the local key file of
 :func:`connectana.privacy.default_key_file`, created once); it never appears in
 any output, and it is never written into the output folder.
+
+The module is a little over 800 lines: one topic, the command line — its option checks run
+before anything is read, and each message is worded for the command line, so the checks live
+beside the commands they guard.
 """
 
 from __future__ import annotations

@@ -21,6 +21,10 @@ context    str|NA   course, forum, blog or channel the event belongs to
 platform   str      the platform the event came from (``moodle``, ``slack``...)
 text       str      optional: message text, kept only with ``keep_text=True``
 role       str      optional: role of the actor as the source states it
+
+The module is over 800 lines: it is the spine — the Events schema, its validation, target
+resolution and the ingest report — and every other module relies on these definitions being
+in one place.
 """
 
 from __future__ import annotations

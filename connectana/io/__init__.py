@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, ParameterError
-from ._common import DEFAULT_MAX_BYTES, EMPTY
+from .common import DEFAULT_MAX_BYTES, EMPTY
 
 __all__ = ["READERS", "read_events", "get_reader", "DEFAULT_MAX_BYTES"]
 
@@ -80,7 +80,7 @@ def read_events(
         export) may decompress to; more is a
         :class:`~connectana.errors.FormatError` naming the file, the member and
         the limit, raised before memory runs out. Default
-        :data:`connectana.io._common.DEFAULT_MAX_BYTES` (1 GiB); raise it for a
+        :data:`connectana.io.common.DEFAULT_MAX_BYTES` (1 GiB); raise it for a
         genuine larger export. Decompression is always streamed.
     engine : {"pandas", "dask"}
         ``"dask"``: ``path`` is a list, glob pattern or folder of files, each read by
@@ -111,7 +111,7 @@ def read_events(
     InputError
         For input with no records at all (an empty file, a header alone, an
         empty JSON array), from every reader, with the message :data:`EMPTY
-        <connectana.io._common.EMPTY>`; input whose records are all set aside
+        <connectana.io.common.EMPTY>`; input whose records are all set aside
         gives 0 events and a report saying why.
     """
     if engine == "dask":  # each file is read by this function in a Dask task
@@ -122,7 +122,7 @@ def read_events(
         return read_events_dask(path, format, max_bytes=max_bytes, **options)
     if engine != "pandas":
         raise ParameterError(f"engine must be 'pandas' or 'dask', not {engine!r}")
-    from ._common import byte_limit
+    from .common import byte_limit
     from .memory import is_in_memory, read_in_memory
 
     reader = get_reader(format)

@@ -43,7 +43,7 @@ from ..events import (
     make_events,
     normalize_role,
 )
-from ._common import (
+from .common import (
     BadRecord,
     as_id,
     check_on_error,

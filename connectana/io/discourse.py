@@ -31,7 +31,7 @@ from ..events import (
     make_events,
 )
 from ..extract import RESOURCES
-from ._common import (
+from .common import (
     BadRecord,
     as_id,
     as_int,

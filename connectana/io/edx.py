@@ -41,7 +41,7 @@ from ..events import (
     make_events,
     normalize_role,
 )
-from ._common import (
+from .common import (
     SKIPPED,
     BadRecord,
     check_on_error,

@@ -25,7 +25,7 @@ from ..events import (
     make_events,
 )
 from ..extract import RESOURCES
-from ._common import BadRecord, as_id, check_on_error, get, load_json, text_or_none, url_host
+from .common import BadRecord, as_id, check_on_error, get, load_json, text_or_none, url_host
 from .structured import mastodon_resources
 from .timestamps import parse_timestamps
 

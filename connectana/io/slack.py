@@ -34,7 +34,7 @@ from ..events import (
     make_events,
 )
 from ..extract import RESOURCES
-from ._common import (
+from .common import (
     BadRecord,
     as_id,
     check_on_error,

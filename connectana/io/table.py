@@ -5,6 +5,10 @@ Typical inputs: an edge list (``Sender,Receiver,Timestamp``), a post table
 (``user,resource,time``). Columns are mapped with ``columns={schema: file}``;
 without a mapping, exact well-known header names are recognised (the mapping
 used is recorded in the ingest report).
+
+The module is over 800 lines: one reader, but the plain table is the format users bring most
+often, and its column mapping, auto-detection messages and two CSV engines (which must give
+the same table) belong together.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from ..events import (
     numbered_ids,
 )
 from ..extract import add_resources
-from ._common import (
+from .common import (
     EMPTY,
     check_on_error,
     check_zip_sizes,

@@ -38,7 +38,7 @@ from ..events import (
     make_events,
 )
 from ..extract import RESOURCES
-from ._common import check_on_error, read_bytes, set_aside_rows, url_host
+from .common import check_on_error, read_bytes, set_aside_rows, url_host
 from .timestamps import _NS_MAX, _NS_MIN, parse_timestamps
 
 __all__ = ["read_wordpress", "read_feed", "normalize_name"]

@@ -39,7 +39,7 @@ from ..events import (
     IngestReport,
     make_events,
 )
-from ._common import (
+from .common import (
     BadRecord,
     check_on_error,
     file_labels,

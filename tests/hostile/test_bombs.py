@@ -111,8 +111,8 @@ def _run_all(folder, bombs, capped) -> dict:
     spec = {k: (str(p), fmt, lim) for k, (p, fmt, lim) in cases.items()}
     body = f"""
 import connectana as ca
-from connectana.io import _common
-_common.DEFAULT_MAX_BYTES = {32 * MIB}
+from connectana.io import common
+common.DEFAULT_MAX_BYTES = {32 * MIB}
 result = {{}}
 for name, (path, fmt, limit) in {spec!r}.items():
     try:

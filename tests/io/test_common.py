@@ -1,4 +1,4 @@
-"""Unit tests of the readers' shared plumbing (connectana.io._common)."""
+"""Unit tests of the readers' shared plumbing (connectana.io.common)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from connectana.errors import InputError, TimestampError
 from connectana.events import IngestReport
-from connectana.io._common import set_aside_rows
+from connectana.io.common import set_aside_rows
 
 
 def _error(i: int) -> InputError:

@@ -42,6 +42,10 @@ otherwise; ``max_bytes=None`` there means the default. Lines of JSON-lines
 files are held one at a time, each at most :data:`MAX_LINE_BYTES`; so peak
 memory follows what is kept, not the decompressed size. Uncompressed files
 are not limited (their size is what the disk shows).
+
+The module is over 800 lines: the helpers every reader shares (decoding, streamed
+decompression under a byte limit, JSON, set-aside records, ids and times), collected so that
+no reader has its own copy.
 """
 
 from __future__ import annotations
@@ -158,7 +162,7 @@ def raise_or_skip(
     Examples
     --------
     >>> from connectana.events import IngestReport
-    >>> from connectana.io._common import BadRecord, raise_or_skip
+    >>> from connectana.io.common import BadRecord, raise_or_skip
     >>> r = IngestReport()
     >>> raise_or_skip(BadRecord("no id", field="id", aside="missing id"), on_error="skip",
     ...               report=r, file="a.json", row=3)
@@ -218,7 +222,7 @@ def set_aside_rows(
     >>> import numpy as np
     >>> from connectana.errors import InputError
     >>> from connectana.events import IngestReport
-    >>> from connectana.io._common import set_aside_rows
+    >>> from connectana.io.common import set_aside_rows
     >>> r = IngestReport()
     >>> users = [None, "ann", None]
     >>> no_user = np.array([u is None for u in users])
@@ -278,7 +282,7 @@ def byte_limit(limit: int | None) -> Iterator[int]:
 
     Examples
     --------
-    >>> from connectana.io._common import byte_limit, max_bytes
+    >>> from connectana.io.common import byte_limit, max_bytes
     >>> with byte_limit(1000):
     ...     max_bytes()
     1000
@@ -325,7 +329,7 @@ def read_limited(
     --------
     >>> import gzip, io
     >>> from connectana.errors import FormatError
-    >>> from connectana.io._common import read_limited
+    >>> from connectana.io.common import read_limited
     >>> fh = gzip.GzipFile(fileobj=io.BytesIO(gzip.compress(b"0" * 5000)))
     >>> try:
     ...     read_limited(fh, file="a.gz", limit=4096)
@@ -491,7 +495,7 @@ def decode_text(data: bytes, *, file: Any = None) -> str:
     Examples
     --------
     >>> from connectana.errors import FormatError
-    >>> from connectana.io._common import decode_text
+    >>> from connectana.io.common import decode_text
     >>> decode_text("\\ufeffhé".encode("utf-8")), decode_text("hé".encode("utf-16"))
     ('hé', 'hé')
     >>> try:
@@ -547,7 +551,7 @@ def load_json(path: Path, *, expected: str = "a JSON document") -> Any:
     --------
     >>> import pathlib, tempfile
     >>> from connectana.errors import FormatError
-    >>> from connectana.io._common import load_json
+    >>> from connectana.io.common import load_json
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.json"
     >>> _ = p.write_text('{"a": [1, NaN]}')
     >>> load_json(p)
@@ -691,7 +695,7 @@ def iter_json(
     --------
     >>> import pathlib, tempfile
     >>> from connectana.events import IngestReport
-    >>> from connectana.io._common import iter_json
+    >>> from connectana.io.common import iter_json
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
     >>> _ = p.write_bytes(b'{"a": 1}\\n{"a": \\n{"a": "\\xe9"}\\n[2]\\n')
     >>> r = IngestReport()
@@ -813,7 +817,7 @@ def get(d: Any, *keys: str) -> Any:
 
     Examples
     --------
-    >>> from connectana.io._common import get
+    >>> from connectana.io.common import get
     >>> get({"a": {"b": 1}}, "a", "b"), get({"a": [1]}, "a", "b")
     (1, None)
     """
@@ -830,7 +834,7 @@ def text_or_none(value: Any) -> str | None:
 
     Examples
     --------
-    >>> from connectana.io._common import text_or_none
+    >>> from connectana.io.common import text_or_none
     >>> text_or_none(" ann "), text_or_none(7), text_or_none({"a": 1}), text_or_none("")
     ('ann', '7', None, None)
     """
@@ -854,13 +858,13 @@ def as_id(value: Any, *, field: str) -> str | None:
 
     Examples
     --------
-    >>> from connectana.io._common import as_id
+    >>> from connectana.io.common import as_id
     >>> as_id(12, field="id"), as_id("a1", field="id"), as_id(3.0, field="id"), as_id("", field="id")
     ('12', 'a1', '3', None)
     >>> as_id([1], field="id")
     Traceback (most recent call last):
     ...
-    connectana.io._common.BadRecord: id is not a string or an integer
+    connectana.io.common.BadRecord: id is not a string or an integer
     """
     if value is None:
         return None
@@ -889,7 +893,7 @@ def as_int(value: Any, *, field: str) -> int | None:
 
     Examples
     --------
-    >>> from connectana.io._common import as_int
+    >>> from connectana.io.common import as_int
     >>> as_int("3", field="n"), as_int(3.0, field="n"), as_int(None, field="n")
     (3, 3, None)
     """
@@ -916,7 +920,7 @@ def url_host(url: Any) -> str | None:
 
     Examples
     --------
-    >>> from connectana.io._common import url_host
+    >>> from connectana.io.common import url_host
     >>> url_host("https://mastodon.social/@a/1"), url_host("http://[::1"), url_host(None)
     ('mastodon.social', None, None)
     """
@@ -944,7 +948,7 @@ def parse_times(
 
     Examples
     --------
-    >>> from connectana.io._common import parse_times
+    >>> from connectana.io.common import parse_times
     >>> t, bad, naive = parse_times(["2024-01-01T00:00:00Z", 1e20, "2024-01-01", [1]], tz=None)
     >>> t.dt.year.tolist(), bad.tolist(), naive.tolist()
     ([2024.0, nan, nan, nan], [False, True, False, True], [False, False, True, False])
