@@ -66,7 +66,8 @@ _PALETTE = [
 ]
 
 
-def _plt():
+def pyplot():
+    """matplotlib's pyplot, on the Agg backend outside a notebook unless MPLBACKEND is set."""
     import matplotlib
 
     if not os.environ.get("MPLBACKEND") and not _in_notebook():
@@ -88,7 +89,7 @@ def _in_notebook() -> bool:
 def _axes(ax, figsize=(7, 6)):
     if ax is not None:
         return ax
-    plt = _plt()
+    plt = pyplot()
     _, ax = plt.subplots(figsize=figsize)
     return ax
 
@@ -450,7 +451,7 @@ def plot_growth(
         columns = [c for c in wanted if c in growth.columns][:9]
     columns = list(columns)
     if axes is None:
-        plt = _plt()
+        plt = pyplot()
         nrows = int(np.ceil(len(columns) / ncols))
         fig, axs = plt.subplots(nrows, ncols, figsize=(3.3 * ncols, 2.5 * nrows), squeeze=False)
         axes = axs.ravel()
@@ -520,7 +521,7 @@ def plot_growth_strip(
     if len(rows) > max_panels:
         rows = sorted({int(round(x)) for x in np.linspace(0, len(rows) - 1, max_panels)})
     if axes is None:
-        plt = _plt()
+        plt = pyplot()
         nrows = max(1, int(np.ceil(len(rows) / ncols)))
         _, axs = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 2.7 * nrows), squeeze=False)
         axes = axs.ravel()
@@ -806,7 +807,7 @@ def plot_staff_removal(
     """The network before and after removing staff, side by side, same positions
     (``layout``: positions of ``full``'s nodes, default :func:`network_layout`)."""
     if axes is None:
-        plt = _plt()
+        plt = pyplot()
         _, axs = plt.subplots(1, 2, figsize=(12, 6))
         axes = axs
     pos = network_layout(full, seed=seed) if layout is None else np.asarray(layout)

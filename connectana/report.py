@@ -238,10 +238,10 @@ def render_report(
     Computes nothing: every number comes from ``analysis``
     (:func:`connectana.analyze`). See :func:`write_report` for the options.
     """
-    from .plotting import _plt
+    from .plotting import pyplot
     from .privacy import write_csv
 
-    _plt()
+    pyplot()
     a = analysis
     label = a.labels(names=names, key=key)
     eng, totals = (_relabel(t, label) for t in (a.engagement, a.engagement_totals))
