@@ -396,15 +396,25 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> bool:
     return a0 < b1 and a1 > b0
 
 
-def _forward(
-    g: _TemporalGraph, v: int, start: float, end: float, step: float, active_default: bool
+def _search(
+    g: _TemporalGraph,
+    v: int,
+    start: float,
+    end: float,
+    step: float,
+    active_default: bool,
+    direction: str,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """tsna's ``paths.fwd.earliest``: time from ``start`` to reach every vertex."""
-    n = g.n
-    dist = np.full(n, math.inf)
-    previous = np.full(n, -1, dtype=np.int64)
+    """tsna's Dijkstra search: ``paths.fwd.earliest`` (time from ``start`` until each
+    vertex is reached) or ``paths.bkwd.latest`` (time before ``end`` at which each vertex
+    must leave); vertices are checked by (distance, vertex number), as ``which.min`` does."""
+    forward = direction == "fwd"
+    delay = _forward_delay if forward else _backward_delay
+    neighbours = g.lists[0] if forward else g.lists[1]
+    dist = np.full(g.n, math.inf)
+    previous = np.full(g.n, -1, dtype=np.int64)
     dist[v] = 0.0
-    done = np.zeros(n, dtype=bool)
+    done = np.zeros(g.n, dtype=bool)
     heap = [(0.0, v)]
     while heap:
         d, u = heapq.heappop(heap)
@@ -413,25 +423,44 @@ def _forward(
         done[u] = True
         if dist[u] >= end - start:
             break
-        for w, on, off in g.lists[0][u]:
-            if len(on) == 0:
+        for w, on, off in neighbours[u]:
+            if len(on) == 0:  # no spell: always active (or never)
                 du = 0.0 + step if active_default else math.inf
             else:
-                du = math.inf
-                k = _first_hit(on, off, start + dist[u], end, 0)
-                while k >= 0:
-                    if max(0.0, (on[k] - start) - dist[u]) + step > off[k]:
-                        k = _first_hit(on, off, start + dist[u], end, k + 1)
-                    else:
-                        break
-                if k >= 0:
-                    du = max(0.0, (on[k] - start) - dist[u]) + step
+                du = delay(on, off, float(dist[u]), start, end, step)
             dw = dist[u] + du
             if dw < dist[w]:
                 dist[w] = dw
                 previous[w] = u
                 heapq.heappush(heap, (dw, w))
     return dist, previous
+
+
+def _forward_delay(
+    on: np.ndarray, off: np.ndarray, d: float, start: float, end: float, step: float
+) -> float:
+    """Forward: wait for the first spell overlapping ``[start + d, end]`` that is long
+    enough (tsna compares wait + step with the absolute terminus), plus the step."""
+    k = _first_hit(on, off, start + d, end, 0)
+    while k >= 0 and max(0.0, (on[k] - start) - d) + step > off[k]:
+        k = _first_hit(on, off, start + d, end, k + 1)
+    return max(0.0, (on[k] - start) - d) + step if k >= 0 else math.inf
+
+
+def _backward_delay(
+    on: np.ndarray, off: np.ndarray, d: float, start: float, end: float, step: float
+) -> float:
+    """Backward: the latest spell overlapping ``[start, end - d]`` that started at least a
+    step before ``end - d``; its terminus sets how long before ``end`` to leave."""
+    now = end - d
+    k = len(on) - 1
+    while k >= 0 and not _overlap(start, now, on[k], off[k]):
+        k -= 1
+    while k >= 0 and now - on[k] < step:
+        k -= 1
+        while k >= 0 and not _overlap(start, now, on[k], off[k]):
+            k -= 1
+    return max(0.0, (off[k] - end) * -1 - d) + step if k >= 0 else math.inf
 
 
 def _first_hit(on: np.ndarray, off: np.ndarray, a0: float, a1: float, first: int) -> int:
@@ -439,44 +468,6 @@ def _first_hit(on: np.ndarray, off: np.ndarray, a0: float, a1: float, first: int
         if _overlap(a0, a1, on[k], off[k]):
             return k
     return -1
-
-
-def _backward(
-    g: _TemporalGraph, v: int, start: float, end: float, step: float, active_default: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """tsna's ``paths.bkwd.latest``: time before ``end`` at which each vertex must leave."""
-    n = g.n
-    dist = np.full(n, math.inf)
-    previous = np.full(n, -1, dtype=np.int64)
-    dist[v] = 0.0
-    done = np.zeros(n, dtype=bool)
-    heap = [(0.0, v)]
-    while heap:
-        d, u = heapq.heappop(heap)
-        if done[u] or d != dist[u]:
-            continue
-        done[u] = True
-        if dist[u] >= end - start:
-            break
-        for w, on, off in g.lists[1][u]:
-            if len(on) == 0:
-                du = 0.0 + step if active_default else math.inf
-            else:
-                now = end - dist[u]
-                k = len(on) - 1
-                while k >= 0 and not _overlap(start, now, on[k], off[k]):
-                    k -= 1
-                while k >= 0 and now - on[k] < step:
-                    k -= 1
-                    while k >= 0 and not _overlap(start, now, on[k], off[k]):
-                        k -= 1
-                du = max(0.0, (off[k] - end) * -1 - dist[u]) + step if k >= 0 else math.inf
-            dw = dist[u] + du
-            if dw < dist[w]:
-                dist[w] = dw
-                previous[w] = u
-                heapq.heappush(heap, (dw, w))
-    return dist, previous
 
 
 def _graph_steps(previous: np.ndarray, v: int) -> np.ndarray:
@@ -600,8 +591,7 @@ def temporal_paths(
             "(it compares waiting times with absolute termini); shift the origin",
             stacklevel=2,
         )
-    search = _forward if direction == "fwd" else _backward
-    dist, previous = search(g, v, t0, t1, float(step), active_default)
+    dist, previous = _search(g, v, t0, t1, float(step), active_default, direction)
     out = pd.DataFrame(
         {
             "arrival": dist,
@@ -672,9 +662,11 @@ def reachability(
     if step == 0 and g.instants and (g.change_times >= 0).all() and (t0 >= 0 or t0 == -math.inf):
         sizes = _reach_instants(g, direction, t0, t1)[idx]
     else:
-        search = _forward if direction == "fwd" else _backward
         sizes = np.array(
-            [int(np.isfinite(search(g, v, t0, t1, float(step), True)[0]).sum()) for v in idx]
+            [
+                int(np.isfinite(_search(g, v, t0, t1, float(step), True, direction)[0]).sum())
+                for v in idx
+            ]
         )
     return pd.Series(sizes, index=pd.Index([g.nodes[i] for i in idx], name="node"), name="reach")
 
