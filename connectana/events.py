@@ -152,7 +152,7 @@ class FrozenCounter(Counter):
     >>> c["deleted"] += 1
     Traceback (most recent call last):
     ...
-    TypeError: the counts of a finished ingest report cannot change; make a new report with IngestReport.evolve()
+    connectana.errors.ParameterTypeError: the counts of a finished ingest report cannot change; make a new report with IngestReport.evolve()
     """
 
     def __init__(self, counts: Mapping[str, int] | None = None) -> None:
