@@ -24,8 +24,9 @@ helpers here do that once:
   readers): raise for the first one, or set them all aside under one reason.
 * :func:`text_or_none`, :func:`as_id`, :func:`as_int`, :func:`get`,
   :func:`url_host` — fields of JSON records, checked for type.
-* :func:`parse_times` — ISO / epoch times of JSON records, out-of-range values
-  flagged instead of overflowing.
+
+Times are parsed by :func:`connectana.io.timestamps.parse_timestamps`, the one
+timestamp parser (``on_error="mask"`` for the values of JSON records).
 
 Decompression limit
 -------------------
@@ -71,7 +72,6 @@ import pandas as pd
 
 from ..errors import FormatError, InputError, ParameterError
 from ..events import IngestReport
-from .timestamps import localize_wall_times, to_utc_ns
 
 __all__ = [
     "EMPTY",
@@ -94,7 +94,6 @@ __all__ = [
     "iter_json",
     "load_json",
     "parse_json",
-    "parse_times",
     "raise_or_skip",
     "read_bytes",
     "read_text",
@@ -107,7 +106,6 @@ __all__ = [
 #: The one message every reader gives for input with no records at all.
 EMPTY = "the input is empty: it holds no records"
 
-_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -930,56 +928,3 @@ def url_host(url: Any) -> str | None:
         return urlsplit(url).hostname
     except ValueError:
         return None
-
-
-# --------------------------------------------------------------------------- #
-# Times of JSON records
-# --------------------------------------------------------------------------- #
-def parse_times(
-    values: list[Any], *, tz: str | None, unit: str = "ms"
-) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Vectorised times of JSON records: ISO strings (with an offset, or local
-    to ``tz``) and epoch numbers in ``unit``.
-
-    Returns the UTC times (``datetime64[ns, UTC]``) and two masks: values that
-    are unparseable or out of range (before 1677 or after 2262, the range of
-    the Events table; also every value of another type), and strings without
-    an offset when no ``tz`` was given. Both are NaT in the times.
-
-    Examples
-    --------
-    >>> from connectana.io.common import parse_times
-    >>> t, bad, naive = parse_times(["2024-01-01T00:00:00Z", 1e20, "2024-01-01", [1]], tz=None)
-    >>> t.dt.year.tolist(), bad.tolist(), naive.tolist()
-    ([2024.0, nan, nan, nan], [False, True, False, True], [False, False, True, False])
-    """
-    n = len(values)
-    out = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
-    if n == 0:
-        return out, np.zeros(0, bool), np.zeros(0, bool)
-    raw = pd.Series(values, dtype=object)
-    is_num = np.array(
-        [isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 1e19 for v in values]
-    )
-    is_str = np.array([isinstance(v, str) for v in values])
-    no_offset = np.zeros(n, bool)
-    if is_num.any():
-        nums = pd.to_numeric(raw[is_num], errors="coerce").astype("float64")
-        out[is_num] = to_utc_ns(pd.to_datetime(nums, unit=unit, utc=True, errors="coerce"))
-    if is_str.any():
-        s = raw[is_str].astype(str).str.strip()
-        has_off = s.str.contains(_OFFSET.pattern, regex=True).to_numpy()
-        with_off = s[has_off]
-        if len(with_off):
-            out[with_off.index] = to_utc_ns(
-                pd.to_datetime(with_off, format="ISO8601", utc=True, errors="coerce")
-            )
-        naive = s[~has_off]
-        if len(naive):
-            if tz is None:
-                no_offset[naive.index.to_numpy()] = True
-            else:
-                local = pd.to_datetime(naive, format="ISO8601", errors="coerce")
-                out[naive.index] = localize_wall_times(local, tz)[0]
-    bad = out.isna().to_numpy() & ~no_offset
-    return out, bad, no_offset

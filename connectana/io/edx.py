@@ -49,12 +49,12 @@ from .common import (
     get,
     input_files,
     iter_json,
-    parse_times,
     raise_or_skip,
     set_aside_rows,
     source_name,
     text_or_none,
 )
+from .timestamps import parse_timestamps
 
 __all__ = ["read_edx_forum", "read_edx_tracking"]
 
@@ -300,7 +300,9 @@ def read_edx_forum(
     differ = sum(1 for t, p in parent_thread if p in thread_of and thread_of[p] != t)
     if differ:
         report.notes["thread differs from parent's"] += differ
-    times, bad_t, _ = parse_times(dates, tz="UTC", unit="ms")
+    info: dict = {}
+    times = parse_timestamps(dates, tz="UTC", unit="ms", on_error="mask", info=info)
+    bad_t = info["bad"]
     keep = set_aside_rows(
         bad_t,
         "bad timestamp",
@@ -569,7 +571,9 @@ def read_edx_tracking(
                     cols[c].append(row.get(c))
                 times_raw.append(row["_time"])
                 where.append((f, row_no))
-    times, bad_t, no_off = parse_times(times_raw, tz=tz)
+    info = {}
+    times = parse_timestamps(times_raw, tz=tz, on_error="mask", info=info)
+    bad_t, no_off = info["bad"], info["no_offset"]
     keep = set_aside_rows(
         bad_t | no_off,
         "bad timestamp",

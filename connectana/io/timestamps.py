@@ -11,6 +11,7 @@ When the order of day and month cannot be proven from the data (no day above
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 
 from ..errors import TimestampError
 
-__all__ = ["localize_wall_times", "parse_timestamps", "to_utc_ns"]
+__all__ = ["NS_MAX", "NS_MIN", "localize_wall_times", "parse_timestamps", "to_utc_ns"]
 
 _ISO = re.compile(
     r"^\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
@@ -34,9 +35,9 @@ _LOCAL = re.compile(
 _SEC_RANGE = (631_152_000, 4_102_444_800)
 
 
-# The range of datetime64[ns], the unit of the Events table
-_NS_MIN = pd.Timestamp.min.tz_localize("UTC")
-_NS_MAX = pd.Timestamp.max.tz_localize("UTC")
+#: The range of ``datetime64[ns]``, the unit of the Events table (1677-09-21 .. 2262-04-11).
+NS_MIN = pd.Timestamp.min.tz_localize("UTC")
+NS_MAX = pd.Timestamp.max.tz_localize("UTC")
 
 
 def to_utc_ns(times: pd.Series) -> pd.Series:
@@ -57,7 +58,7 @@ def to_utc_ns(times: pd.Series) -> pd.Series:
     """
     times = times.dt.tz_convert("UTC")
     if times.dtype != "datetime64[ns, UTC]":
-        inside = ((times >= _NS_MIN) & (times <= _NS_MAX)).to_numpy()
+        inside = ((times >= NS_MIN) & (times <= NS_MAX)).to_numpy()
         times = times.where(inside)
     return times.astype("datetime64[ns, UTC]")
 
@@ -68,7 +69,7 @@ def _fail_row(values: pd.Series, bad: np.ndarray) -> tuple[int, Any]:
 
 
 def parse_timestamps(
-    values: pd.Series,
+    values: pd.Series | Sequence[Any],
     *,
     file: Any = None,
     field: str | None = None,
@@ -84,7 +85,7 @@ def parse_timestamps(
 
     Parameters
     ----------
-    values : Series
+    values : Series or sequence
         Raw values (strings or numbers). Missing values stay missing (NaT).
     file, field : optional
         Named in error messages.
@@ -104,9 +105,16 @@ def parse_timestamps(
     row_offset : int
         Added to the 0-based position to name a row in messages (1: data rows
         counted from 1).
-    on_error : {"raise", "skip"}
+    on_error : {"raise", "skip", "mask"}
         With ``"skip"``, unparseable values become NaT (the caller sets those
-        rows aside); the format must still be determinable.
+        rows aside); the format must still be determinable. ``"mask"`` is for
+        the values of JSON records, which need not share one format: each
+        value is read on its own (a number: epoch in ``unit``, default
+        ``"ms"``; a string: ISO 8601 with an offset, or local to ``tz``);
+        nothing is raised: unparseable or out-of-range values and values of
+        another type are NaT and flagged in ``info["bad"]``, strings without
+        an offset when no ``tz`` is given are NaT and flagged in
+        ``info["no_offset"]`` (boolean arrays by position).
     info : dict, optional
         Receives what was detected (``kind``, ``format``, ``unit``...).
 
@@ -122,8 +130,17 @@ def parse_timestamps(
     [27, 1]
     >>> parse_timestamps(pd.Series([1380268800, 1380355200])).dt.day.tolist()
     [27, 28]
+    >>> info = {}
+    >>> t = parse_timestamps(["2024-01-01T00:00:00Z", 1e20, "2024-01-01", [1]], on_error="mask",
+    ...                      info=info)
+    >>> t.dt.year.tolist(), info["bad"].tolist(), info["no_offset"].tolist()
+    ([2024.0, nan, nan, nan], [False, True, False, True], [False, False, True, False])
     """
     info = {} if info is None else info
+    if on_error == "mask":
+        return _parse_each(list(values), tz=tz, unit=unit or "ms", info=info)
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values, dtype=object)
     ctx = {"file": file, "field": field}
     present = values.notna().to_numpy().copy()
     textual = values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
@@ -368,7 +385,7 @@ def _utc_z_fast(as_str: pd.Series, present: np.ndarray) -> pd.Series | None:
     if fast.null_count != int((~present).sum()):
         return None
     seconds = pd.Series(fast.cast(pa.int64()).to_numpy(zero_copy_only=False), index=as_str.index)
-    lo, hi = _NS_MIN.timestamp(), _NS_MAX.timestamp()
+    lo, hi = NS_MIN.timestamp(), NS_MAX.timestamp()
     if ((seconds < lo) | (seconds > hi)).any():
         return None  # out of the nanosecond range: the general path names the row
     return pd.to_datetime(seconds, unit="s", utc=True).astype("datetime64[ns, UTC]")
@@ -474,3 +491,38 @@ def _check_bad(parsed, present, values, ctx, row_offset, on_error, expected):
         raise TimestampError(
             "unparseable timestamp", row=i + row_offset, found=v, expected=expected, **ctx
         )
+
+
+def _parse_each(values: list[Any], *, tz: str | None, unit: str, info: dict) -> pd.Series:
+    """``on_error="mask"``: each JSON value read on its own type (see parse_timestamps)."""
+    n = len(values)
+    out = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
+    no_offset = np.zeros(n, bool)
+    info.update(kind="records", unit=unit, no_offset=no_offset, bad=np.zeros(n, bool))
+    if n == 0:
+        return out
+    raw = pd.Series(values, dtype=object)
+    is_num = np.array(
+        [isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 1e19 for v in values]
+    )
+    is_str = np.array([isinstance(v, str) for v in values])
+    if is_num.any():
+        nums = pd.to_numeric(raw[is_num], errors="coerce").astype("float64")
+        out[is_num] = to_utc_ns(pd.to_datetime(nums, unit=unit, utc=True, errors="coerce"))
+    if is_str.any():
+        s = raw[is_str].astype(str).str.strip()
+        has_off = s.str.contains(_OFFSET.pattern, regex=True).to_numpy()
+        with_off = s[has_off]
+        if len(with_off):
+            out[with_off.index] = to_utc_ns(
+                pd.to_datetime(with_off, format="ISO8601", utc=True, errors="coerce")
+            )
+        naive = s[~has_off]
+        if len(naive):
+            if tz is None:
+                no_offset[naive.index.to_numpy()] = True
+            else:
+                local = pd.to_datetime(naive, format="ISO8601", errors="coerce")
+                out[naive.index] = localize_wall_times(local, tz)[0]
+    info["bad"] = out.isna().to_numpy() & ~no_offset
+    return out

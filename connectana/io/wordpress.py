@@ -39,7 +39,7 @@ from ..events import (
 )
 from ..extract import RESOURCES
 from .common import check_on_error, read_bytes, set_aside_rows, url_host
-from .timestamps import _NS_MAX, _NS_MIN, parse_timestamps
+from .timestamps import NS_MAX, NS_MIN, parse_timestamps
 
 __all__ = ["read_wordpress", "read_feed", "normalize_name"]
 
@@ -557,7 +557,7 @@ def _entry_time(e: Any) -> pd.Timestamp | None:
             if not 1678 <= st.tm_year <= 2261:
                 return None  # beyond the range of the Events table (1677-2262)
             t = pd.Timestamp(calendar.timegm(st), unit="s", tz="UTC")
-            return t if _NS_MIN <= t <= _NS_MAX else None
+            return t if NS_MIN <= t <= NS_MAX else None
     return None
 
 

@@ -45,11 +45,11 @@ from .common import (
     file_labels,
     input_files,
     iter_json,
-    parse_times,
     raise_or_skip,
     source_name,
     text_or_none,
 )
+from .timestamps import parse_timestamps
 
 __all__ = ["read_xapi", "actor_key", "VERB_ACTIONS"]
 
@@ -488,7 +488,9 @@ def _times(
     rows: list[dict], report: IngestReport, *, on_error: str, tz: str | None, default: Any
 ) -> pd.Series:
     raw = [r["_time"] for r in rows]
-    times, bad, no_off = parse_times(raw, tz=tz)
+    info: dict = {}
+    times = parse_timestamps(raw, tz=tz, on_error="mask", info=info)
+    bad, no_off = info["bad"], info["no_offset"]
     n_stored = sum(1 for r, b in zip(rows, bad | no_off, strict=True) if r["_stored"] and not b)
     if n_stored:
         report.notes["timestamp from stored"] += n_stored
