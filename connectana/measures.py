@@ -74,6 +74,8 @@ __all__ = [
     "graph_builds",
     "new_graph",
     "named_values",
+    "poster_mask",
+    "POSTER_VARIANTS",
 ]
 
 # -- counting graph constructions ------------------------------------------------------------
@@ -1097,9 +1099,47 @@ for _of, _word in (("ties", "tie"), ("interactions", "interaction")):
         )
 
 
-#: Variants computed on the *posters* (people with at least one event or one tie):
-#: ``<name>_posters`` is ``<name>`` on the network induced by the posters.
-POSTER_VARIANTS: tuple[str, ...] = ("largest_component_share", "centralization_undirected")
+def poster_mask(net: Any) -> np.ndarray:
+    """The *posters* of a network: boolean array over ``net.nodes``.
+
+    A poster is a person node (``kind == "person"``, or every node when the
+    network has no ``kind`` column) with at least one event in the network's
+    window (``nodes["n_events"] > 0``) or at least one tie to another node.
+    Roster members who never acted are not posters. This is the node set of
+    every ``<name>_posters`` measure (pass it as ``posters=`` to
+    :func:`network_values`).
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["b", "c"], "target": ["a", None],
+    ...     "timestamp": pd.to_datetime(["2024-01-01"] * 2, utc=True)}))
+    >>> net = ca.build_network(ev, people=ca.make_people(["a", "b", "c", "d"]))
+    >>> dict(zip(net.nodes.index, poster_mask(net).tolist()))
+    {'a': True, 'b': True, 'c': True, 'd': False}
+    """
+    nodes = net.nodes
+    ties = net.tie_table(directed=False, weight=None, loops=False)
+    tied = np.zeros(len(nodes), dtype=bool)
+    tied[ties["s"].to_numpy()] = True
+    tied[ties["t"].to_numpy()] = True
+    if "n_events" in nodes.columns:
+        tied |= nodes["n_events"].fillna(0).to_numpy() > 0
+    if "kind" in nodes.columns:
+        tied &= (nodes["kind"] == "person").fillna(False).to_numpy(dtype=bool)
+    return tied
+
+
+#: Variants computed on the *posters* (:func:`poster_mask`: people with at least one
+#: event or one tie): ``<name>_posters`` is ``<name>`` on the network induced by the
+#: posters. ``network_pattern`` shows the first two, ``null_model_test`` the three
+#: centralisations (its random graphs are drawn among the posters).
+POSTER_VARIANTS: tuple[str, ...] = (
+    "largest_component_share",
+    "centralization_undirected",
+    "centralization_in",
+    "centralization_out",
+)
 for _k in POSTER_VARIANTS:
     _base = NETWORK_MEASURES[_k]
     _net(
@@ -1109,8 +1149,20 @@ for _k in POSTER_VARIANTS:
         _base.direction,
         _base.weights,
         _base.normalisation,
-        (lambda base: lambda v, o: base.compute(v.subview(o["posters"]), o))(_base),
+        (lambda base: lambda v, o: base.compute(_posters_view(v, o), o))(_base),
+        directed_only=_base.directed_only,
     )
+
+
+def _posters_view(view: GraphView, opts: dict) -> GraphView:
+    posters = opts.get("posters")
+    if posters is None:
+        raise InputError(
+            "a *_posters measure needs posters= (a boolean array over the nodes, "
+            "connectana.measures.poster_mask(net))"
+        )
+    posters = np.asarray(posters, dtype=bool)
+    return view if posters.all() else view.subview(posters)
 
 
 # -- comparing results -----------------------------------------------------------------------

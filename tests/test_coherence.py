@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import connectana as ca
 from connectana.datasets import sample_path
-from connectana.measures import MEASURES, named_values
+from connectana.measures import MEASURES, named_values, network_values, poster_mask
 from connectana.metrics.person_growth import PERSON_MEASURES
 
 # -- the comparison ----------------------------------------------------------------------------
@@ -95,7 +95,13 @@ def _results(ev, people=None, *, freq="W", start=None, node_measures=None, nulls
             out["null_model_test"] = ca.null_model_test(
                 net,
                 n=2,
-                stats=["reciprocity", "transitivity", "centralization_in", "centralization_out"],
+                stats=[
+                    "reciprocity",
+                    "transitivity",
+                    "centralization_undirected_posters",
+                    "centralization_in_posters",
+                    "centralization_out_posters",
+                ],
             )
     return out
 
@@ -115,25 +121,43 @@ def test_sample_course_is_coherent():
     assert CORE | {"staff_tie_share", "betweenness", "pagerank", "in_degree"} <= compared
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known clash left open: null_model_test now computes on the people who took part "
-    "(roster members without activity dropped), so its centralization_in/_out differ from "
-    "summary's on a network with a roster; those statistics need their own names",
-)
 def test_null_model_statistics_agree_with_summary_on_a_roster_network():
+    """The null model draws among the posters: its node-set statistics are the
+    ``_posters`` variants (own names), every shared name agrees with summary's."""
     ev = ca.read_events(sample_path("forum_posts.csv"), format="table")
     roster = pd.read_csv(sample_path("roster.csv"))
     people = ca.make_people(roster, person="person", role="role", group="group")
     net = ca.build_network(ev, people=people)
-    assert_coherent(
+    posters = poster_mask(net)
+    assert 0 < posters.sum() < net.n_nodes  # roster members who never posted: a real test
+    stats = [
+        "reciprocity",
+        "transitivity",
+        "modularity_binary",
+        "centralization_undirected_posters",
+        "centralization_in_posters",
+        "centralization_out_posters",
+    ]
+    nulls = ca.null_model_test(net, n=2, stats=stats)
+    s = ca.summary(net)
+    compared = assert_coherent(
         {
-            "summary": ca.summary(net),
-            "null_model_test": ca.null_model_test(
-                net, n=2, stats=["reciprocity", "centralization_in", "centralization_out"]
-            ),
+            "summary": s,
+            "null_model_test": nulls,
+            "network_pattern": ca.network_pattern(net),
+            "registry": network_values(net.view(weight=None), stats, posters=posters),
         }
     )
+    assert set(stats) <= compared
+    assert {"reciprocity", "transitivity", "centralization_undirected_posters"} <= set(
+        named_values(nulls)
+    ) & (set(named_values(s)) | set(named_values(ca.network_pattern(net))))
+    # the variants differ from summary's every-node values, under their own names
+    for side in ("in", "out"):
+        assert nulls.loc[f"centralization_{side}_posters", "observed"] != pytest.approx(
+            s[f"centralization_{side}"]
+        )
+    assert "centralization_in" not in nulls.index
 
 
 def test_dlt2_is_coherent(real_data):
@@ -156,15 +180,19 @@ def test_collegemsg_is_coherent(real_data):
         unit="s",
     )
     start = ev["timestamp"].min().floor("D")
-    compared = assert_coherent(
-        _results(
-            ev,
-            freq="100D",
-            start=start,
-            node_measures=["degree", "in_ties", "strength", "pagerank", "coreness", "clustering"],
-        )
+    results = _results(
+        ev,
+        freq="100D",
+        start=start,
+        node_measures=["degree", "in_ties", "strength", "pagerank", "coreness", "clustering"],
     )
-    assert CORE | {"pagerank", "centralization_in"} <= compared
+    compared = assert_coherent(results)
+    assert CORE | {"pagerank", "in_ties", "centralization_undirected_posters"} <= compared
+    # no roster: every node is a poster, so the null model's _posters variants equal
+    # summary's values on every node (the names differ, the definitions coincide here)
+    nulls, s = results["null_model_test"]["observed"], results["summary"]
+    for side in ("in", "out"):
+        assert nulls[f"centralization_{side}_posters"] == pytest.approx(s[f"centralization_{side}"])
 
 
 def test_a_wrong_value_is_caught():

@@ -3,10 +3,12 @@
 :func:`null_model_test` compares reciprocity, transitivity, modularity and
 degree centralisation of a network with the same statistics on many seeded
 random graphs: degree-preserving rewirings of the network (``model="degree"``),
-random graphs with the same number of active people and ties
+random graphs with the same number of posters and ties
 (``model="density"``), or the forum's own replies with their targets shuffled
 among the people present in each thread before the reply (``model="thread"``).
-p-values are adjusted for the number of statistics tested (Holm).
+p-values are adjusted for the number of statistics tested (Holm). Every
+observed value is the registry's (:mod:`connectana.measures`); the random
+graphs' values come from the same registry entries.
 """
 
 from __future__ import annotations
@@ -19,89 +21,36 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from .centrality import tie_table
-from .community import leiden_membership
-from .roles import simple_graph
+from ..measures import GraphView, network_values, poster_mask
 
 if TYPE_CHECKING:  # pragma: no cover
-    import igraph
-
     from ..network import Network
 
-__all__ = ["NULL_STATS", "null_model_test", "thread_candidates"]
+__all__ = ["NULL_STATS", "RENAMED", "null_model_test", "thread_candidates"]
 
 #: Statistics :func:`null_model_test` knows (registry names, :mod:`connectana.measures`).
 NULL_STATS: tuple[str, ...] = (
     "reciprocity",
     "transitivity",
     "modularity_binary",
-    "centralization_undirected",
-    "centralization_in",
-    "centralization_out",
+    "centralization_undirected_posters",
+    "centralization_in_posters",
+    "centralization_out_posters",
 )
+#: Statistics renamed in the second round (they are computed on the posters only).
+RENAMED: dict[str, str] = {
+    "centralization_undirected": "centralization_undirected_posters",
+    "centralization_in": "centralization_in_posters",
+    "centralization_out": "centralization_out_posters",
+}
+_BASE = {s: s.removesuffix("_posters") for s in NULL_STATS}
 
 
-def _centralization(g: igraph.Graph, mode: str) -> float:
-    """Freeman degree centralisation of a simple graph.
-
-    ``all``: on the undirected simple graph, ``Σ (k_max − k_i) / ((n−1)(n−2))``;
-    ``in`` / ``out``: in- or out-degrees of a directed graph, ``/ (n−1)²``.
-    """
-    n = g.vcount()
-    if mode == "all":
-        if n < 3:
-            return np.nan
-        u = g.as_undirected(mode="collapse") if g.is_directed() else g
-        d = np.array(u.degree(), dtype=float)
-        return float((d.max() - d).sum() / ((n - 1) * (n - 2)))
-    if not g.is_directed() or n < 2:
-        return np.nan
-    d = np.array(g.indegree() if mode == "in" else g.outdegree(), dtype=float)
-    return float((d.max() - d).sum() / (n - 1) ** 2)
-
-
-def _best_modularity(u: igraph.Graph, seed: int, runs: int) -> float:
-    """Highest modularity of ``runs`` Leiden partitions (seeds ``seed .. seed+runs-1``)."""
-    if u.ecount() == 0:
-        return np.nan
-    return max(
-        float(u.modularity(leiden_membership(u, weights=None, seed=seed + r))) for r in range(runs)
-    )
-
-
-def _stats(g: igraph.Graph, stats: Sequence[str], seed: int, runs: int = 1) -> dict[str, float]:
-    out: dict[str, float] = {}
-    u = None
-    for s in stats:
-        if s == "reciprocity":
-            out[s] = float(g.reciprocity(ignore_loops=True)) if g.is_directed() else np.nan
-            if g.ecount() == 0:
-                out[s] = np.nan
-            continue
-        if u is None:
-            u = g.as_undirected(mode="collapse") if g.is_directed() else g
-        if s == "transitivity":
-            out[s] = float(u.transitivity_undirected(mode="nan"))
-        elif s == "modularity_binary":
-            out[s] = _best_modularity(u, seed, runs)
-        elif s == "centralization_undirected":
-            out[s] = _centralization(g, "all")
-        elif s == "centralization_in":
-            out[s] = _centralization(g, "in")
-        elif s == "centralization_out":
-            out[s] = _centralization(g, "out")
-    return out
-
-
-def _active(net: Network) -> np.ndarray:
-    """Positions of the people with an event in the window or a tie."""
-    ties = tie_table(net, loops=False)
-    has_tie = np.zeros(net.n_nodes, dtype=bool)
-    has_tie[ties["s"].to_numpy()] = True
-    has_tie[ties["t"].to_numpy()] = True
-    if "n_events" in net.nodes.columns:
-        has_tie |= net.nodes["n_events"].fillna(0).to_numpy() > 0
-    return np.flatnonzero(has_tie)
+def _stats(view: GraphView, stats: Sequence[str], options: dict) -> dict[str, float]:
+    """The registry's values of ``stats`` on a graph of the posters only (so a
+    ``<name>_posters`` statistic is its ``<name>`` there)."""
+    values = network_values(view, [_BASE[s] for s in stats], **options)
+    return {s: values[_BASE[s]] for s in stats}
 
 
 def thread_candidates(
@@ -167,7 +116,7 @@ def null_model_test(
         "reciprocity",
         "transitivity",
         "modularity_binary",
-        "centralization_undirected",
+        "centralization_undirected_posters",
     ),
     events: pd.DataFrame | None = None,
     modularity_runs: int = 5,
@@ -182,7 +131,7 @@ def null_model_test(
         ``"degree"``: degree-preserving rewiring of the network (every node
         keeps its in- and out-degree, or its degree when undirected; no loops
         or multiple ties are created). ``"density"``: Erdős–Rényi graphs with
-        the same number of active people and distinct ties (G(n, m)), same
+        the same number of posters and distinct ties (G(n, m)), same
         direction. ``"thread"``: every reply of ``events`` keeps its author
         and thread, and its target is drawn uniformly among the people
         present in the thread before it (see Notes); needs ``events``.
@@ -204,15 +153,20 @@ def null_model_test(
         One row per statistic: ``observed``, ``null_mean``, ``null_sd``
         (``ddof=1``), ``z``, ``p``, ``p_holm`` and ``n`` (random graphs with a
         defined value). ``attrs`` records ``model``, ``n``, ``seed``,
-        ``people`` (active people compared) and ``modularity_runs``.
+        ``people`` (posters compared) and ``modularity_runs``.
 
     Notes
     -----
     Everything is computed on the binary graph of distinct ties without
-    self-loops (weights are ignored), kept directed when the network is,
-    among the *active* people: those with an event in the network's window or
-    a tie (roster members who never posted are left out, as they would
-    inflate the density model's people and dilute centralisation).
+    self-loops (weights are ignored, ``net.view(weight=None)``), kept directed
+    when the network is. The random graphs are drawn among the *posters*
+    (:func:`connectana.measures.poster_mask`: people with an event in the
+    network's window or a tie); roster members who never posted are left out,
+    as they would inflate the density model's people and dilute
+    centralisation. The statistics that depend on the node set therefore
+    carry the suffix ``_posters``; the others do not change when people
+    without ties are added, and are the registry's values on the whole
+    network.
 
     ``model="thread"`` respects the forum's structure (a reply can only go to
     someone in its thread): each reply of ``interactions(events,
@@ -227,19 +181,25 @@ def null_model_test(
       undirected).
     - ``transitivity``: global clustering coefficient (3 × triangles /
       connected triples) of the undirected simple graph.
-    - ``modularity_binary`` (first round: ``modularity``): the highest modularity (Newman) of ``modularity_runs``
+    - ``modularity_binary`` (first round: ``modularity``): the highest
+      modularity (Newman) of ``modularity_runs``
       Leiden partitions of the undirected simple graph
       (:func:`connectana.metrics.community.leiden_membership`, unweighted,
       modularity objective, seeds ``seed .. seed + runs − 1``); each random
       graph gets its own runs.
-    - ``centralization_undirected`` (first round: ``centralization``): Freeman
-      degree centralisation of the undirected
-      simple graph, ``Σ (k_max − k_i) / ((n−1)(n−2))`` (= ``summary(net,
-      directed=False)["centralization_all"]``); ``centralization_in`` /
-      ``_out``: the same on in- / out-degrees of a directed graph, divided by
-      ``(n−1)²`` (= ``summary(net)["centralization_in"]`` / ``_out``). Degree-preserving rewiring keeps
-      in- and out-degrees, so their null sd is 0 and ``z`` is NaN (the
-      undirected one can still change, as reciprocated pairs split or merge).
+    - ``centralization_undirected_posters`` (first round:
+      ``centralization``, then ``centralization_undirected``): Freeman degree
+      centralisation of the undirected simple graph of the posters,
+      ``Σ (k_max − k_i) / ((n−1)(n−2))``, n the posters;
+      ``centralization_in_posters`` / ``_out_posters`` (before:
+      ``centralization_in`` / ``_out``, which are ``summary()``'s names for
+      the same on every node): in- / out-degrees of a directed graph,
+      divided by ``(n−1)²``. On a network whose every node is a poster they
+      equal ``summary(net, directed=False)["centralization_all"]`` and
+      ``summary(net)["centralization_in"]`` / ``_out``. Degree-preserving
+      rewiring keeps in- and out-degrees, so the null sd of the last two is 0
+      and ``z`` is NaN (the undirected one can still change, as reciprocated
+      pairs split or merge).
 
     ``z = (observed − null_mean) / null_sd`` (NaN when the sd is 0).
     ``p`` is two-sided and empirical with the +1 correction (North, Curtis &
@@ -276,18 +236,23 @@ def null_model_test(
         )
     if isinstance(stats, str):
         stats = [stats]
+    renamed = {s: RENAMED[s] for s in stats if s in RENAMED}
+    if renamed:
+        raise ParameterError(
+            f"statistic(s) renamed: {renamed} (computed on the posters only, while "
+            "summary()'s names count every node); use the new names"
+        )
     unknown = [s for s in stats if s not in NULL_STATS]
     if unknown:
         raise ParameterError(f"unknown statistic(s) {unknown}; choose from {list(NULL_STATS)}")
     if n < 1:
         raise ParameterError("n must be at least 1")
-    active = _active(net)
-    where = np.full(net.n_nodes, -1, dtype=np.int64)
-    where[active] = np.arange(len(active))
-    ties = tie_table(net, loops=False)
-    ties = pd.DataFrame({"s": where[ties["s"].to_numpy()], "t": where[ties["t"].to_numpy()]})
-    g = simple_graph(len(active), ties, net.directed)
-    observed = _stats(g, stats, seed, modularity_runs)
+    view = net.view(weight=None)  # binary distinct ties, the view summary() uses
+    posters = poster_mask(net)
+    active = np.flatnonzero(posters)
+    options = {"posters": posters, "seed": seed, "modularity_runs": modularity_runs}
+    observed = network_values(view, stats, **options)
+    g = (view if posters.all() else view.subview(posters)).graph  # the posters' graph
     if model == "thread":
         src, off, length, flat = thread_candidates(
             events, net.nodes.index[active], ties=str(net.meta.get("ties", "reply"))
@@ -318,7 +283,8 @@ def null_model_test(
                     )
             finally:
                 ig.set_random_number_generator(random)
-        for s, v in _stats(h, stats, sub, modularity_runs).items():
+        h_view = GraphView.from_graph(h, weight=None)
+        for s, v in _stats(h_view, stats, {**options, "seed": sub}).items():
             samples[s].append(v)
 
     rows = {}

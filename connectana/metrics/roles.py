@@ -32,18 +32,18 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..events import ACTION, ACTOR, ROLE, TIMESTAMP
+from ..measures import network_values, poster_mask
 from ..ties import CONTRIBUTION_ACTIONS
 from .centrality import centrality, tie_table
 from .community import communities
 from .structure import summary
 
 if TYPE_CHECKING:  # pragma: no cover
-    import igraph
-
     from ..network import Network
 
 __all__ = [
     "STAFF_ROLES",
+    "STAFF_SHARES",
     "PATTERN_THRESHOLDS",
     "StaffDependence",
     "isolated_learners",
@@ -81,26 +81,12 @@ def _person_mask(net: Network) -> np.ndarray:
     return (net.nodes["kind"] == "person").fillna(False).to_numpy(dtype=bool)
 
 
-def simple_graph(n: int, ties: pd.DataFrame, directed: bool) -> igraph.Graph:
-    """igraph graph of the loop-free distinct ties (integer codes ``s``, ``t``), unweighted.
-
-    ``ties`` is a :func:`connectana.metrics.centrality.tie_table`; ties with
-    ``s == t`` are dropped.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from connectana.metrics.roles import simple_graph
-    >>> g = simple_graph(3, pd.DataFrame({"s": [0, 1, 2], "t": [1, 1, 0]}), True)
-    >>> g.vcount(), g.get_edgelist()
-    (3, [(0, 1), (2, 0)])
-    """
-    import igraph as ig
-
-    t = ties[ties["s"] != ties["t"]]
-    return ig.Graph(
-        n=n, edges=list(zip(t["s"].tolist(), t["t"].tolist(), strict=True)), directed=directed
-    )
+#: The shares of :func:`staff_dependence` (registry names, :mod:`connectana.measures`).
+STAFF_SHARES: tuple[str, ...] = tuple(
+    f"staff_{word}_share{side}"
+    for word in ("tie", "interaction")
+    for side in ("_sent", "_received", "")
+)
 
 
 #: Rows of ``StaffDependence.comparison``: keys of :func:`connectana.metrics.structure.summary`.
@@ -328,25 +314,7 @@ def staff_dependence(net: Network, *, staff_roles: Sequence[str] = STAFF_ROLES) 
     [1.0, 1.0]
     """
     staff = _staff_mask(net, staff_roles)
-    ties = tie_table(net, loops=False)
-    s_staff = staff[ties["s"].to_numpy()]
-    t_staff = staff[ties["t"].to_numpy()]
-    inter = ties["interactions"].to_numpy(dtype=float)
-    m, total = len(ties), inter.sum()
-
-    def share(mask: np.ndarray, of_interactions: bool) -> float:
-        if of_interactions:
-            return float(inter[mask].sum() / total) if total else np.nan
-        return float(mask.sum() / m) if m else np.nan
-
-    shares = {}
-    known = bool(staff.any())
-    for what, word in (("ties", "tie"), ("interactions", "interaction")):
-        by = what == "interactions"
-        name = f"staff_{word}_share"  # registry names (connectana.measures)
-        shares[f"{name}_sent"] = share(s_staff, by) if net.directed and known else np.nan
-        shares[f"{name}_received"] = share(t_staff, by) if net.directed and known else np.nan
-        shares[name] = share(s_staff | t_staff, by) if known else np.nan
+    shares = network_values(net.view(weight=None), STAFF_SHARES, staff=staff)
     staff_ids = [str(x) for x in net.nodes.index[staff]]
     if not staff_ids:
         warnings.warn(
@@ -547,12 +515,14 @@ def network_pattern(
 
     Notes
     -----
-    Measured values (self-loops ignored, ties distinct):
+    Measured values (self-loops ignored, ties distinct; the first three are the
+    registry's, :mod:`connectana.measures`, on ``net.view(weight=None)``):
 
     - ``staff_interaction_share``: share of interactions with a staff member at
       either end (``staff_dependence(...).shares["staff_interaction_share"]``).
     - ``centralization_undirected_posters``: Freeman degree centralisation of the
-      undirected simple graph of the *posters* (people with at least one event
+      undirected simple graph of the *posters*
+      (:func:`connectana.measures.poster_mask`: people with at least one event
       in the window or at least one tie): ``Σ (k_max − k_i) / ((n−1)(n−2))``,
       1 for a star, 0 when all degrees are equal. It measures how far one
       person (the top node) dominates the ties.
@@ -600,35 +570,24 @@ def network_pattern(
     n = net.n_nodes
     ties = tie_table(net, loops=False, directed=False)
     deg = np.bincount(ties["s"], minlength=n) + np.bincount(ties["t"], minlength=n)
-    person = _person_mask(net)
-    events = net.nodes["n_events"].fillna(0).to_numpy() if "n_events" in net.nodes.columns else 0
-    posters = person & ((deg > 0) | (events > 0))
-    learners = person & ~_staff_mask(net, staff_roles)
+    posters = poster_mask(net)
+    learners = _person_mask(net) & ~_staff_mask(net, staff_roles)
     if "in_roster" in net.nodes.columns:
         learners &= net.nodes["in_roster"].fillna(False).to_numpy(dtype=bool)
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="no node has a staff role")
-        staff_share = staff_dependence(net, staff_roles=staff_roles).shares[
-            "staff_interaction_share"
-        ]
-    g = simple_graph(n, ties, False)
-    membership = np.array(g.connected_components().membership) if n else np.zeros(0, int)
-    comp_sizes = np.bincount(membership[posters], minlength=1) if posters.any() else [0]
     n_posters = int(posters.sum())
-    largest = float(np.max(comp_sizes) / n_posters) if n_posters else np.nan
-    centralization = (
-        float(
-            summary(
-                net.subgraph(net.nodes.index[posters]),
-                directed=False,
-                distances=False,
-                triads=False,
-            )["centralization_all"]
-        )
-        if n_posters >= 3
-        else np.nan
+    measured = network_values(
+        net.view(weight=None),
+        [
+            "staff_interaction_share",
+            "centralization_undirected_posters",
+            "largest_component_share_posters",
+        ],
+        posters=posters,
+        staff=_staff_mask(net, staff_roles),
     )
+    staff_share = measured["staff_interaction_share"]
+    centralization = measured["centralization_undirected_posters"]
+    largest = measured["largest_component_share_posters"]
     n_learners = int(learners.sum())
     if net.directed:
         d_ties = tie_table(net, loops=False)

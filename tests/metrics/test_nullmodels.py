@@ -70,7 +70,7 @@ def test_reciprocal_graph_has_large_positive_z(model):
         "reciprocity",
         "transitivity",
         "modularity_binary",
-        "centralization_undirected",
+        "centralization_undirected_posters",
     ]
     r = t.loc["reciprocity"]
     assert r["observed"] == 1.0
@@ -83,17 +83,24 @@ def test_reciprocal_graph_has_large_positive_z(model):
 def test_observed_values_match_summary():
     pairs = [("a", "b"), ("b", "a"), ("b", "c"), ("c", "a"), ("a", "d"), ("d", "e")]
     net = network(pairs)
-    t = null_model_test(
-        net, n=5, stats=["reciprocity", "transitivity", "centralization_in", "centralization_out"]
-    )
+    stats = [
+        "reciprocity",
+        "transitivity",
+        "centralization_in_posters",
+        "centralization_out_posters",
+    ]
+    t = null_model_test(net, n=5, stats=stats)
     s = summary(net)
     assert t.loc["reciprocity", "observed"] == pytest.approx(s["reciprocity"])  # 2 / 6
     assert t.loc["transitivity", "observed"] == pytest.approx(s["transitivity"])
-    assert t.loc["centralization_in", "observed"] == pytest.approx(s["centralization_in"])
-    assert t.loc["centralization_out", "observed"] == pytest.approx(s["centralization_out"])
+    # every node posted: the posters' centralisations are summary's on the whole network
+    for side in ("in", "out"):
+        assert t.loc[f"centralization_{side}_posters", "observed"] == pytest.approx(
+            s[f"centralization_{side}"]
+        )
     und = summary(net, directed=False)
-    c = null_model_test(net, n=5, stats=["centralization_undirected"])
-    assert c.loc["centralization_undirected", "observed"] == pytest.approx(
+    c = null_model_test(net, n=5, stats=["centralization_undirected_posters"])
+    assert c.loc["centralization_undirected_posters", "observed"] == pytest.approx(
         und["centralization_all"]
     )
 
@@ -102,18 +109,21 @@ def test_degree_preserving_keeps_star_centralisation():
     # a star: every node keeps its degree, so nothing can move: sd 0, z undefined, p = 1
     star = network([("hub", f"s{i}") for i in range(8)])
     t = null_model_test(
-        star, model="degree", n=20, stats=["centralization_undirected", "centralization_out"]
+        star,
+        model="degree",
+        n=20,
+        stats=["centralization_undirected_posters", "centralization_out_posters"],
     )
-    assert t.loc["centralization_undirected", "observed"] == 1.0
-    assert t.loc["centralization_undirected", "null_sd"] == 0.0
+    assert t.loc["centralization_undirected_posters", "observed"] == 1.0
+    assert t.loc["centralization_undirected_posters", "null_sd"] == 0.0
     assert (
-        math.isnan(t.loc["centralization_undirected", "z"])
-        and t.loc["centralization_undirected", "p"] == 1.0
+        math.isnan(t.loc["centralization_undirected_posters", "z"])
+        and t.loc["centralization_undirected_posters", "p"] == 1.0
     )
-    dens = null_model_test(star, model="density", n=20, stats=["centralization_undirected"])
+    dens = null_model_test(star, model="density", n=20, stats=["centralization_undirected_posters"])
     assert (
-        dens.loc["centralization_undirected", "null_mean"] < 1.0
-        and dens.loc["centralization_undirected", "z"] > 0
+        dens.loc["centralization_undirected_posters", "null_mean"] < 1.0
+        and dens.loc["centralization_undirected_posters", "z"] > 0
     )
 
 
@@ -133,11 +143,14 @@ def test_arguments_checked():
         null_model_test(net, model="config")
     with pytest.raises(ValueError, match="unknown statistic"):
         null_model_test(net, stats=["diameter"])
+    # the first-round names computed on the posters are refused with their new names
+    with pytest.raises(ValueError, match="centralization_in_posters"):
+        null_model_test(net, stats=["centralization_in"])
     assert set(NULL_STATS) >= {
         "reciprocity",
         "transitivity",
         "modularity_binary",
-        "centralization_undirected",
+        "centralization_undirected_posters",
     }
 
 
@@ -224,12 +237,12 @@ def test_holm_and_active_people_only():
     roster = ca.make_people(pd.DataFrame({"person": list("abcdefgh")}))  # f, g, h never post
     net = ca.build_network(ca.make_events(df), people=roster)
     t = null_model_test(
-        net, model="density", n=40, stats=["reciprocity", "centralization_undirected"]
+        net, model="density", n=40, stats=["reciprocity", "centralization_undirected_posters"]
     )
     assert t.attrs["people"] == 5
-    assert t.loc["centralization_undirected", "observed"] == pytest.approx(
-        null_model_test(network(pairs), n=5, stats=["centralization_undirected"]).loc[
-            "centralization_undirected", "observed"
+    assert t.loc["centralization_undirected_posters", "observed"] == pytest.approx(
+        null_model_test(network(pairs), n=5, stats=["centralization_undirected_posters"]).loc[
+            "centralization_undirected_posters", "observed"
         ]
     )
     holm = multipletests(t["p"], method="holm")[1]
