@@ -11,8 +11,14 @@ compute through it, so the same name gives the same value everywhere; a variant
 has its own name (``centralization_undirected``, ``largest_component_share_posters``,
 ``period_interactions``, ...).
 
+R's conventions are variants with their own names too: ``<m>_igraph`` (R igraph's
+defaults on the network *as built*, one edge per row of ``net.edges``, computed on
+:class:`AsBuiltView`, ``net.view_as_built()``) and ``<m>_sna`` (R sna's defaults on the
+binary matrix of distinct ties), shown by ``centrality``/``summary`` with
+``convention="igraph"`` / ``"sna"``.
+
 The module is over 800 lines on purpose: it is the one table of definitions
-(about 70 measures, a short entry each, with the view they are computed on);
+(about 100 measures, a short entry each, with the view they are computed on);
 splitting it would scatter the place where a name is defined.
 
 Looking a measure up::
@@ -75,6 +81,10 @@ __all__ = [
     "new_graph",
     "named_values",
     "poster_mask",
+    "AsBuiltView",
+    "IGRAPH_NODE_CALLS",
+    "IGRAPH_NETWORK_CALLS",
+    "SNA_CALLS",
     "POSTER_VARIANTS",
 ]
 
@@ -314,6 +324,10 @@ class Measure:
         ``compute(view, options) -> value`` (network) or array over nodes (node).
     directed_only : bool
         Defined on directed networks only (NaN, or not listed, otherwise).
+    view : {"distinct", "as_built"}
+        What ``compute`` takes: a :class:`GraphView` of the distinct ties
+        (``net.view()``), or an :class:`AsBuiltView` of the network as built
+        (``net.view_as_built()``: the ``_igraph`` measures, R igraph's convention).
     """
 
     name: str
@@ -324,6 +338,7 @@ class Measure:
     normalisation: str
     compute: Callable[[GraphView, dict], Any] = dataclasses.field(repr=False, compare=False)
     directed_only: bool = False
+    view: str = "distinct"
 
 
 #: Node measures by name (a value per node).
@@ -385,6 +400,7 @@ def measure_table(level: str | None = None) -> pd.DataFrame:
             "weights": m.weights,
             "normalisation": m.normalisation,
             "directed_only": m.directed_only,
+            "view": m.view,
         }
         for m in MEASURES.values()
         if level is None or m.level == level
@@ -413,7 +429,7 @@ def node_values(view: GraphView, names: Sequence[str], **options: Any) -> dict[s
             raise InputError(
                 f"unknown node measure {name!r}", expected=f"one of {list(NODE_MEASURES)}"
             )
-        out[name] = m.compute(view, opts)
+        out[name] = m.compute(_checked(view, m), opts)
     return out
 
 
@@ -432,8 +448,17 @@ def network_values(view: GraphView, names: Sequence[str], **options: Any) -> dic
             raise InputError(
                 f"unknown network measure {name!r}", expected=f"one of {list(NETWORK_MEASURES)}"
             )
-        out[name] = m.compute(view, opts)
+        out[name] = m.compute(_checked(view, m), opts)
     return out
+
+
+def _checked(view: Any, m: Measure) -> Any:
+    """The view, if it is the kind ``m`` is computed on."""
+    as_built = isinstance(view, AsBuiltView)
+    if as_built != (m.view == "as_built"):
+        where = "net.view_as_built()" if m.view == "as_built" else "net.view()"
+        raise InputError(f"measure {m.name!r} is computed on {where}")
+    return view
 
 
 # -- node measures ---------------------------------------------------------------------------
@@ -1163,6 +1188,470 @@ def _posters_view(view: GraphView, opts: dict) -> GraphView:
         )
     posters = np.asarray(posters, dtype=bool)
     return view if posters.all() else view.subview(posters)
+
+
+# -- R conventions: igraph on the network as built, sna on the binary matrix -------------------
+class AsBuiltView:
+    """A network *as built*, for the R igraph convention: one igraph edge per row of
+    ``net.edges`` (multi-edges and kept self-loops each an edge), built once.
+
+    Parameters
+    ----------
+    n : int
+    directed : bool
+        ``False`` on a directed network makes each edge undirected without merging
+        any (igraph's ``as_undirected(mode="each")``, R's ``directed = FALSE``).
+    s, t : array of int
+        Codes of each edge's ends.
+    w : array of float or None
+        The weight column (read as R's ``weight`` attribute), or None: no weights.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        directed: bool,
+        s: np.ndarray,
+        t: np.ndarray,
+        w: np.ndarray | None,
+        *,
+        graph: igraph.Graph | None = None,
+    ) -> None:
+        self.n, self.directed = int(n), bool(directed)
+        self.s, self.t = np.asarray(s, dtype=np.int64), np.asarray(t, dtype=np.int64)
+        self.w = None if w is None else np.asarray(w, dtype=float)
+        self.weights = None if w is None else "weight"
+        self._cache: dict[str, Any] = {} if graph is None else {"graph": graph}
+
+    @classmethod
+    def of(cls, net: Any, *, directed: bool | None = None, weight: str | None = "weight"):
+        """The as-built view of a Network (``weight``: an edge column, checked to hold
+        non-negative numbers; None: no weights). Use ``net.view_as_built()``, memoised."""
+        directed = net.resolve_directed(directed)
+        src, dst = net.edge_codes()
+        w = None
+        if weight is not None:
+            e = net.edges
+            if weight not in e.columns:
+                raise InputError(
+                    f"weight={weight!r} is not a column of net.edges; found {list(e.columns)}"
+                )
+            w = pd.to_numeric(e[weight], errors="coerce").to_numpy(dtype=float)
+            bad = np.isnan(w) | (w < 0)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise InputError(
+                    f"edge weights must be non-negative numbers: net.edges row {i}, column "
+                    f"{weight!r}, found {e[weight].iloc[i]!r}"
+                )
+        return cls(net.n_nodes, directed, src, dst, w)
+
+    @property
+    def graph(self) -> igraph.Graph:
+        """The igraph graph, edge attribute ``weight`` when weighted (built once)."""
+        if "graph" not in self._cache:
+            g = new_graph(self.n, np.column_stack([self.s, self.t]), self.directed)
+            if self.w is not None and len(self.w):
+                g.es["weight"] = self.w.tolist()
+            self._cache["graph"] = g
+        return self._cache["graph"]
+
+    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+
+#: R igraph's call for each ``<name>_igraph`` node measure (on the graph ``g`` as built).
+IGRAPH_NODE_CALLS: dict[str, str] = {
+    "in_degree": 'degree(g, mode = "in")',
+    "out_degree": 'degree(g, mode = "out")',
+    "degree": 'degree(g, mode = "all")',
+    "in_strength": 'strength(g, mode = "in")',
+    "out_strength": 'strength(g, mode = "out")',
+    "strength": 'strength(g, mode = "all")',
+    "betweenness": "betweenness(g, directed = ...)",
+    "closeness": 'closeness(g, mode = "out" | "in" | "all")',
+    "harmonic": 'harmonic_centrality(g, mode = "out" | "in" | "all")',
+    "eigenvector": "eigen_centrality(g, directed = ...)$vector",
+    "pagerank": "page_rank(g, directed = ...)$vector",
+    "hub": "hub_score(g)$vector",
+    "authority": "authority_score(g)$vector",
+    "coreness": 'coreness(g, mode = "all")',
+    "constraint": "constraint(g)",
+    "clustering": 'transitivity(g, type = "local")',
+}
+#: R igraph's call for each ``<name>_igraph`` whole-network measure.
+IGRAPH_NETWORK_CALLS: dict[str, str] = {
+    "nodes": "vcount(g)",
+    "edges": "ecount(g)",
+    "density": "edge_density(g)",
+    "reciprocity": "reciprocity(g)",
+    "transitivity": "transitivity(g)",
+    "diameter": "diameter(g, directed = ...)",
+    "mean_distance": "mean_distance(g, directed = ...)",
+    "global_efficiency": "global_efficiency(g, directed = ...)",
+}
+#: R sna's call for each ``<name>_sna`` whole-network measure (``A``: binary matrix).
+SNA_CALLS: dict[str, str] = {
+    "density": "gden(A)",
+    "reciprocity": "grecip(A)",
+    "centralization_degree": "centralization(A, degree)",
+    "centralization_betweenness": "centralization(A, betweenness)",
+    "centralization_closeness": "centralization(A, closeness)",
+}
+_AS_BUILT = (
+    "R igraph's default on the network as built (graph_from_data_frame: one edge per row of "
+    "net.edges, multi-edges and kept loops included): "
+)
+_R_PATHS = "weight column read as lengths (R's weight attribute); hops when weight=None"
+_R_MULTI = "weight column as multiplicities (summed over parallel edges)"
+
+
+def _ig_side(name: str) -> str:
+    return name.partition("_")[0] if "_" in name else "all"
+
+
+def _ig_betweenness(v: AsBuiltView, o: dict) -> np.ndarray:
+    b = np.array(v.graph.betweenness(directed=v.directed, weights=v.weights), dtype=float)
+    if o["normalized"] and v.n > 2:
+        b /= (v.n - 1) * (v.n - 2) / (1 if v.directed else 2)
+    return b
+
+
+def _ig_path(v: AsBuiltView, o: dict, name: str) -> np.ndarray:
+    mode = o["mode"] if v.directed else "all"
+    fn = getattr(v.graph, name)
+    return np.array(fn(mode=mode, weights=v.weights, normalized=bool(o["normalized"])), dtype=float)
+
+
+def _ig_eigenvector(v: AsBuiltView, o: dict) -> np.ndarray:
+    g = v.graph
+    if g.ecount() == 0:
+        return np.zeros(v.n)
+    import warnings
+
+    with warnings.catch_warnings():  # igraph warns on disconnected graphs, as R does
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if v.directed:
+            return np.array(g.eigenvector_centrality(directed=True, weights=v.weights), dtype=float)
+        # python-igraph 1.0 rejects directed=False on an undirected graph
+        return np.array(g.eigenvector_centrality(weights=v.weights), dtype=float)
+
+
+def _ig_hits(v: AsBuiltView, name: str) -> np.ndarray:
+    g = v.graph
+    if not g.ecount():
+        return np.zeros(v.n)
+    return np.array(getattr(g, name)(weights=v.weights, scale=True), dtype=float)
+
+
+_IGRAPH_NODE: dict[str, tuple[str, str, str, str, Callable]] = {
+    # name: (definition, direction, weights, normalisation, compute)
+    **{
+        k: (
+            f"Edges {'received' if k.startswith('in') else 'sent' if k.startswith('out') else 'at the node'}"
+            ", every parallel edge counted, a loop once in in/out and twice in all",
+            "follows the graph" if k != "degree" else "both directions counted",
+            "none",
+            "none (a count)",
+            (lambda side: lambda v, o: np.array(v.graph.degree(mode=side, loops=True), np.int64))(
+                _ig_side(k)
+            ),
+        )
+        for k in ("in_degree", "out_degree", "degree")
+    },
+    **{
+        k: (
+            f"Sum of the weights of the node's {_ig_side(k) if _ig_side(k) != 'all' else 'in + out'}"
+            " edges, parallel edges each counted, a loop once in in/out and twice in all",
+            "follows the graph" if k != "strength" else "both directions counted",
+            _R_MULTI,
+            "none",
+            (
+                lambda side: (
+                    lambda v, o: np.array(
+                        v.graph.strength(mode=side, loops=True, weights=v.weights), dtype=float
+                    )
+                )
+            )(_ig_side(k)),
+        )
+        for k in ("in_strength", "out_strength", "strength")
+    },
+    "betweenness": (
+        "sum over pairs of sigma_st(v) / sigma_st, each parallel edge its own path",
+        "follows directed=",
+        _R_PATHS,
+        "none; normalized=True: divided by (n-1)(n-2), x2 undirected",
+        _ig_betweenness,
+    ),
+    "closeness": (
+        "1 / sum_u d(v, u) over the nodes u reachable from v (mode); NaN when none",
+        "mode='out' (R's default), 'in' or 'all'; 'all' when undirected",
+        _R_PATHS,
+        "none; normalized=True: times the number of reachable nodes",
+        lambda v, o: _ig_path(v, o, "closeness"),
+    ),
+    "harmonic": (
+        "sum_u 1 / d(v, u), unreachable nodes contributing 0",
+        "mode='out' (R's default), 'in' or 'all'; 'all' when undirected",
+        _R_PATHS,
+        "none; normalized=True: divided by n-1",
+        lambda v, o: _ig_path(v, o, "harmonic_centrality"),
+    ),
+    "eigenvector": (
+        "principal eigenvector of the adjacency matrix (parallel edges summed, an undirected "
+        "loop counted twice); directed: in-edges",
+        "follows directed=",
+        _R_MULTI,
+        "maximum scaled to 1",
+        _ig_eigenvector,
+    ),
+    "pagerank": (
+        "PageRank (PRPACK) with damping (default 0.85), loops kept",
+        "follows directed=",
+        "weight column as transition propensities",
+        "sums to 1",
+        lambda v, o: np.array(
+            v.graph.pagerank(directed=v.directed, damping=o["damping"], weights=v.weights)
+            if v.n
+            else [],
+            dtype=float,
+        ),
+    ),
+    "hub": (
+        "Kleinberg's hub score",
+        "directed",
+        _R_MULTI,
+        "maximum scaled to 1",
+        lambda v, o: _ig_hits(v, "hub_score"),
+    ),
+    "authority": (
+        "Kleinberg's authority score",
+        "directed",
+        _R_MULTI,
+        "maximum scaled to 1",
+        lambda v, o: _ig_hits(v, "authority_score"),
+    ),
+    "coreness": (
+        "k-core number, degree counting parallel edges and loops (twice)",
+        "ignored (mode = 'all')",
+        "none",
+        "none",
+        lambda v, o: np.array(v.graph.coreness(mode="all"), dtype=np.int64),
+    ),
+    "constraint": (
+        "Burt's constraint, parallel edge weights summed; NaN for isolates",
+        "ignored",
+        _R_MULTI,
+        "none",
+        lambda v, o: np.array(v.graph.constraint(weights=v.weights), dtype=float),
+    ),
+    "clustering": (
+        "local transitivity of the simple undirected graph; NaN below two neighbours",
+        "ignored",
+        "none",
+        "in [0, 1]",
+        lambda v, o: np.array(v.graph.transitivity_local_undirected(mode="nan"), dtype=float),
+    ),
+}
+for _k, (_d, _dir, _w, _norm, _f) in _IGRAPH_NODE.items():
+    _register(
+        Measure(
+            f"{_k}_igraph",
+            "node",
+            f"{_AS_BUILT}{IGRAPH_NODE_CALLS[_k]}: {_d}.",
+            _dir,
+            _w,
+            _norm,
+            _f,
+            directed_only=_k in ("in_degree", "out_degree", "in_strength", "out_strength")
+            or _k in ("hub", "authority"),
+            view="as_built",
+        )
+    )
+
+
+def _ig_efficiency(v: AsBuiltView, o: dict) -> float:
+    if v.n < 2:
+        return float("nan")
+    g = v.graph
+    return float(np.mean(g.harmonic_centrality(mode="out", weights=v.weights, normalized=True)))
+
+
+def _ig_pairs(v: AsBuiltView) -> float:
+    return v.n * (v.n - 1) / (1 if v.directed else 2)
+
+
+_IGRAPH_NETWORK: dict[str, tuple[str, str, str, str, Callable]] = {
+    "nodes": ("Number of nodes", "-", "none", "none", lambda v, o: v.n),
+    "edges": (
+        "Number of edges, every parallel edge and kept loop counted",
+        "-",
+        "none",
+        "none (a count)",
+        lambda v, o: len(v.s),
+    ),
+    "density": (
+        "edges / n(n-1) (n(n-1)/2 undirected), parallel edges and loops counted in the numerator",
+        "follows directed=",
+        "none",
+        "by the possible ties (can exceed 1)",
+        lambda v, o: len(v.s) / _ig_pairs(v) if _ig_pairs(v) else float("nan"),
+    ),
+    "reciprocity": (
+        "share of non-loop edges whose reverse exists (ignore.loops = TRUE); 1 when undirected",
+        "directed",
+        "none",
+        "in [0, 1]",
+        lambda v, o: float(v.graph.reciprocity(ignore_loops=True)) if len(v.s) else float("nan"),
+    ),
+    "transitivity": (
+        "3 x triangles / connected triples of the simple undirected graph",
+        "ignored",
+        "none",
+        "in [0, 1]",
+        lambda v, o: float(v.graph.transitivity_undirected()),
+    ),
+    "diameter": (
+        "longest finite shortest path",
+        "follows directed=",
+        _R_PATHS,
+        "none",
+        lambda v, o: (
+            float(v.graph.diameter(directed=v.directed, unconn=True, weights=v.weights))
+            if len(v.s)
+            else 0.0
+        ),
+    ),
+    "mean_distance": (
+        "mean length of the shortest paths between reachable ordered pairs (unordered when "
+        "undirected)",
+        "follows directed=",
+        _R_PATHS,
+        "none",
+        lambda v, o: float(
+            v.graph.average_path_length(directed=v.directed, unconn=True, weights=v.weights)
+        ),
+    ),
+    "global_efficiency": (
+        "mean of 1 / d(u, v) over all ordered pairs u != v, unreachable: 0",
+        "follows directed=",
+        _R_PATHS,
+        "in [0, 1] with unit lengths",
+        _ig_efficiency,
+    ),
+}
+for _k, (_d, _dir, _w, _norm, _f) in _IGRAPH_NETWORK.items():
+    _register(
+        Measure(
+            f"{_k}_igraph",
+            "network",
+            f"{_AS_BUILT}{IGRAPH_NETWORK_CALLS[_k]}: {_d}.",
+            _dir,
+            _w,
+            _norm,
+            _f,
+            view="as_built",
+        )
+    )
+
+
+def _sna_parts(v: GraphView) -> dict[str, Any]:
+    """Degrees, betweenness and closeness of sna's binary matrix (computed once per view)."""
+
+    def make() -> dict[str, Any]:
+        n, g = v.n, v.graph
+        d = np.array(g.distances(mode="out"), dtype=float).reshape(n, n)
+        with np.errstate(divide="ignore"):
+            clo = (n - 1) / d.sum(axis=1)  # the diagonal is 0; an unreachable node: inf
+        return {
+            "degree": np.array(g.degree(mode="all"), dtype=float),
+            "betweenness": np.array(g.betweenness(directed=v.directed), dtype=float),
+            "closeness": clo,
+        }
+
+    return v.memo("sna", make)
+
+
+def _sna_maximum(v: GraphView, which: str) -> float:
+    n = v.n
+    if v.directed:
+        top = {
+            "degree": (n - 1) * (2 * (n - 1) - 2),
+            "betweenness": (n - 1) ** 2 * (n - 2),
+            "closeness": (n - 1) * (1 - 1 / n) if n else float("nan"),
+        }
+    else:
+        top = {
+            "degree": (n - 1) * (n - 2),
+            "betweenness": (n - 1) ** 2 * (n - 2) / 2,
+            "closeness": (n - 2) * (n - 1) / (2 * n - 3) if n > 1 else float("nan"),
+        }
+    return top[which]
+
+
+def _sna_centralization(v: GraphView, which: str) -> float:
+    top = _sna_maximum(v, which)
+    if v.n == 0 or not top or np.isnan(top):
+        return float("nan")
+    c = _sna_parts(v)[which]
+    return float((c.max() - c).sum() / top)
+
+
+def _sna_reciprocity(v: GraphView, o: dict) -> float:
+    if v.n < 2:
+        return float("nan")
+    if not v.directed:
+        return 1.0
+    mutual, asym, null = _dyads(v)
+    return (mutual + null) / (mutual + asym + null)
+
+
+_SNA = "R sna's default on the binary matrix A of distinct ties between different nodes: "
+_register(
+    Measure(
+        "density_sna",
+        "network",
+        f"{_SNA}{SNA_CALLS['density']}: L / n(n-1) directed, L / (n(n-1)/2) undirected.",
+        "follows directed= (gmode 'digraph' or 'graph')",
+        "none (binary)",
+        "by the possible ties",
+        lambda v, o: v.n_ties / _possible(v) if _possible(v) else float("nan"),
+    )
+)
+_register(
+    Measure(
+        "reciprocity_sna",
+        "network",
+        f"{_SNA}{SNA_CALLS['reciprocity']} (measure = 'dyadic'): (M + N) / (M + A + N), the "
+        "share of all pairs that are symmetric, null pairs included; 1 when undirected.",
+        "directed",
+        "none (binary)",
+        "in [0, 1]",
+        _sna_reciprocity,
+    )
+)
+for _which, _text, _norm in (
+    ("degree", "d = in + out ties (undirected: ties), cmode = 'freeman'",
+     "by (n-1)(2(n-1)-2) directed, (n-1)(n-2) undirected"),
+    ("betweenness", "directed betweenness (undirected when directed=False)",
+     "by (n-1)^2(n-2) directed, (n-1)^2(n-2)/2 undirected"),
+    ("closeness", "closeness (n-1) / sum_u d(v, u), 0 when v cannot reach every node (sna "
+     "sums infinite distances)", "by (n-1)(1-1/n) directed, (n-1)(n-2)/(2n-3) undirected"),
+):  # fmt: skip
+    _register(
+        Measure(
+            f"centralization_{_which}_sna",
+            "network",
+            f"{_SNA}{SNA_CALLS[f'centralization_{_which}']}: Freeman centralisation "
+            f"sum_v (max - c_v) / max possible, {_text}.",
+            "follows directed=",
+            "none (binary)",
+            _norm,
+            (lambda which: lambda v, o: _sna_centralization(v, which))(_which),
+        )
+    )
 
 
 # -- comparing results -----------------------------------------------------------------------

@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import igraph
     import networkx
 
-    from .measures import GraphView
+    from .measures import AsBuiltView, GraphView
 
 __all__ = ["Network", "build_network", "network_interactions", "project"]
 
@@ -252,6 +252,19 @@ class Network:
                 ties["w"].to_numpy(dtype=float),
                 weighted=weight is not None,
             )
+        return self._cache[key]
+
+    def view_as_built(
+        self, *, directed: bool | None = None, weight: str | None = "weight"
+    ) -> AsBuiltView:
+        """The network as built (one igraph edge per row of ``edges``) as a
+        :class:`connectana.measures.AsBuiltView`, built once: what the ``_igraph``
+        measures (R igraph's convention) are computed on."""
+        from .measures import AsBuiltView
+
+        key = ("as_built", self.resolve_directed(directed), weight)
+        if key not in self._cache:
+            self._cache[key] = AsBuiltView.of(self, directed=directed, weight=weight)
         return self._cache[key]
 
     def resolve_directed(self, directed: bool | None) -> bool:

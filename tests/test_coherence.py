@@ -20,7 +20,16 @@ from hypothesis import strategies as st
 
 import connectana as ca
 from connectana.datasets import sample_path
-from connectana.measures import MEASURES, named_values, network_values, poster_mask
+from connectana.measures import (
+    MEASURES,
+    NETWORK_MEASURES,
+    NODE_MEASURES,
+    measure_table,
+    named_values,
+    network_values,
+    node_values,
+    poster_mask,
+)
 from connectana.metrics.person_growth import PERSON_MEASURES
 
 # -- the comparison ----------------------------------------------------------------------------
@@ -193,6 +202,44 @@ def test_collegemsg_is_coherent(real_data):
     nulls, s = results["null_model_test"]["observed"], results["summary"]
     for side in ("in", "out"):
         assert nulls[f"centralization_{side}_posters"] == pytest.approx(s[f"centralization_{side}"])
+
+
+@pytest.mark.parametrize("multi", [False, True])
+def test_r_conventions_are_the_registrys(multi):
+    """``centrality``/``summary`` with ``convention="igraph"`` / ``"sna"`` show the registry's
+    ``_igraph`` / ``_sna`` measures: computed on the network as built (igraph) or on the
+    binary distinct-tie view (sna)."""
+    ev = ca.read_events(sample_path("forum_posts.csv"), format="table")
+    net = ca.build_network(ev, multi=multi)
+    as_built = net.view_as_built()
+    node_names = [k for k, m in NODE_MEASURES.items() if k.endswith("_igraph")]
+    igraph_names = [k for k, m in NETWORK_MEASURES.items() if k.endswith("_igraph")]
+    sna_names = [k for k in NETWORK_MEASURES if k.endswith("_sna")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        registry_nodes = pd.DataFrame(
+            node_values(as_built, node_names, normalized=False), index=net.nodes.index
+        )
+        results = {
+            "centrality igraph": ca.centrality(net, convention="igraph"),
+            "registry igraph nodes": registry_nodes,
+            "summary igraph": ca.summary(net, convention="igraph"),
+            "summary sna": ca.summary(net, convention="sna"),
+            "registry igraph network": network_values(as_built, igraph_names),
+            "registry sna": network_values(net.view(weight=None), sna_names),
+        }
+    compared = assert_coherent(results)
+    assert set(node_names) | set(igraph_names) <= compared
+    # sna: one result each; compared with the registry's
+    assert set(sna_names) <= compared
+    listed = measure_table()
+    assert set(node_names) | set(igraph_names) | set(sna_names) <= set(listed.index)
+    assert (listed.loc[node_names + igraph_names, "view"] == "as_built").all()
+    assert (listed.loc[sna_names, "view"] == "distinct").all()
+    # the two conventions differ from connectana's own where the definitions differ
+    if multi:
+        assert results["summary igraph"]["edges_igraph"] == net.n_interactions
+        assert ca.summary(net)["ties"] < net.n_interactions
 
 
 def test_a_wrong_value_is_caught():

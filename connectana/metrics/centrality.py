@@ -22,8 +22,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["MEASURES", "centrality", "tie_table"]
 
 #: Every measure :func:`centrality` knows, in the order of its columns: the node
-#: measures of the registry (:mod:`connectana.measures`).
-MEASURES: tuple[str, ...] = tuple(NODE_MEASURES)
+#: measures of the registry (:mod:`connectana.measures`) computed on the distinct ties
+#: (the ``<measure>_igraph`` ones are ``convention="igraph"``'s).
+MEASURES: tuple[str, ...] = tuple(k for k, m in NODE_MEASURES.items() if m.view == "distinct")
 _DIRECTED_ONLY = {name for name, m in NODE_MEASURES.items() if m.directed_only}
 
 

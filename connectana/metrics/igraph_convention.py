@@ -28,10 +28,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ..measures import (
+    IGRAPH_NETWORK_CALLS,
+    IGRAPH_NODE_CALLS,
+    NODE_MEASURES,
+    network_values,
+    node_values,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -42,37 +48,11 @@ __all__ = ["IGRAPH_MEASURES", "IGRAPH_SUMMARY_KEYS", "igraph_centrality", "igrap
 
 SUFFIX = "_igraph"
 
-#: The measures ``centrality(..., convention="igraph")`` computes, with their R igraph calls.
-IGRAPH_MEASURES = {
-    "in_degree": 'degree(g, mode = "in")',
-    "out_degree": 'degree(g, mode = "out")',
-    "degree": 'degree(g, mode = "all")',
-    "in_strength": 'strength(g, mode = "in")',
-    "out_strength": 'strength(g, mode = "out")',
-    "strength": 'strength(g, mode = "all")',
-    "betweenness": "betweenness(g, directed = ...)",
-    "closeness": 'closeness(g, mode = "out" | "in" | "all")',
-    "harmonic": 'harmonic_centrality(g, mode = "out" | "in" | "all")',
-    "eigenvector": "eigen_centrality(g, directed = ...)$vector",
-    "pagerank": "page_rank(g, directed = ...)$vector",
-    "hub": "hub_score(g)$vector",
-    "authority": "authority_score(g)$vector",
-    "coreness": 'coreness(g, mode = "all")',
-    "constraint": "constraint(g)",
-    "clustering": 'transitivity(g, type = "local")',
-}
+#: The measures ``centrality(..., convention="igraph")`` computes, with their R igraph calls
+#: (registry entries ``<measure>_igraph``, :mod:`connectana.measures`).
+IGRAPH_MEASURES = IGRAPH_NODE_CALLS
 #: The keys ``summary(..., convention="igraph")`` returns (each with the suffix ``_igraph``).
-IGRAPH_SUMMARY_KEYS = {
-    "nodes": "vcount(g)",
-    "edges": "ecount(g)",
-    "density": "edge_density(g)",
-    "reciprocity": "reciprocity(g)",
-    "transitivity": "transitivity(g)",
-    "diameter": "diameter(g, directed = ...)",
-    "mean_distance": "mean_distance(g, directed = ...)",
-    "global_efficiency": "global_efficiency(g, directed = ...)",
-}
-_DIRECTED_ONLY = {"in_degree", "out_degree", "in_strength", "out_strength", "hub", "authority"}
+IGRAPH_SUMMARY_KEYS = IGRAPH_NETWORK_CALLS
 
 
 def graph_as_built(
@@ -82,7 +62,9 @@ def graph_as_built(
 
     Edge attribute ``weight`` holds the chosen column (absent when ``weight`` is
     None). ``directed=False`` on a directed network makes each edge undirected
-    without merging any (igraph's ``as_undirected(mode="each")``).
+    without merging any (igraph's ``as_undirected(mode="each")``). The graph of
+    ``net.view_as_built(directed=, weight=)``, built once per network: treat it
+    as read-only.
 
     Examples
     --------
@@ -94,37 +76,7 @@ def graph_as_built(
     >>> g.ecount(), g.count_multiple(), g.is_loop()
     (4, [2, 2, 1, 1], [False, False, False, True])
     """
-    import igraph as ig
-
-    directed = net.resolve_directed(directed)
-    src, dst = net.edge_codes()
-    g = ig.Graph(
-        n=net.n_nodes,
-        edges=np.column_stack([src, dst]).astype(np.int64).tolist(),
-        directed=bool(net.directed),
-    )
-    if weight is not None:
-        g.es["weight"] = _weights(net, weight).tolist()
-    if net.directed and not directed:
-        g = g.as_undirected(mode="each")
-    return g
-
-
-def _weights(net: Network, weight: str) -> np.ndarray:
-    e = net.edges
-    if weight not in e.columns:
-        raise ParameterError(
-            f"weight={weight!r} is not a column of net.edges; found {list(e.columns)}"
-        )
-    w = pd.to_numeric(e[weight], errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(w) | (w < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ParameterError(
-            f"edge weights must be non-negative numbers: net.edges row {i}, column {weight!r}, "
-            f"found {e[weight].iloc[i]!r}"
-        )
-    return w
+    return net.view_as_built(directed=directed, weight=weight).graph
 
 
 def igraph_centrality(
@@ -170,7 +122,8 @@ def igraph_centrality(
 
     Notes
     -----
-    Each column is the R call of :data:`IGRAPH_MEASURES` on the graph of
+    Each column is the registry's measure ``<measure>_igraph``
+    (:mod:`connectana.measures`), the R call of :data:`IGRAPH_MEASURES` on the graph of
     :func:`graph_as_built` (python-igraph's method of the same name gives the same
     numbers; mind python-igraph's different defaults: ``closeness`` and
     ``harmonic_centrality`` normalise and use ``mode="all"``, and
@@ -209,7 +162,9 @@ def igraph_centrality(
     if mode not in ("out", "in", "all"):
         raise ParameterError(f"mode must be 'out', 'in' or 'all', found {mode!r}")
     if measures is None:
-        measures = [m for m in IGRAPH_MEASURES if directed or m not in _DIRECTED_ONLY]
+        measures = [
+            m for m in IGRAPH_MEASURES if directed or not NODE_MEASURES[m + SUFFIX].directed_only
+        ]
     elif isinstance(measures, str):
         measures = [measures]
     unknown = [m for m in measures if m not in IGRAPH_MEASURES]
@@ -218,47 +173,11 @@ def igraph_centrality(
             f"unknown measure(s) {unknown} for convention='igraph'; "
             f"choose from {list(IGRAPH_MEASURES)}"
         )
-    g = graph_as_built(net, directed=directed, weight=weight)
-    n = g.vcount()
-    w = "weight" if weight is not None else None
+    view = net.view_as_built(directed=directed, weight=weight)
     path_mode = mode if directed else "all"
-    out: dict[str, np.ndarray] = {}
-    for m in dict.fromkeys(measures):
-        if m.endswith("degree"):
-            side = m.partition("_")[0] if "_" in m else "all"
-            out[m] = np.array(g.degree(mode=side, loops=True), dtype=np.int64)
-        elif m.endswith("strength"):
-            side = m.partition("_")[0] if "_" in m else "all"
-            out[m] = np.array(g.strength(mode=side, loops=True, weights=w), dtype=float)
-        elif m == "betweenness":
-            b = np.array(g.betweenness(directed=directed, weights=w), dtype=float)
-            if normalized and n > 2:
-                b /= (n - 1) * (n - 2) / (1 if directed else 2)
-            out[m] = b
-        elif m == "closeness":
-            out[m] = np.array(
-                g.closeness(mode=path_mode, weights=w, normalized=normalized), dtype=float
-            )
-        elif m == "harmonic":
-            out[m] = np.array(
-                g.harmonic_centrality(mode=path_mode, weights=w, normalized=normalized),
-                dtype=float,
-            )
-        elif m == "eigenvector":
-            out[m] = _eigenvector(g, directed, w)
-        elif m == "pagerank":
-            out[m] = np.array(
-                g.pagerank(directed=directed, damping=damping, weights=w) if n else [], dtype=float
-            )
-        elif m in ("hub", "authority"):
-            fn = g.hub_score if m == "hub" else g.authority_score
-            out[m] = np.array(fn(weights=w, scale=True), dtype=float) if g.ecount() else np.zeros(n)
-        elif m == "coreness":
-            out[m] = np.array(g.coreness(mode="all"), dtype=np.int64)
-        elif m == "constraint":
-            out[m] = np.array(g.constraint(weights=w), dtype=float)
-        elif m == "clustering":
-            out[m] = np.array(g.transitivity_local_undirected(mode="nan"), dtype=float)
+    names = [f"{m}{SUFFIX}" for m in dict.fromkeys(measures)]
+    values = node_values(view, names, mode=mode, damping=damping, normalized=normalized)
+    out = {m: values[f"{m}{SUFFIX}"] for m in measures}
     df = pd.DataFrame({f"{m}{SUFFIX}": out[m] for m in measures}, index=net.nodes.index.copy())
     df.attrs = {
         "convention": "igraph",
@@ -272,20 +191,6 @@ def igraph_centrality(
         "loops": bool(net.meta.get("loops")),
     }
     return df
-
-
-def _eigenvector(g: igraph.Graph, directed: bool, w: str | None) -> np.ndarray:
-    if g.ecount() == 0:
-        return np.zeros(g.vcount())
-    import warnings
-
-    with warnings.catch_warnings():  # igraph warns on disconnected graphs, as R does
-        warnings.simplefilter("ignore", RuntimeWarning)
-        if g.is_directed() and directed:
-            return np.array(g.eigenvector_centrality(directed=True, weights=w), dtype=float)
-        # undirected (graph_as_built made a directed network's edges undirected one by one);
-        # python-igraph 1.0 rejects directed=False here
-        return np.array(g.eigenvector_centrality(weights=w), dtype=float)
 
 
 def igraph_summary(
@@ -336,24 +241,8 @@ def igraph_summary(
     (3, 1.5, 0.6666666666666666)
     """
     directed = net.resolve_directed(directed)
-    g = graph_as_built(net, directed=directed, weight=weight)
-    w = "weight" if weight is not None else None
-    n, m = g.vcount(), g.ecount()
-    pairs = n * (n - 1) / (1 if directed else 2)
-    if n > 1:
-        eff = float(np.mean(g.harmonic_centrality(mode="out", weights=w, normalized=True)))
-    else:
-        eff = float("nan")
-    values = {
-        "nodes": n,
-        "edges": m,
-        "density": m / pairs if pairs else float("nan"),
-        "reciprocity": float(g.reciprocity(ignore_loops=True)) if m else float("nan"),
-        "transitivity": float(g.transitivity_undirected()),
-        "diameter": float(g.diameter(directed=directed, unconn=True, weights=w)) if m else 0.0,
-        "mean_distance": float(g.average_path_length(directed=directed, unconn=True, weights=w)),
-        "global_efficiency": eff,
-    }
-    s = pd.Series({f"{k}{SUFFIX}": v for k, v in values.items()}, dtype=object)
+    view = net.view_as_built(directed=directed, weight=weight)
+    values = network_values(view, [f"{k}{SUFFIX}" for k in IGRAPH_SUMMARY_KEYS])
+    s = pd.Series(values, dtype=object)
     s.attrs = {"convention": "igraph", "directed": directed, "weight": weight}
     return s

@@ -21,7 +21,9 @@ __all__ = ["PERSON_MEASURES", "person_growth", "newcomer_integration"]
 
 #: Measures accepted by ``person_growth(measures=...)``: every node measure of the
 #: registry (:mod:`connectana.measures`), with the defaults of :func:`connectana.centrality`.
-PERSON_MEASURES: tuple[str, ...] = tuple(NODE_MEASURES)
+PERSON_MEASURES: tuple[str, ...] = tuple(
+    k for k, m in NODE_MEASURES.items() if m.view == "distinct"
+)
 
 
 def person_growth(

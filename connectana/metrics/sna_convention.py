@@ -13,22 +13,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
+
+from ..measures import SNA_CALLS, network_values
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
 __all__ = ["SNA_SUMMARY_KEYS", "sna_summary"]
 
-#: The keys ``summary(..., convention="sna")`` returns (with the suffix ``_sna``), and sna's call.
-SNA_SUMMARY_KEYS = {
-    "density": "gden(A)",
-    "reciprocity": "grecip(A)",
-    "centralization_degree": "centralization(A, degree)",
-    "centralization_betweenness": "centralization(A, betweenness)",
-    "centralization_closeness": "centralization(A, closeness)",
-}
+#: The keys ``summary(..., convention="sna")`` returns (with the suffix ``_sna``), and sna's
+#: call (registry entries ``<key>_sna``, :mod:`connectana.measures`).
+SNA_SUMMARY_KEYS = SNA_CALLS
 
 
 def sna_summary(net: Network, *, directed: bool | None = None) -> pd.Series:
@@ -50,6 +46,7 @@ def sna_summary(net: Network, *, directed: bool | None = None) -> pd.Series:
 
     Notes
     -----
+    Each key is the registry's measure of that name (:mod:`connectana.measures`).
     ``A`` is the binary adjacency matrix of the distinct ties between different
     nodes, ``n`` nodes, ``L`` ties (ordered pairs when directed).
 
@@ -79,42 +76,7 @@ def sna_summary(net: Network, *, directed: bool | None = None) -> pd.Series:
     (0.25, 0.5, 0.5)
     """
     view = net.view(directed=directed, weight=None)  # distinct ties, binary
-    directed = view.directed
-    n = net.n_nodes
-    g = view.graph  # loop-free, one edge per distinct tie
-    L = g.ecount()
-    pairs = n * (n - 1) / (1 if directed else 2)
-    nan = float("nan")
-    if directed:
-        mutual, asym, null = g.dyad_census()
-        recip = (mutual + null) / (mutual + asym + null) if n > 1 else nan
-        deg = np.array(g.degree(mode="all"), dtype=float)
-        deg_max = (n - 1) * (2 * (n - 1) - 2)
-        btw_max = (n - 1) ** 2 * (n - 2)
-        clo_max = (n - 1) * (1 - 1 / n) if n else nan
-    else:
-        recip = 1.0 if n > 1 else nan
-        deg = np.array(g.degree(), dtype=float)
-        deg_max = (n - 1) * (n - 2)
-        btw_max = (n - 1) ** 2 * (n - 2) / 2
-        clo_max = (n - 2) * (n - 1) / (2 * n - 3) if n > 1 else nan
-    btw = np.array(g.betweenness(directed=directed), dtype=float)
-    d = np.array(g.distances(mode="out"), dtype=float).reshape(n, n)
-    with np.errstate(divide="ignore"):
-        clo = (n - 1) / d.sum(axis=1)  # the diagonal is 0; an unreachable node makes it inf
-
-    def centralization(c: np.ndarray, top: float) -> float:
-        if n == 0 or not top:
-            return nan
-        return float((c.max() - c).sum() / top)
-
-    values = {
-        "density": L / pairs if pairs else nan,
-        "reciprocity": recip,
-        "centralization_degree": centralization(deg, deg_max),
-        "centralization_betweenness": centralization(btw, btw_max),
-        "centralization_closeness": centralization(clo, clo_max),
-    }
-    s = pd.Series({f"{k}_sna": v for k, v in values.items()}, dtype=object)
-    s.attrs = {"convention": "sna", "directed": directed}
+    values = network_values(view, [f"{k}_sna" for k in SNA_SUMMARY_KEYS])
+    s = pd.Series(values, dtype=object)
+    s.attrs = {"convention": "sna", "directed": view.directed}
     return s
