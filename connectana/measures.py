@@ -754,6 +754,14 @@ def _freeman(deg: np.ndarray, tmax: float) -> float:
     return float((deg.max() - deg).sum() / tmax)
 
 
+def _isolates(v: GraphView) -> int:
+    touched = np.zeros(v.n, dtype=bool)
+    keep = ~v.loop
+    touched[v.s[keep]] = True
+    touched[v.t[keep]] = True
+    return int(v.n - touched.sum())
+
+
 _net("nodes", "Number of nodes.", "-", "none", "none", lambda v, o: v.n)
 _net(
     "ties",
@@ -797,7 +805,7 @@ _net(
     "ignored",
     "none",
     "none (a count)",
-    lambda v, o: int((np.array(v.undirected.degree()) == 0).sum()) if v.n else 0,
+    lambda v, o: _isolates(v),
 )
 _net(
     "density",

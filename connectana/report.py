@@ -417,11 +417,8 @@ def _growth_section(a: Analysis, period_word: str) -> str:
 def _staff_section(a: Analysis) -> str:
     from .plotting import plot_staff_removal
 
-    net = a.network
-    students = net.nodes.index[
-        ~net.nodes["role"].isin(["instructor", "ta"]).fillna(False).to_numpy()
-    ]
-    axes = plot_staff_removal(net, net.subgraph(students), labels=None, layout=a.layout)
+    # the network without staff that staff_dependence measured (built once, in analyze)
+    axes = plot_staff_removal(a.network, a.staff.without_staff, labels=None, layout=a.layout)
     shares = a.staff.shares
     table = pd.DataFrame(
         {

@@ -242,6 +242,47 @@ def test_r_conventions_are_the_registrys(multi):
         assert ca.summary(net)["ties"] < net.n_interactions
 
 
+def _fingerprint(g) -> tuple:
+    """A graph's nodes, direction, edges and edge attributes (edge order ignored)."""
+    e = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    order = np.lexsort((e[:, 1], e[:, 0]))
+    attrs = tuple(
+        (a, tuple(np.asarray(g.es[a], dtype=float)[order])) for a in sorted(g.es.attributes())
+    )
+    return g.vcount(), g.is_directed(), tuple(map(tuple, e[order])), attrs
+
+
+def test_write_report_builds_each_graph_view_once(tmp_path, monkeypatch):
+    """The report (analyze + render) builds each igraph graph it uses once: as many
+    constructions as distinct graphs, none built twice (issue #13: every metric rebuilt
+    its own graph; write_report built the network three times)."""
+    import connectana.measures as measures
+
+    built = []
+    new_graph = measures.new_graph
+
+    def spy(n, edges, directed):
+        g = new_graph(n, edges, directed)
+        built.append(g)
+        return g
+
+    monkeypatch.setattr(measures, "new_graph", spy)
+    ev = ca.read_events(sample_path("forum_posts.csv"), format="table")
+    roster = pd.read_csv(sample_path("roster.csv"))
+    people = ca.make_people(roster, person="person", role="role", group="group")
+    with warnings.catch_warnings(), measures.count_graph_builds() as counted:
+        warnings.simplefilter("ignore")
+        ca.write_report(ev, tmp_path / "report.html", people=people)
+    distinct = {_fingerprint(g) for g in built}
+    assert counted["builds"] == len(built) == len(distinct)
+    # the views: the network's binary graph and its undirected collapse (summary), the
+    # posters' graph and collapse (network_pattern), the weighted undirected graph
+    # (communities), the network as built (layout); the network without staff: binary
+    # graph and collapse (staff_dependence), as built (its drawing). Growth's snapshots
+    # reuse the snapshot engine's own graph.
+    assert len(distinct) == 9
+
+
 def test_a_wrong_value_is_caught():
     ev = ca.read_events(sample_path("forum_posts.csv"), format="table")
     s = ca.summary(ca.build_network(ev))

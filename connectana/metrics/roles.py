@@ -222,11 +222,15 @@ class StaffDependence:
         Rows ``nodes, ties, interactions, weak_components,
         largest_component_share, isolates, density, reciprocity``; columns
         ``full``, ``without_staff`` and ``change`` (without − full).
+    without_staff : Network or None
+        The network without staff (the subgraph induced by the other nodes), the
+        one ``comparison`` describes (drawn by the report).
     """
 
     staff: list
     shares: pd.Series
     comparison: pd.DataFrame
+    without_staff: Network | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def _repr_html_(self) -> str:
         from ..display import result_html
@@ -332,6 +336,7 @@ def staff_dependence(net: Network, *, staff_roles: Sequence[str] = STAFF_ROLES) 
         staff=staff_ids,
         shares=pd.Series(shares, name="staff_share", dtype=float),
         comparison=comparison,
+        without_staff=reduced,
     )
 
 
