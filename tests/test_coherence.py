@@ -204,6 +204,61 @@ def test_collegemsg_is_coherent(real_data):
         assert nulls[f"centralization_{side}_posters"] == pytest.approx(s[f"centralization_{side}"])
 
 
+def _summary_txt(path) -> dict[str, tuple[float, float]]:
+    """The rows of the CLI's summary.txt whose label is a registry name: name -> (value,
+    half a unit of the last digit printed)."""
+    import re
+
+    rows = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\s+(\w+)\s+:\s+(-?[\d.]+)\b", line)
+        if m and (("network", m[1]) in MEASURES):
+            digits = len(m[2].partition(".")[2])
+            rows[m[1]] = (float(m[2]), 0.5 * 10.0**-digits)
+    return rows
+
+
+def test_cli_files_and_exports_are_coherent(tmp_path):
+    """The CLI's nodes.csv and summary.txt (``connectana demo``) and the exported tables
+    (``connectana export --to csv``) show the library's values under the same names."""
+    from connectana.cli import main
+    from connectana.datasets import COURSE_START
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["demo", "--out", str(tmp_path / "demo"), "--names"]) == 0
+        csv = sample_path("forum_posts.csv")
+        roster_csv = sample_path("roster.csv")
+        assert main(["export", str(csv), "--format", "table", "--to", "csv", "--names",
+                     "--roster", str(roster_csv), "--out", str(tmp_path / "export")]) == 0  # fmt: skip
+        ev = ca.read_events(csv, format="table")
+        people = ca.read_people(roster_csv)
+        net = ca.build_network(ev, people=people)
+        lib = _results(ev, people, start=COURSE_START, nulls=False)
+    nodes_csv = pd.read_csv(tmp_path / "demo" / "nodes.csv", index_col="node")
+    exported = {
+        name: pd.read_csv(tmp_path / "export" / f"{name}.csv") for name in ("nodes", "edges")
+    }
+    edges = exported["edges"]
+    between = edges[edges["source"] != edges["target"]]
+    export_counts = {
+        "nodes": len(exported["nodes"]),
+        "ties": len(between),
+        "interactions": int(edges["weight"].sum()),
+    }
+    compared = assert_coherent({**lib, "cli nodes.csv": nodes_csv, "export tables": export_counts})
+    assert {"in_ties", "out_ties", "in_degree", "out_degree"} <= set(named_values(nodes_csv))
+    assert {"in_ties", "out_ties", "in_degree", "out_degree", "nodes", "ties"} <= compared
+    # summary.txt prints rounded values: each within half a unit of its last digit
+    printed = _summary_txt(tmp_path / "demo" / "summary.txt")
+    assert {"nodes", "ties", "interactions", "density", "reciprocity", "weak_components",
+            "isolates", "staff_interaction_share"} <= set(printed)  # fmt: skip
+    shown = {**named_values(lib["summary"]), **named_values(lib["network_pattern"])}
+    for name, (value, half) in printed.items():
+        assert abs(value - float(shown[name])) <= half + 1e-12, name
+    assert net.n_nodes == len(nodes_csv) == export_counts["nodes"]
+
+
 @pytest.mark.parametrize("multi", [False, True])
 def test_r_conventions_are_the_registrys(multi):
     """``centrality``/``summary`` with ``convention="igraph"`` / ``"sna"`` show the registry's
