@@ -1237,21 +1237,7 @@ class AsBuiltView:
         non-negative numbers; None: no weights). Use ``net.view_as_built()``, memoised."""
         directed = net.resolve_directed(directed)
         src, dst = net.edge_codes()
-        w = None
-        if weight is not None:
-            e = net.edges
-            if weight not in e.columns:
-                raise InputError(
-                    f"weight={weight!r} is not a column of net.edges; found {list(e.columns)}"
-                )
-            w = pd.to_numeric(e[weight], errors="coerce").to_numpy(dtype=float)
-            bad = np.isnan(w) | (w < 0)
-            if bad.any():
-                i = int(np.flatnonzero(bad)[0])
-                raise InputError(
-                    f"edge weights must be non-negative numbers: net.edges row {i}, column "
-                    f"{weight!r}, found {e[weight].iloc[i]!r}"
-                )
+        w = None if weight is None else net.edge_weights(weight)
         return cls(net.n_nodes, directed, src, dst, w)
 
     @property

@@ -313,6 +313,25 @@ class Network:
             self._cache["codes"] = (src, dst)
         return self._cache["codes"]
 
+    def edge_weights(self, weight: str = "weight") -> np.ndarray:
+        """The edge column ``weight`` as floats, one per row of ``edges``; an
+        :class:`~connectana.errors.InputError` names the row when a value is missing,
+        not a number or negative."""
+        e = self._edges
+        if weight not in e.columns:
+            raise InputError(
+                f"weight={weight!r} is not a column of net.edges; found {list(e.columns)}"
+            )
+        w = pd.to_numeric(e[weight], errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(w) | (w < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"edge weights must be non-negative numbers: net.edges row {i}, column {weight!r}, "
+                f"found {e[weight].iloc[i]!r}"
+            )
+        return w
+
     def to_igraph(self) -> igraph.Graph:
         """The igraph graph (memoised): vertex ``name`` = node id, edge ``weight``.
 
@@ -480,21 +499,7 @@ def _tie_table(net: Network, directed: bool, weight: str | None, loops: bool) ->
     e = net._edges
     multi = bool(net._meta.get("multi"))
     inter = np.ones(len(e)) if multi else e["weight"].to_numpy(dtype=float)
-    if weight is None:
-        w = np.ones(len(e))
-    else:
-        if weight not in e.columns:
-            raise InputError(
-                f"weight={weight!r} is not a column of net.edges; found {list(e.columns)}"
-            )
-        w = pd.to_numeric(e[weight], errors="coerce").to_numpy(dtype=float)
-        bad = np.isnan(w) | (w < 0)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise InputError(
-                f"edge weights must be non-negative numbers: net.edges row {i}, column {weight!r}, "
-                f"found {e[weight].iloc[i]!r}"
-            )
+    w = np.ones(len(e)) if weight is None else net.edge_weights(weight)
     if not directed:
         src, dst = np.minimum(src, dst), np.maximum(src, dst)
     df = pd.DataFrame({"s": src, "t": dst, "interactions": inter, "w": w})

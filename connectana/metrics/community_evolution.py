@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from .snapshots import SnapshotGraphs, check_window, leiden, prepare, snapshots, undirected
+from .snapshots import SnapshotGraphs, SnapshotOptions, leiden, undirected
 
 __all__ = ["community_evolution", "match_step", "CommunityEvolution"]
 
@@ -114,24 +114,16 @@ def community_evolution(
     >>> changes[["period", "event", "community"]].astype(str).values.tolist()
     [['2024-01-01/2024-01-07', 'birth', '0'], ['2024-01-08/2024-01-14', 'continuation', '0']]
     """
-    check_window(window, periods, half_life)
+    spec = SnapshotOptions.of(locals())
     if not 0 < threshold <= 1:
         raise ParameterError(f"threshold must be in (0, 1], not {threshold!r}")
-    prep = prepare(
-        events,
-        ties,
-        freq=freq,
-        start=start,
-        people=people,
-        directed=directed,
-        tie_options=tie_options,
-    )
+    prep = spec.prepare(events, ties)
     member_parts: list[pd.DataFrame] = []
     rows: list[dict] = []
     prev: list[tuple[int, frozenset]] = []  # (label, members)
     next_label = 0
     graphs = SnapshotGraphs(prep, window)
-    for snap in snapshots(prep, window, periods, half_life, min_weight):
+    for snap in spec.snapshots(prep):
         label_p = prep.labels[snap.p]
         g = undirected(graphs(snap))
         memb = np.asarray(leiden(g, seed) if g.vcount() else [], dtype=np.int64)

@@ -24,13 +24,7 @@ from ..measures import GraphView, network_values
 from ..ties import natural_direction
 from .community_evolution import community_evolution
 from .person_growth import PERSON_MEASURES, newcomer_integration, person_growth
-from .snapshots import (
-    Prepared,
-    SnapshotGraphs,
-    check_window,
-    prepare,
-    snapshots,
-)
+from .snapshots import Prepared, SnapshotGraphs, SnapshotOptions
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -297,7 +291,7 @@ def growth(
         if directed is None:
             directed = natural_direction(ties)
         ties = dask_engine.compact_ties(ties)  # the compact events state each tie explicitly
-    check_window(window, periods, half_life)
+    spec = SnapshotOptions.of(locals())
     chosen = list(SNAPSHOT_METRICS) if metrics is None else list(metrics)
     unknown = sorted(set(chosen) - set(SNAPSHOT_METRICS) - {"nodes", "ties"})
     if unknown:
@@ -308,15 +302,7 @@ def growth(
         )
     if roles not in (None, "students"):
         raise ParameterError(f"roles must be None or 'students', not {roles!r}")
-    prep = prepare(
-        events,
-        ties,
-        freq=freq,
-        start=start,
-        people=people,
-        directed=directed,
-        tie_options=tie_options,
-    )
+    prep = spec.prepare(events, ties)
     students = staff = None
     if roles == "students":
         known = np.array([r is not None for r in prep.roles])
@@ -333,7 +319,7 @@ def growth(
     graph_metrics = [x for x in chosen if x != "triadic_closure"]
     rows, student_rows = [], []
     graphs = SnapshotGraphs(prep, window)
-    for snap in snapshots(prep, window, periods, half_life, min_weight):
+    for snap in spec.snapshots(prep):
         g = graphs(snap)
         rows.append(_snapshot_metrics(g, graph_metrics, seed))
         if students is not None:
@@ -403,18 +389,10 @@ def snapshot_edges(
     >>> snapshot_edges(ev)[["source", "target", "weight"]].values.tolist()
     [['b', 'a', 1.0], ['b', 'a', 2.0]]
     """
-    check_window(window, periods, half_life)
-    prep = prepare(
-        events,
-        ties,
-        freq=freq,
-        start=start,
-        people=people,
-        directed=directed,
-        tie_options=tie_options,
-    )
+    spec = SnapshotOptions.of(locals())
+    prep = spec.prepare(events, ties)
     parts = []
-    for snap in snapshots(prep, window, periods, half_life, min_weight):
+    for snap in spec.snapshots(prep):
         s = prep.names[prep.pair_src[snap.pairs]]
         t = prep.names[prep.pair_dst[snap.pairs]]
         if not prep.directed and len(s):

@@ -11,7 +11,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..events import ACTOR, TIMESTAMP
 from ..measures import NODE_MEASURES, GraphView, node_values
-from .snapshots import SnapshotGraphs, check_window, prepare, snapshots
+from .snapshots import SnapshotGraphs, SnapshotOptions, prepare
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -79,22 +79,14 @@ def person_growth(
     >>> t[t["person"] == "a"]["in_degree"].tolist()
     [1, 2]
     """
-    check_window(window, periods, half_life)
+    spec = SnapshotOptions.of(locals())
     unknown = sorted(set(measures) - set(PERSON_MEASURES))
     if unknown:
         raise ParameterError(f"unknown measures {unknown}; choose from {list(PERSON_MEASURES)}")
-    prep = prepare(
-        events,
-        ties,
-        freq=freq,
-        start=start,
-        people=people,
-        directed=directed,
-        tie_options=tie_options,
-    )
+    prep = spec.prepare(events, ties)
     parts = []
     graphs = SnapshotGraphs(prep, window)
-    for snap in snapshots(prep, window, periods, half_life, min_weight):
+    for snap in spec.snapshots(prep):
         if len(snap.nodes) == 0:
             continue
         g = graphs(snap)

@@ -9,7 +9,8 @@ The events are never re-read or re-aggregated per period. Periods follow the
 one rule of :mod:`connectana.periods`.
 
 :func:`prepare` does the one-off work (a :class:`Prepared`), :func:`snapshots`
-yields one :class:`Snapshot` per period and :class:`SnapshotGraphs` turns a
+yields one :class:`Snapshot` per period (:class:`SnapshotOptions` holds and checks the
+options every public snapshot function shares) and :class:`SnapshotGraphs` turns a
 snapshot into an igraph graph (grown in place for the cumulative window).
 """
 
@@ -36,6 +37,7 @@ __all__ = [
     "Prepared",
     "Snapshot",
     "SnapshotGraphs",
+    "SnapshotOptions",
     "prepare",
     "snapshots",
     "check_window",
@@ -217,6 +219,59 @@ def check_window(window: str, periods: int | None, half_life: float | None) -> N
         raise ParameterError("window='sliding' needs periods=k (a positive number of periods)")
     if window == "decay" and (half_life is None or half_life <= 0):
         raise ParameterError("window='decay' needs half_life= (a positive number of periods)")
+
+
+@dataclasses.dataclass(frozen=True)
+class SnapshotOptions:
+    """The snapshot options :func:`connectana.growth`, ``person_growth``,
+    ``community_evolution`` and ``snapshot_edges`` share (documented once, in
+    :func:`connectana.growth`'s Parameters), checked once.
+
+    Examples
+    --------
+    >>> spec = SnapshotOptions.of({"window": "sliding", "periods": 2, "seed": 0})
+    >>> spec.window, spec.periods, spec.freq
+    ('sliding', 2, 'W')
+    >>> SnapshotOptions.of({"window": "sliding"})
+    Traceback (most recent call last):
+    ...
+    connectana.errors.ParameterError: window='sliding' needs periods=k (a positive number of periods)
+    """
+
+    freq: str = "W"
+    window: str = "cumulative"
+    periods: int | None = None
+    half_life: float | None = None
+    min_weight: float = 0.5
+    start: Any = None
+    people: pd.DataFrame | None = None
+    directed: bool | None = None
+    tie_options: dict | None = None
+
+    def __post_init__(self) -> None:
+        check_window(self.window, self.periods, self.half_life)
+
+    @classmethod
+    def of(cls, arguments: dict[str, Any]) -> SnapshotOptions:
+        """The options among a function's ``arguments`` (its ``locals()``)."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in arguments.items() if k in names})
+
+    def prepare(self, events: pd.DataFrame, ties: str) -> Prepared:
+        """:func:`prepare` with these options."""
+        return prepare(
+            events,
+            ties,
+            freq=self.freq,
+            start=self.start,
+            people=self.people,
+            directed=self.directed,
+            tie_options=self.tie_options,
+        )
+
+    def snapshots(self, prep: Prepared) -> Iterator[Snapshot]:
+        """:func:`snapshots` with these options."""
+        return snapshots(prep, self.window, self.periods, self.half_life, self.min_weight)
 
 
 def snapshots(
