@@ -43,6 +43,7 @@ import zoneinfo
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import ConnectanaError, InputError
@@ -329,8 +330,9 @@ def network_summary(data) -> dict:
     dict
         ``nodes``, ``ties`` (distinct ties), ``interactions`` (sum of weights),
         ``density``, ``reciprocity``, ``weak_components``,
-        ``largest_component`` (nodes), ``isolates`` (ids of roster members
-        with no tie, in roster order), ``staff_interaction_share``.
+        ``largest_component`` (nodes), ``isolates`` (ids of the nodes with no
+        tie to another node, the registry's ``isolates``, in node order: roster
+        first), ``staff_interaction_share``.
 
     Notes
     -----
@@ -363,12 +365,11 @@ def network_summary(data) -> dict:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # no roles: no staff, the share is unknown (NaN)
             pattern = network_pattern(net)
-    sizes = net.to_igraph().connected_components(mode="weak").sizes()
-    touched = set(net.edges["source"].astype(str)) | set(net.edges["target"].astype(str))
-    if "in_roster" in net.nodes.columns:
-        roster = net.nodes.index[net.nodes["in_roster"].fillna(False).to_numpy(dtype=bool)]
-    else:
-        roster = net.nodes.index
+    # the registry's isolates (nodes with no tie to another node), named
+    ties = net.tie_table(loops=False)
+    tied = np.zeros(net.n_nodes, dtype=bool)
+    tied[ties["s"].to_numpy()] = True
+    tied[ties["t"].to_numpy()] = True
     share = pattern[STAFF_SHARE]
     return {
         "nodes": int(stats["nodes"]),
@@ -377,8 +378,11 @@ def network_summary(data) -> dict:
         "density": float(stats["density"]),
         "reciprocity": float(stats["reciprocity"]) if net.directed else 1.0,
         "weak_components": int(stats["weak_components"]),
-        "largest_component": max(sizes) if sizes else 0,
-        "isolates": [str(x) for x in roster if str(x) not in touched],
+        # nodes in the largest weak component: the registry's share times the nodes
+        "largest_component": round(float(stats["largest_component_share"]) * int(stats["nodes"]))
+        if int(stats["nodes"])
+        else 0,
+        "isolates": [str(x) for x in net.nodes.index[~tied]],
         STAFF_SHARE: None if pd.isna(share) else float(share),  # None: no staff known
     }
 
@@ -404,7 +408,7 @@ def _summary_text(title: str, reports: list, stats: dict, names: dict[str, str])
             stats["weak_components"],
             f"the largest holds {stats['largest_component']} nodes",
         ),
-        ("isolates", len(iso), "roster members with no ties"),
+        ("isolates", len(iso), "people with no tie to another person"),
         (
             STAFF_SHARE,
             "unknown" if stats[STAFF_SHARE] is None else f"{stats[STAFF_SHARE]:.3f}",
