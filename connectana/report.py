@@ -5,9 +5,10 @@ instructor asks — is a network forming, who is isolated, is everything going
 through me? — and writes ``report.html`` (figures embedded as PNG, no external
 resources: it opens without internet) plus ``engagement.csv`` (every student and
 period) and ``isolated.csv`` (every isolated learner; the page lists the first
-:data:`ISOLATED_ROWS`). People appear
-under short keyed pseudonyms (``S-7F3A``) unless ``names=True``. The same
-inputs, options and key give a byte-identical report.
+:data:`ISOLATED_ROWS`). People appear under the keyed pseudonyms of every other
+file of the folder (``P-`` + 8 hex digits) unless ``names=True``. The same
+inputs, options and key give a byte-identical report. The page's style sheet is
+the package data file ``connectana/report.css``, embedded into the page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import html
 import io
 import os
 from collections.abc import Sequence
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -42,20 +44,11 @@ TIE_WORDS = {
     "mention": "a tie goes from a person to each person they mention",
 }
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:980px;margin:2em auto;
-padding:0 1em;color:#222;line-height:1.5}
-h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd}
-.lead{font-size:1.1em}.label{display:inline-block;padding:.15em .6em;border-radius:1em;
-background:#1f77b4;color:#fff;font-weight:600}
-table{border-collapse:collapse;margin:.8em 0;font-size:.92em;max-width:100%}td,th{border:1px solid #ddd;
-padding:.25em .6em;text-align:right;vertical-align:top}th{background:#f5f5f5;font-weight:600}
-td.t,th:first-child{text-align:left}td:first-child{white-space:nowrap}
-table.wide{font-size:.85em}table.wide td,table.wide th{padding:.2em .4em}
-figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
-figcaption{font-size:.9em;color:#555}pre{white-space:pre-wrap;overflow-wrap:anywhere}
-.note{color:#555;font-size:.9em}.met{color:#2ca02c}.unmet{color:#999}code{background:#f5f5f5;padding:0 .2em}
-"""
+
+def _css() -> str:
+    """The report's style sheet (``connectana/report.css``, package data), embedded into
+    every page so that it stays one self-contained file."""
+    return files("connectana").joinpath("report.css").read_text(encoding="utf-8")
 
 
 def _png(fig) -> str:
@@ -264,7 +257,7 @@ def render_report(
     doc = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<title>{html.escape(title)}</title><style>{_css()}</style></head><body>"
         + "\n".join(parts)
         + "</body></html>\n"
     )

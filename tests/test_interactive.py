@@ -111,12 +111,11 @@ def test_write_html_holds_only_its_own_view(net, tmp_path):
     names_view.close()
 
 
-def test_write_html_is_self_contained_and_renders_offline(net, tmp_path):
+def test_write_html_is_self_contained_and_renders_offline(net, tmp_path, chromium):
     """No script from the network; the view draws in headless Chromium with every
     host unresolvable (issue #15: the file loaded require.js, the widget manager
     and ipysigma from CDNs, so offline it showed nothing)."""
     import re
-    import shutil
 
     pytest.importorskip("ipysigma")
     from connectana.interactive import write_html
@@ -125,39 +124,21 @@ def test_write_html_is_self_contained_and_renders_offline(net, tmp_path):
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=", text) and "<link" not in text
     assert "cdn.jsdelivr" not in text and "cdnjs" not in text and "unpkg.com" not in text
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    if not chromium or not driver_path:
-        pytest.skip("chromium and chromedriver are not installed")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
+    driver = chromium(
         "--use-gl=swiftshader",
         "--enable-unsafe-swiftshader",
-        "--window-size=1000,700",
         "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: no host resolves
         "--proxy-server=http://127.0.0.1:9",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
-        driver.get(path.as_uri())
-        driver.implicitly_wait(5)
-        canvases = driver.execute_script(
-            "return document.querySelectorAll('#connectana-view canvas').length"
-        )
-        assert canvases > 0
-        shown = driver.execute_script("return document.getElementById('connectana-view').innerText")
-        assert "4 nodes" in shown and "3 edges" in shown
-        errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
-        assert errors == []
-        driver.save_screenshot(str(tmp_path / "view.png"))
-    finally:
-        driver.quit()
+        window_size=(1000, 700),
+    )
+    driver.get(path.as_uri())
+    driver.implicitly_wait(5)
+    canvases = driver.execute_script(
+        "return document.querySelectorAll('#connectana-view canvas').length"
+    )
+    assert canvases > 0
+    shown = driver.execute_script("return document.getElementById('connectana-view').innerText")
+    assert "4 nodes" in shown and "3 edges" in shown
+    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == []
+    driver.save_screenshot(str(tmp_path / "view.png"))

@@ -62,3 +62,28 @@ def test_errors_are_connectana_errors():
         "bad value", file="f.csv", row=3, field="time", found="x", expected="a date"
     )
     assert str(err) == "file 'f.csv', row 3, field 'time': bad value; found 'x'; expected a date"
+
+
+def test_wheel_ships_the_package_data(tmp_path):
+    """A plain install needs the report's style sheet and the sample course (package data)."""
+    import shutil
+    import zipfile
+
+    src = tmp_path / "src"  # a copy: the build leaves build/ and *.egg-info behind
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
+    for name in ("connectana", "sample_data"):
+        shutil.copytree(ROOT / name, src / name, ignore=ignore)
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
+         "--no-deps", "-w", str(tmp_path / "dist"), str(src)],
+        check=True, capture_output=True, cwd=tmp_path, timeout=600,
+    )  # fmt: skip
+    (wheel,) = (tmp_path / "dist").glob("connectana-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "connectana/report.css" in names
+    for f in ("forum_posts.csv", "roster.csv", "moodle_forum_export.csv"):
+        assert f"connectana/sample_data/{f}" in names, f
+    css = zipfile.ZipFile(wheel).read("connectana/report.css").decode()
+    assert css == (ROOT / "connectana" / "report.css").read_text(encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -174,49 +173,30 @@ def test_opt_outs_are_removed_and_counted(course, tmp_path):
     assert not set(gone) & set(eng["person"])
 
 
-def test_report_renders_in_headless_chromium(report):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    if not chromium or not driver_path:
-        pytest.skip("chromium and chromedriver are not installed")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
+def test_report_renders_in_headless_chromium(report, chromium):
+    driver = chromium(
         "--disable-quic",
-        "--no-first-run",
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=1100,2000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
-        driver.get(report.as_uri())
-        assert driver.title == "Learning network report"
-        widths = driver.execute_script(
-            "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)"
-        )
-        assert len(widths) == 5 and min(widths) > 300
-        tables = driver.execute_script("return document.querySelectorAll('table').length")
-        assert tables >= 6
-        height = driver.execute_script("return document.body.scrollHeight")
-        assert height > 3000
-        errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
-        assert errors == []
-        driver.save_screenshot(str(report.parent / "screenshot.png"))
-        # at 800 px nothing is wider than the page (tables wrap their headers)
-        driver.set_window_size(800, 2000)
-        overflow = driver.execute_script(
-            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
-        assert overflow[0] <= overflow[1], overflow
-    finally:
-        driver.quit()
+        window_size=(1100, 2000),
+    )
+    driver.get(report.as_uri())
+    assert driver.title == "Learning network report"
+    widths = driver.execute_script(
+        "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)"
+    )
+    assert len(widths) == 5 and min(widths) > 300
+    tables = driver.execute_script("return document.querySelectorAll('table').length")
+    assert tables >= 6
+    height = driver.execute_script("return document.body.scrollHeight")
+    assert height > 3000
+    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == []
+    driver.save_screenshot(str(report.parent / "screenshot.png"))
+    # at 800 px nothing is wider than the page (tables wrap their headers)
+    driver.set_window_size(800, 2000)
+    overflow = driver.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert overflow[0] <= overflow[1], overflow
