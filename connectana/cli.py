@@ -15,7 +15,9 @@ itself print ``connectana: error: <message>`` the same way. Messages are worded
 for the command line (``--tz UTC``, ``--column actor=Sender``, ``--roster``),
 warnings print as ``connectana: warning: <message>`` without Python's source
 line, and every file written is listed at the end. On a terminal, the stages of
-a long run are shown on stderr; nothing is shown when stderr is not a terminal.
+a long run and a bar for each long read are shown on stderr
+(:class:`connectana.progress.Progress`); nothing is shown when stderr is not a
+terminal.
 
 Privacy by default: in everything the command writes, person ids are replaced
 by keyed pseudonyms (:mod:`connectana.privacy`: ``P-`` + 8 hex digits of
@@ -37,7 +39,6 @@ import contextlib
 import inspect
 import re
 import sys
-import time
 import warnings
 import zoneinfo
 from collections.abc import Iterator, Sequence
@@ -49,6 +50,7 @@ import pandas as pd
 from .errors import ConnectanaError, InputError
 from .io import READERS, get_reader, read_events
 from .network import Network, build_network
+from .progress import Progress
 from .ties import DEFAULT_MAX_TIES
 
 __all__ = ["main", "network_summary", "cli_words", "OptionError"]
@@ -115,18 +117,6 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     """Warnings on the command line: one line, no source path, CLI wording."""
     text = " ".join(str(message).split())
     print(f"connectana: warning: {cli_words(text)}", file=sys.stderr)
-
-
-class _Progress:
-    """Stages of a long run on stderr, only when stderr is a terminal."""
-
-    def __init__(self, enabled: bool | None = None) -> None:
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
-        self.t0 = time.monotonic()
-
-    def __call__(self, stage: str) -> None:
-        if self.enabled:
-            print(f"  [{time.monotonic() - self.t0:5.1f} s] {stage}…", file=sys.stderr, flush=True)
 
 
 # -- checking every option before reading anything -------------------------------------------------
@@ -466,12 +456,13 @@ def _read_roster(path: Path) -> pd.DataFrame:
     return read_people(path)
 
 
-def _read(path: str, fmt: str, options: dict, progress: _Progress) -> pd.DataFrame:
+def _read(path: str, fmt: str, options: dict, progress: Progress) -> pd.DataFrame:
     p = Path(path)
     if not p.exists():
         raise InputError("input not found", file=p)
     progress(f"reading {p.name} ({fmt})")
-    return read_events(p, format=fmt, **options)
+    with progress.reading():  # a bar for each file streamed, on a terminal
+        return read_events(p, format=fmt, **options)
 
 
 def _wrote(paths: Sequence[Path]) -> None:
@@ -483,7 +474,7 @@ def _wrote(paths: Sequence[Path]) -> None:
 # -- subcommands ----------------------------------------------------------------------------------
 
 
-def _cmd_demo(args: argparse.Namespace, options: dict, progress: _Progress) -> int:
+def _cmd_demo(args: argparse.Namespace, options: dict, progress: Progress) -> int:
     from .analysis import analyze
     from .datasets import COURSE_START, sample_path
     from .privacy import pseudonymize
@@ -521,7 +512,7 @@ def _cmd_demo(args: argparse.Namespace, options: dict, progress: _Progress) -> i
     return 0
 
 
-def _read_all(args: argparse.Namespace, options: dict, progress: _Progress) -> pd.DataFrame:
+def _read_all(args: argparse.Namespace, options: dict, progress: Progress) -> pd.DataFrame:
     """Read every input (one --format for all, or one per input) into one Events table."""
     from .people import concat_events, read_aliases
 
@@ -534,7 +525,7 @@ def _read_all(args: argparse.Namespace, options: dict, progress: _Progress) -> p
     return concat_events(tables, aliases=aliases)
 
 
-def _cmd_ingest(args: argparse.Namespace, options: dict, progress: _Progress) -> int:
+def _cmd_ingest(args: argparse.Namespace, options: dict, progress: Progress) -> int:
     from .privacy import pseudonymize
 
     events = _read_all(args, options, progress)
@@ -558,7 +549,7 @@ def _cmd_ingest(args: argparse.Namespace, options: dict, progress: _Progress) ->
     return 0
 
 
-def _cmd_report(args: argparse.Namespace, options: dict, progress: _Progress) -> int:
+def _cmd_report(args: argparse.Namespace, options: dict, progress: Progress) -> int:
     from .analysis import analyze
     from .report import render_report
 
@@ -587,7 +578,7 @@ def _cmd_report(args: argparse.Namespace, options: dict, progress: _Progress) ->
     return 0
 
 
-def _cmd_export(args: argparse.Namespace, options: dict, progress: _Progress) -> int:
+def _cmd_export(args: argparse.Namespace, options: dict, progress: Progress) -> int:
     from . import export
     from .privacy import pseudonymize
 
@@ -613,7 +604,7 @@ def _cmd_export(args: argparse.Namespace, options: dict, progress: _Progress) ->
     return 0
 
 
-def _cmd_sample(args: argparse.Namespace, options: dict, progress: _Progress) -> int:
+def _cmd_sample(args: argparse.Namespace, options: dict, progress: Progress) -> int:
     from .datasets import write_sample_data
 
     _wrote(write_sample_data(args.out, seed=args.seed))
@@ -812,7 +803,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _cli_warnings():
         try:
             options = _validate(args)
-            return int(args.func(args, options, _Progress()))
+            return int(args.func(args, options, Progress()))
         except ConnectanaError as exc:
             message = " ".join(str(exc).split())
             print(f"connectana: error: {cli_words(message)}", file=sys.stderr)

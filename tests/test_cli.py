@@ -425,12 +425,16 @@ def test_one_pseudonym_style_per_output_folder(tmp_path, capsys):
 
 
 def test_progress_is_shown_on_a_terminal_only(capsys):
-    from connectana.cli import _Progress
+    import sys
 
-    _Progress(enabled=False)("reading")
+    from connectana.progress import Progress
+
+    Progress(enabled=False)("reading")
     assert capsys.readouterr().err == ""
-    _Progress(enabled=True)("reading")
-    assert "reading…" in capsys.readouterr().err
+    Progress(sys.stderr)("reading")  # capsys: not a terminal
+    assert capsys.readouterr().err == ""
+    Progress(enabled=True)("reading")
+    assert re.fullmatch(r"  \[\s*\d+\.\d s\] reading…\n", capsys.readouterr().err)
 
 
 def test_set_aside_records_are_written_as_json(tmp_path, capsys):

@@ -72,6 +72,7 @@ import pandas as pd
 
 from ..errors import FormatError, InputError, ParameterError
 from ..events import IngestReport
+from ..progress import read_reporter
 
 __all__ = [
     "EMPTY",
@@ -601,10 +602,15 @@ class _Lines:
         self.gzip = magic[:2] == b"\x1f\x8b"
         self.utf16 = magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         self.data = b""
-        self.fh: Any = gzip.open(path, "rb") if self.gzip else open(path, "rb")
+        self.raw = open(path, "rb")
+        self.fh: Any = gzip.GzipFile(fileobj=self.raw, mode="rb") if self.gzip else self.raw
+        # bytes of the file on disk read so far, for a progress bar (None: nobody listens)
+        self.progress = read_reporter(path)
+        self.next_report = _CHUNK
 
     def close(self) -> None:
         self.fh.close()
+        self.raw.close()
 
     def _broken(self, exc: Exception) -> FormatError:
         return FormatError(
@@ -618,6 +624,9 @@ class _Lines:
         self.total += n
         if self.gzip and self.total > self.limit:
             raise _too_big(self.path, None, self.limit)
+        if self.progress is not None and (self.total >= self.next_report or not n):
+            self.next_report = self.total + _CHUNK
+            self.progress(self.raw.tell())
 
     def __iter__(self) -> Iterator[tuple[bytes, bool]]:
         if self.utf16:
@@ -633,9 +642,9 @@ class _Lines:
                 raw = self.fh.readline(MAX_LINE_BYTES + 1)
             except (OSError, EOFError, zlib.error) as exc:
                 raise self._broken(exc) from None
+            self._count(len(raw))
             if not raw:
                 return
-            self._count(len(raw))
             self.lineno += 1
             whole = len(raw) <= MAX_LINE_BYTES or raw.endswith(b"\n")
             yield raw, whole
@@ -657,10 +666,14 @@ class _Lines:
             return b""
         try:
             if self.gzip:
-                return read_limited(self.fh, file=self.path, used=self.total, limit=self.limit)
-            return self.fh.read()
+                data = read_limited(self.fh, file=self.path, used=self.total, limit=self.limit)
+            else:
+                data = self.fh.read()
         except (OSError, EOFError, zlib.error) as exc:
             raise self._broken(exc) from None
+        if self.progress is not None:
+            self.progress(self.raw.tell())
+        return data
 
 
 #: Yielded by :func:`iter_json` for lines its ``skip`` test set aside unparsed.
