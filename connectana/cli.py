@@ -173,10 +173,13 @@ def _check_freq(value: str, option: str = "--freq") -> None:
         )
 
 
-def _parse_pairs(values: list[str] | None, option: str, what: str) -> dict[str, str]:
+def _parse_pairs(
+    values: list[str] | None, option: str, what: str, *, last: bool = False
+) -> dict[str, str]:
+    """``NAME=VALUE`` pairs; ``last``: split at the last ``=`` (names that may hold one)."""
     out: dict[str, str] = {}
     for v in values or []:
-        name, sep, value = v.partition("=")
+        name, sep, value = v.rpartition("=") if last else v.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise OptionError(option, f"{v!r} is not {what}; write it as {option} {what}")
         out[name.strip()] = value.strip()
@@ -223,10 +226,52 @@ def _reader_options(args: argparse.Namespace) -> dict:
             )
     if columns:
         opts["columns"] = columns
-    action_map = _parse_pairs(getattr(args, "action_map", None), "--action-map", "RAW=ACTION")
+    action_map = _parse_pairs(
+        getattr(args, "action_map", None), "--action-map", "RAW=ACTION", last=True
+    )
     if action_map:
         opts["action_map"] = action_map
     return opts
+
+
+#: The reader keyword that ``--action-map`` reaches, where it is not ``action_map=``
+#: (xAPI: a verb IRI and the action it means).
+_ACTION_MAP_KEYWORD = {"xapi": "verbs"}
+
+
+def _action_map_keyword(fmt: str) -> str | None:
+    if fmt in _ACTION_MAP_KEYWORD:
+        return _ACTION_MAP_KEYWORD[fmt]
+    return "action_map" if _accepts(fmt, "action_map") else None
+
+
+def _for_reader(fmt: str, options: dict) -> dict:
+    """The reading options as the keyword arguments of the reader of ``fmt``."""
+    keyword = _action_map_keyword(fmt)
+    if "action_map" not in options or keyword in (None, "action_map"):
+        return options
+    opts = dict(options)
+    opts[keyword] = opts.pop("action_map")
+    return opts
+
+
+def _check_action_map(action_map: dict[str, str], formats: list[str]) -> None:
+    from .events import ACTIONS
+
+    for raw, action in action_map.items():
+        if action not in ACTIONS:
+            raise OptionError(
+                "--action-map",
+                f"{raw}={action}: {action!r} is not an action; give one of {', '.join(ACTIONS)}",
+            )
+    takes = sorted(f for f in READERS if _action_map_keyword(f) is not None)
+    for fmt in dict.fromkeys(formats):
+        if _action_map_keyword(fmt) is None:
+            raise OptionError(
+                "--action-map",
+                f"the {fmt} reader names the actions of its platform itself and does not take "
+                f"this option (formats that take it: {', '.join(takes)})",
+            )
 
 
 def _check_reading(args: argparse.Namespace, formats: list[str]) -> dict:
@@ -238,7 +283,11 @@ def _check_reading(args: argparse.Namespace, formats: list[str]) -> dict:
                 "--tz", f"{args.tz!r} is not a time zone; give e.g. UTC or Europe/Madrid"
             ) from None
     opts = _reader_options(args)
+    if "action_map" in opts:
+        _check_action_map(opts["action_map"], formats)
     for name in opts:
+        if name == "action_map":
+            continue
         for fmt in dict.fromkeys(formats):
             if not _accepts(fmt, name):
                 raise OptionError(
@@ -462,7 +511,7 @@ def _read(path: str, fmt: str, options: dict, progress: Progress) -> pd.DataFram
         raise InputError("input not found", file=p)
     progress(f"reading {p.name} ({fmt})")
     with progress.reading():  # a bar for each file streamed, on a terminal
-        return read_events(p, format=fmt, **options)
+        return read_events(p, format=fmt, **_for_reader(fmt, options))
 
 
 def _wrote(paths: Sequence[Path]) -> None:
@@ -672,7 +721,8 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--action-map", action="append", metavar="RAW=ACTION",
         help="an action value of the file and the Events action it means, e.g. "
-        "--action-map answered=reply (repeat for each value)",
+        "--action-map answered=reply (repeat for each value); table and xapi formats "
+        "(xapi: a verb IRI, e.g. --action-map https://w3id.org/xapi/dod-isd/verbs/answered=reply)",
     )  # fmt: skip
 
 

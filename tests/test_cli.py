@@ -480,3 +480,64 @@ def test_cli_files_use_library_names_and_values(tmp_path, capsys, net):
     assert _value(out, "reciprocity") == f"{stats['reciprocity']:.3f}"
     share = ca.network_pattern(net)["staff_interaction_share"]
     assert _value(out, "staff_interaction_share") == f"{share:.3f}"
+
+
+# -- --action-map reaches every reader that classifies actions from the file's values -------------
+def _statements(tmp_path):
+    """Three xAPI statements of a course, one with a verb of the course's own vocabulary."""
+    import json
+
+    docs = json.loads((SAMPLE / "xapi_statements.json").read_text(encoding="utf-8"))[:3]
+    docs[2]["verb"] = {"id": "https://example.org/verbs/said?lang=en", "display": {"en": "said"}}
+    path = tmp_path / "statements.json"
+    path.write_text(json.dumps(docs), encoding="utf-8")
+    return path
+
+
+def test_action_map_reaches_the_xapi_reader_as_verbs(tmp_path, capsys):
+    path = _statements(tmp_path)
+    args = ["ingest", str(path), "--format", "xapi", "--names"]
+    assert main([*args, "--out", str(tmp_path / "a.parquet")]) == 0
+    assert pd.read_parquet(tmp_path / "a.parquet")["action"].tolist() == ["post", "reply", "other"]
+    # the verb IRI holds an '=': the option splits at the last one
+    verb = "https://example.org/verbs/said?lang=en"
+    assert (
+        main([*args, "--out", str(tmp_path / "b.parquet"), "--action-map", f"{verb}=comment"]) == 0
+    )
+    assert pd.read_parquet(tmp_path / "b.parquet")["action"].tolist() == ["post", "reply", "comment"]
+
+
+def test_action_map_reaches_the_table_reader(tmp_path, capsys):
+    f = tmp_path / "log.csv"
+    f.write_text("actor,target,action,timestamp\na,b,answered,2024-01-01T10:00Z\n"
+                 "b,a,liked,2024-01-02T10:00Z\n")  # fmt: skip
+    out = tmp_path / "e.parquet"
+    args = ["ingest", str(f), "--format", "table", "--out", str(out), "--names"]
+    assert main([*args, "--action-map", "answered=reply", "--action-map", "liked=react"]) == 0
+    assert pd.read_parquet(out)["action"].tolist() == ["reply", "react"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "extra", "message"),
+    [
+        ("moodle_forum", ["--action-map", "x=reply"],
+         "--action-map: the moodle_forum reader names the actions of its platform itself and "
+         "does not take this option (formats that take it: table, xapi)"),
+        ("table", ["--action-map", "answered=shout"],
+         "--action-map: answered=shout: 'shout' is not an action; give one of post, reply"),
+        ("table", ["--action-map", "answered"],
+         "--action-map: 'answered' is not RAW=ACTION; write it as --action-map RAW=ACTION"),
+    ],
+)  # fmt: skip
+def test_action_map_mistakes_exit_2_before_reading(tmp_path, capsys, monkeypatch, fmt, extra,
+                                                   message):  # fmt: skip
+    def no_read(*args, **kwargs):
+        raise AssertionError("read before checking the options")
+
+    monkeypatch.setattr("connectana.cli.read_events", no_read)
+    out = tmp_path / "e.parquet"
+    src = SAMPLE / ("moodle_forum_export.csv" if fmt == "moodle_forum" else "forum_posts.csv")
+    assert main(["ingest", str(src), "--format", fmt, "--out", str(out), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("connectana: error: " + message) and err.count("\n") == 1, err
+    assert not out.exists()
