@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import warnings
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -26,11 +27,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
 from .events import ACTOR, TIMESTAMP
 from .network import Network, build_network
 from .ties import DEFAULT_MAX_TIES
 
-__all__ = ["Analysis", "analyze", "STAFF_SHARE", "STAFF_SHARE_WORDS", "NODE_MEASURES"]
+__all__ = [
+    "Analysis",
+    "analyze",
+    "STAFF_SHARE",
+    "STAFF_SHARE_WORDS",
+    "NODE_MEASURES",
+    "EVIDENCE_BOOT",
+    "INTERVAL_EVENTS",
+]
 
 #: The one staff share the report and the command line quote, by its measure name.
 STAFF_SHARE = "staff_interaction_share"
@@ -38,6 +48,11 @@ STAFF_SHARE = "staff_interaction_share"
 STAFF_SHARE_WORDS = "share of all interactions with an instructor or a TA at either end"
 #: Node measures written next to the nodes table (names of :func:`connectana.centrality`).
 NODE_MEASURES = {True: ["in_ties", "out_ties", "in_degree", "out_degree"], False: ["ties"]}
+#: Bootstrap replicates of the per-student intervals (:func:`connectana.evidence_sheet`).
+EVIDENCE_BOOT = 200
+#: ``intervals=None`` computes the per-student intervals for logs of at most this many events
+#: (the bootstrap grows with threads × weeks × students; a MOOC-sized report stays fast).
+INTERVAL_EVENTS = 50_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +100,15 @@ class Analysis:
     resources : ResourceDiffusion or None
         :func:`connectana.resource_diffusion` (bridges across :attr:`communities`)
         when the events were read with ``extract=`` (a ``resources`` column).
+    evidence : DataFrame or None
+        :func:`connectana.evidence_sheet` (real ids, ``n_boot`` =
+        :data:`EVIDENCE_BOOT`, ``seed``, no rank stability): each student's
+        indicators with their 95 % intervals and caveats; None when the
+        intervals were not computed (``intervals=False``, or a log over
+        :data:`INTERVAL_EVENTS` events).
+    completeness : tuple of str
+        What the log cannot support
+        (:func:`connectana.metrics.threads.data_completeness` messages).
     """
 
     events: pd.DataFrame
@@ -104,6 +128,8 @@ class Analysis:
     people_excluded: int = 0
     ingest: Any = None
     resources: Any = None
+    evidence: pd.DataFrame | None = None
+    completeness: tuple[str, ...] = ()
 
     # -- derived numbers, named once ---------------------------------------------------------
     @property
@@ -234,6 +260,7 @@ def analyze(
     suppress_k: int | None = None,
     exclude: Sequence[Any] | None = None,
     max_ties: int | None = DEFAULT_MAX_TIES,
+    intervals: bool | None = None,
     progress: Any = None,
 ) -> Analysis:
     """Compute everything the report and the command line show, once.
@@ -258,6 +285,11 @@ def analyze(
     max_ties : int or None
         ``copresence``: more interactions than this is a
         :class:`~connectana.errors.TieLimitError` (before anything is built).
+    intervals : bool, optional
+        Compute :attr:`Analysis.evidence`, the per-student intervals of the
+        report's table (:func:`connectana.evidence_sheet` with ``n_boot`` =
+        :data:`EVIDENCE_BOOT`); default: for logs of at most
+        :data:`INTERVAL_EVENTS` events.
     progress : callable, optional
         Called with the name of each stage as it starts (the command line
         shows it on a terminal).
@@ -282,9 +314,11 @@ def analyze(
     from .metrics.centrality import centrality
     from .metrics.community import communities
     from .metrics.engagement import engagement
+    from .metrics.evidence import evidence_sheet
     from .metrics.growth import growth
     from .metrics.roles import isolated_learners, network_pattern, staff_dependence
     from .metrics.structure import summary
+    from .metrics.threads import data_completeness
 
     def stage(name: str) -> None:
         if progress is not None:
@@ -342,6 +376,30 @@ def analyze(
             isolated = isolated.assign(
                 posts=_suppress_counts(isolated[["posts"]], suppress_k)["posts"]
             )
+    completeness = tuple(data_completeness(events).messages())
+    evidence = None
+    if intervals is None:
+        intervals = len(events) <= INTERVAL_EVENTS
+    if intervals and len(events):
+        stage("intervals of the per-student indicators")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # completeness: said once, above
+                evidence = evidence_sheet(
+                    events,
+                    people=people,
+                    ties=ties,
+                    seed=seed,
+                    n_boot=EVIDENCE_BOOT,
+                    stability=False,
+                    names=True,
+                )
+        except InputError as exc:  # a tie definition the log cannot support for grading
+            completeness += (f"per-student intervals: not computed — {exc}",)
+        if (
+            evidence is not None and suppress_k
+        ):  # the counts of the sheet are person-level counts too (#15)
+            evidence = _suppress_counts(evidence, suppress_k)
     first_seen = events.groupby(events[ACTOR].astype(str))[TIMESTAMP].min()
     return Analysis(
         events=events,
@@ -367,6 +425,8 @@ def analyze(
         first_seen=first_seen,
         people_excluded=n_excluded,
         ingest=ingest,
+        evidence=evidence,
+        completeness=completeness,
     )
 
 

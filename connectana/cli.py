@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .analysis import INTERVAL_EVENTS
 from .errors import ConnectanaError, InputError
 from .io import READERS, get_reader, read_events
 from .network import Network, build_network
@@ -78,6 +79,7 @@ def _key_for(args: argparse.Namespace) -> bytes | None:
 _PYTHON_TO_CLI = [
     (re.compile(r"build_network\(\.\.\., people=\.\.\.\)"), "--roster FILE"),
     (re.compile(r"\bpeople=(\.\.\.)?"), "--roster FILE"),
+    (re.compile(r", or None to leave one unmapped"), ", or --column FIELD= to leave one unmapped"),
     (re.compile(r"columns=\{\s*'([a-z_]+)'\s*:\s*'([^']*)'\s*\}"), r"--column \1=\2"),
     (re.compile(r"columns=\{[^}]*\}"), "--column FIELD=COLUMN"),
     (re.compile(r"\bcolumns="), "--column FIELD=COLUMN"),
@@ -174,15 +176,16 @@ def _check_freq(value: str, option: str = "--freq") -> None:
 
 
 def _parse_pairs(
-    values: list[str] | None, option: str, what: str, *, last: bool = False
-) -> dict[str, str]:
-    """``NAME=VALUE`` pairs; ``last``: split at the last ``=`` (names that may hold one)."""
-    out: dict[str, str] = {}
+    values: list[str] | None, option: str, what: str, *, last: bool = False, empty: bool = False
+) -> dict[str, str | None]:
+    """``NAME=VALUE`` pairs; ``last``: split at the last ``=`` (names that may hold one);
+    ``empty``: ``NAME=`` is allowed and gives None."""
+    out: dict[str, str | None] = {}
     for v in values or []:
         name, sep, value = v.rpartition("=") if last else v.partition("=")
-        if not sep or not name.strip() or not value.strip():
+        if not sep or not name.strip() or (not value.strip() and not empty):
             raise OptionError(option, f"{v!r} is not {what}; write it as {option} {what}")
-        out[name.strip()] = value.strip()
+        out[name.strip()] = value.strip() or None
     return out
 
 
@@ -216,7 +219,7 @@ def _reader_options(args: argparse.Namespace) -> dict:
     for name in ("time_format", "unit", "on_error", "year", "max_bytes"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
-    columns = _parse_pairs(getattr(args, "column", None), "--column", "FIELD=COLUMN")
+    columns = _parse_pairs(getattr(args, "column", None), "--column", "FIELD=COLUMN", empty=True)
     fields = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
     for field in columns:
         if field not in fields:
@@ -465,13 +468,13 @@ def _summary_text(title: str, reports: list, stats: dict, names: dict[str, str])
 
 
 def _safe_source(report) -> str:
-    """The ingest report with file names instead of local paths."""
+    """The ingest report with file names instead of local paths, worded for the CLI."""
     text = str(report)
     source = getattr(report, "source", None)
     if source:
         names = ", ".join(Path(p).name for p in str(source).split(", "))
         text = text.replace(str(source), names, 1)
-    return text
+    return cli_words(text)
 
 
 # -- output helpers -------------------------------------------------------------------------------
@@ -619,6 +622,7 @@ def _cmd_report(args: argparse.Namespace, options: dict, progress: Progress) -> 
         suppress_k=args.suppress_k,
         exclude=exclude,
         max_ties=args.max_ties,
+        intervals=args.intervals,
         progress=progress,
     )
     progress("writing the report")
@@ -716,7 +720,7 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--column", action="append", metavar="FIELD=COLUMN",
         help="table format: the file's column holding an Events field, e.g. --column "
-        "actor=Sender (repeat for each field)",
+        "actor=Sender (repeat for each field); --column FIELD= leaves a field unmapped",
     )  # fmt: skip
     p.add_argument(
         "--action-map", action="append", metavar="RAW=ACTION",
@@ -800,6 +804,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of community detection")
     p.add_argument("--suppress-k", type=int, metavar="K", help="hide engagement counts below K")
     p.add_argument("--exclude", metavar="FILE", help="people who opted out, one id per line")
+    p.add_argument(
+        "--intervals", action=argparse.BooleanOptionalAction, default=None,
+        help="show each student's numbers with 95 %% intervals (bootstrap of the evidence "
+        f"sheet); default: for logs of at most {INTERVAL_EVENTS:,} events",
+    )  # fmt: skip
     _reading_options(p)
     _privacy_options(p)
     p.set_defaults(func=_cmd_report)

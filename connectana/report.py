@@ -31,7 +31,7 @@ from .errors import ParameterError
 from .events import IngestReport
 from .ties import DEFAULT_MAX_TIES
 
-__all__ = ["write_report", "render_report", "REPORT_FILES", "TIE_WORDS"]
+__all__ = ["write_report", "render_report", "REPORT_FILES", "TIE_WORDS", "interval_words"]
 
 #: Plain-language description of each tie definition, for the method section.
 TIE_WORDS = {
@@ -72,9 +72,24 @@ def _header(name: str) -> str:
     return html.escape(name).replace("_", "_<wbr>")
 
 
+def _is_text(values: Any) -> bool:
+    """A column of words (left-aligned, header too) rather than of numbers."""
+    return any(isinstance(v, str) for v in values)
+
+
 def _table(
-    df: pd.DataFrame, *, index: bool = True, floats: str = "{:.3g}", cls: str | None = None
+    df: pd.DataFrame,
+    *,
+    index: bool = True,
+    floats: str = "{:.3g}",
+    cls: str | None = None,
+    markup: Sequence[str] = (),
+    notes: Sequence[str] | None = None,
 ) -> str:
+    """An HTML table; cells of the ``markup`` columns are HTML already (built by this module
+    from numbers, never from input text). ``notes``: a line of text per row, shown under the
+    row across the table (empty: none)."""
+
     def cell(v: Any) -> str:
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
             return "<td>–</td>"
@@ -85,13 +100,28 @@ def _table(
         return f"<td class='t'>{html.escape(str(v))}</td>"
 
     head = ([df.index.name or ""] if index else []) + [str(c) for c in df.columns]
+    html_cols = [c in markup for c in df.columns]
+    text = ([_is_text(df.index)] if index else []) + [
+        not m and _is_text(df[c].to_numpy()) for c, m in zip(df.columns, html_cols, strict=True)
+    ]
     rows = []
-    for idx, row in df.iterrows():
-        cells = ([cell(idx)] if index else []) + [cell(v) for v in row.to_numpy()]
+    for i, (idx, row) in enumerate(df.iterrows()):
+        cells = ([cell(idx)] if index else []) + [
+            f"<td>{v}</td>" if m else cell(v)
+            for v, m in zip(row.to_numpy(), html_cols, strict=True)
+        ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
+        if notes is not None and notes[i]:
+            rows.append(
+                f"<tr class='rownote'><td></td><td class='t' colspan='{len(head) - 1}'>"
+                f"{html.escape(notes[i])}</td></tr>"
+            )
     return (
         (f"<table class='{cls}'><tr>" if cls else "<table><tr>")
-        + "".join(f"<th>{_header(h)}</th>" for h in head)
+        + "".join(
+            f"<th class='t'>{_header(h)}</th>" if t else f"<th>{_header(h)}</th>"
+            for h, t in zip(head, text, strict=True)
+        )
         + "</tr>"
         + "".join(rows)
         + "</table>"
@@ -111,6 +141,15 @@ ACTIVE_PERIODS_WORDS = (
     "contribution (posts > 0).",
     "Counts contributions only, not views or reactions; compare with active_weeks, which "
     "counts any event in calendar weeks.",
+)
+
+#: What the ``caveats`` column of the per-student table (the evidence sheet's) is.
+CAVEATS_WORDS = (
+    "What to keep in mind when reading the student's numbers (ca.evidence_sheet): few "
+    "contributions (wide intervals), joined late (judged on fewer weeks), none of their "
+    "contributions answered, no recorded activity.",
+    "Empty when nothing stands out; zeros for a student with no recorded activity mean "
+    "absence from the log, not low engagement.",
 )
 
 #: Each staff share in words (rows of :attr:`StaffDependence.shares`).
@@ -143,6 +182,7 @@ def write_report(
     suppress_k: int | None = None,
     exclude: Sequence[Any] | None = None,
     max_ties: int | None = DEFAULT_MAX_TIES,
+    intervals: bool | None = None,
 ) -> Path:
     """Write the instructor report for a course; returns the path of ``report.html``.
 
@@ -181,6 +221,10 @@ def write_report(
     max_ties : int or None
         ``copresence``: more interactions than this is a
         :class:`~connectana.errors.TieLimitError` (before anything is built).
+    intervals : bool, optional
+        Show each student's numbers with their 95 % intervals (the evidence
+        sheet's bootstrap); default: for logs of at most
+        :data:`connectana.analysis.INTERVAL_EVENTS` events.
 
     Returns
     -------
@@ -190,7 +234,12 @@ def write_report(
     from .privacy import load_or_create_key
 
     if isinstance(data, Analysis):
-        given = {"people": people, "suppress_k": suppress_k, "exclude": exclude}
+        given = {
+            "people": people,
+            "suppress_k": suppress_k,
+            "exclude": exclude,
+            "intervals": intervals,
+        }
         if any(v is not None for v in given.values()) or (ties, freq, start, seed) != (
             "reply",
             "W",
@@ -212,6 +261,7 @@ def write_report(
             suppress_k=suppress_k,
             exclude=exclude,
             max_ties=max_ties,
+            intervals=intervals,
         )
     if key is None and key_file is not None and not names:
         key = load_or_create_key(key_file)
@@ -250,7 +300,12 @@ def render_report(
     parts.append(_growth_section(a, period_word))
     parts.append(_staff_section(a))
     parts.append(_community_section(a, label))
-    parts.append(_engagement_section(eng, totals, a.options.get("suppress_k"), period_word))
+    evidence = None if a.evidence is None else _relabel(a.evidence, label)
+    parts.append(
+        _engagement_section(
+            eng, totals, evidence, a.completeness, a.options.get("suppress_k"), period_word
+        )
+    )
     if a.resources is not None:
         parts.append(_resources_section(a, label))
     parts.append(_method_section(a, names))
@@ -316,7 +371,8 @@ def _overview(a: Analysis) -> str:
     if len(grow) > 1:
         first, last = grow.iloc[0], grow.iloc[-1]
         lines.append(
-            f"<p>Over {len(grow)} periods the number of people with at least one tie grew from "
+            f"<p>Over {len(grow)} {'course weeks' if a.options.get('start') is not None else 'periods'}"
+            " the number of people with at least one tie grew from "
             f"{int(first['connected'])} to {int(last['connected'])}, and the ties from "
             f"{int(first['ties'])} to {int(last['ties'])} "
             "(see <a href='#growth'>how</a>).</p>"
@@ -459,6 +515,9 @@ def _community_section(a: Analysis, label: dict[str, str]) -> str:
     )
 
 
+#: Rows of the per-student table shown in the report (every student is in ``engagement.csv``).
+STUDENT_ROWS = 40
+
 # The evidence sheet's wording (docs/instructor_measures.md): learner-only counts, staff apart.
 _ENGAGEMENT_COLUMNS = (
     "posts",
@@ -471,14 +530,94 @@ _ENGAGEMENT_COLUMNS = (
 )
 
 
+def interval_words(value: Any, low: Any, high: Any, level: float = 0.95) -> str:
+    """A value and its interval in words: ``"30 (95 % interval 17–44)"``.
+
+    The wording of the evidence sheet; numbers to 3 significant digits, no
+    interval where a bound is missing, ``"–"`` for a missing value.
+
+    Examples
+    --------
+    >>> from connectana.report import interval_words
+    >>> interval_words(30, 16.975, 44.0)
+    '30 (95 % interval 17–44)'
+    >>> interval_words(0.5667, 0.382, 0.734), interval_words(4, float("nan"), 7)
+    ('0.567 (95 % interval 0.382–0.734)', '4')
+    """
+
+    def num(v: Any) -> str:
+        return f"{float(v):.3g}"
+
+    if value is None or pd.isna(value):
+        return "–"
+    text = num(value)
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return text
+    return f"{text} ({100 * level:.0f} % interval {num(low)}–{num(high)})"
+
+
+def _interval_cell(value: Any, low: Any, high: Any, level: float) -> str:
+    """:func:`interval_words` as a cell: the value, then the interval on its own line (smaller;
+    the range never broken). The text of the cell is exactly the words."""
+    words = interval_words(value, low, high, level)
+    head, sep, rest = words.partition(" (")
+    if not sep:
+        return html.escape(words)
+    label, _, rng = rest.rpartition(" ")
+    return (
+        f"{html.escape(head)}<span class='ci'> (<span class='nw'>{html.escape(label)}</span> "
+        f"<span class='nw'>{html.escape(rng)}</span></span>"
+    )
+
+
+def _student_table(
+    total: pd.DataFrame, evidence: pd.DataFrame | None
+) -> tuple[pd.DataFrame, list[str], list[str] | None]:
+    """The per-student table: values with their intervals (evidence sheet) and caveats.
+
+    Returns the table, the names of the columns that carry intervals and each row's
+    ``caveats`` line (None without the evidence sheet).
+    """
+    if evidence is None:
+        return total, [], None
+    ev = evidence.set_index(evidence["person"].astype(str))
+    ev = ev.reindex(total.index.astype(str))
+    level = float(evidence.attrs.get("level", 0.95))
+    table = total.copy().astype(object)
+    with_ci = [c for c in total.columns if f"{c}_ci_low" in ev.columns]
+    for c in with_ci:
+        table[c] = [
+            _interval_cell(v, lo, hi, level)
+            for v, lo, hi in zip(total[c], ev[f"{c}_ci_low"], ev[f"{c}_ci_high"], strict=True)
+        ]
+    return table, with_ci, [f"caveats: {c}" if c else "" for c in ev["caveats"].fillna("")]
+
+
+def _cannot_support(completeness: Sequence[str]) -> str:
+    if not completeness:
+        return (
+            "<h3>What this log cannot support</h3><p>Nothing the table shows: the log "
+            "records posts, their threads and the posts they answer.</p>"
+        )
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in completeness)
+    return f"<h3>What this log cannot support</h3><ul class='note'>{items}</ul>"
+
+
 def _engagement_section(
-    eng: pd.DataFrame, totals: pd.DataFrame, suppress_k, period_word: str
+    eng: pd.DataFrame,
+    totals: pd.DataFrame,
+    evidence: pd.DataFrame | None,
+    completeness: Sequence[str],
+    suppress_k,
+    period_word: str,
 ) -> str:
+    from .analysis import EVIDENCE_BOOT, INTERVAL_EVENTS
     from .plotting import plot_engagement_heatmap
 
     cols = [c for c in _ENGAGEMENT_COLUMNS if c in totals.columns]
     total = totals.set_index("person")[cols]
     total = total.sort_values(["posts", "replies_given"], ascending=False, kind="stable")
+    table, with_ci, caveats = _student_table(total.head(STUDENT_ROWS), evidence)
     ax = plot_engagement_heatmap(eng, "replies_given", pseudonymized=True, max_people=40)
     ax.set_xlabel(period_word)
     note = (
@@ -486,16 +625,35 @@ def _engagement_section(
         if suppress_k
         else ""
     )
+    if with_ci:
+        level = float(evidence.attrs.get("level", 0.95))
+        intervals = (
+            f"Each of {', '.join(f'<code>{c}</code>' for c in with_ci)} is shown with its "
+            f"{100 * level:.0f} % interval: a cluster bootstrap over thread × week cells "
+            f"({evidence.attrs.get('n_boot', EVIDENCE_BOOT)} replicates, seed "
+            f"{evidence.attrs.get('seed')}), the intervals of <code>ca.evidence_sheet</code>. "
+            "It says how much a number depends on which conversations happened to be "
+            "recorded. Under a student's row, <code>caveats</code> says what to keep in mind "
+            "for that student. "
+        )
+    else:
+        intervals = (
+            "Intervals were not computed for this report (a log of more than "
+            f"{INTERVAL_EVENTS:,} events, or asked so); <code>ca.evidence_sheet</code> "
+            "gives them. "
+        )
     return (
         "<h2>Peer engagement, per student</h2>"
-        "<p>Totals over the whole course, for the 40 most active students (every student and "
-        "every period is in <code>engagement.csv</code>; the definition and caveat of each "
-        "indicator are in the method section). Learner counts leave staff out; "
-        "<code>answered_share</code> is the share of a student's posts someone answered. For "
-        "grading, use <code>ca.evidence_sheet</code>: intervals, rank stability and caveats "
-        f"per student.{note}</p>"
+        f"<p>Totals over the whole course, for the {STUDENT_ROWS} most active students (every "
+        "student and every period is in <code>engagement.csv</code>; the definition and "
+        "caveat of each indicator are in the method section). Learner counts leave staff out; "
+        "<code>answered_share</code> is the share of a student's posts someone answered. "
+        + intervals
+        + "For grading, use <code>ca.evidence_sheet</code>: it adds rank stability across "
+        f"tie definitions.{note}</p>"
         + _figure(ax.figure, "Replies given, per student and period.", "engagement heatmap")
-        + _table(total.head(40), cls="wide")
+        + _cannot_support(completeness)
+        + _table(table, cls="wide", markup=with_ci, notes=caveats)
     )
 
 
@@ -530,6 +688,8 @@ def _method_section(a: Analysis, names: bool) -> str:
         )
     caveats = engagement_caveats()
     caveats.loc["active_periods"] = list(ACTIVE_PERIODS_WORDS)
+    if a.evidence is not None:
+        caveats.loc["caveats"] = list(CAVEATS_WORDS)
     return (
         "<h2>Method</h2>"
         + _table(pd.DataFrame({"setting": list(rows), "value": list(rows.values())}), index=False)

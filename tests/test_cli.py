@@ -384,6 +384,12 @@ def test_column_option_maps_a_table_column(tmp_path, capsys):
                  "--column", "target=Receiver"]) == 0  # fmt: skip
     ev = pd.read_parquet(out)
     assert ev["actor"].tolist() == ["a", "b"] and ev["target"].tolist() == ["b", "a"]
+    # --column FIELD= leaves a field unmapped (a column named like it is not used)
+    g = tmp_path / "log2.csv"
+    g.write_text("actor,target,timestamp\na,b,2024-01-01T10:00Z\nb,a,2024-01-02T10:00Z\n")
+    args = ["ingest", str(g), "--format", "table", "--out", str(out), "--names"]
+    assert main([*args, "--column", "target="]) == 0
+    assert pd.read_parquet(out)["target"].isna().all()
 
 
 def test_warnings_are_one_cli_line_without_source(tmp_path):
@@ -391,7 +397,7 @@ def test_warnings_are_one_cli_line_without_source(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.run(
         [sys.executable, "-m", "connectana", "report", FORUM, "--format", "table",
-         "--out", str(tmp_path / "r")],
+         "--out", str(tmp_path / "r"), "--no-intervals"],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
@@ -406,10 +412,17 @@ def test_warnings_are_one_cli_line_without_source(tmp_path):
     # no roster, no staff known: the staff share is unknown, never a measured 0 %
     page = (tmp_path / "r" / "report.html").read_text()
     assert "Staff share unknown" in page and "<b>0%</b> of all interactions" not in page
+    assert "Intervals were not computed for this report" in page  # --no-intervals
 
 
 def test_one_pseudonym_style_per_output_folder(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path)]) == 0
+    # the ingest report printed and stored is worded for the command line too
+    summary = (tmp_path / "summary.txt").read_text()
+    assert "(override with --column FIELD=COLUMN, or --column FIELD= to leave one unmapped)" in (
+        summary
+    )
+    assert "columns={" not in summary + capsys.readouterr().out
     nodes = set(pd.read_csv(tmp_path / "nodes.csv")["node"])
     assert all(re.fullmatch(r"P-[0-9A-F]{8}", n) for n in nodes)
     seen = set()
@@ -504,7 +517,11 @@ def test_action_map_reaches_the_xapi_reader_as_verbs(tmp_path, capsys):
     assert (
         main([*args, "--out", str(tmp_path / "b.parquet"), "--action-map", f"{verb}=comment"]) == 0
     )
-    assert pd.read_parquet(tmp_path / "b.parquet")["action"].tolist() == ["post", "reply", "comment"]
+    assert pd.read_parquet(tmp_path / "b.parquet")["action"].tolist() == [
+        "post",
+        "reply",
+        "comment",
+    ]
 
 
 def test_action_map_reaches_the_table_reader(tmp_path, capsys):

@@ -134,10 +134,12 @@ def test_staff_share_is_one_named_number_with_words(report, course):
 def test_glossary_explains_every_engagement_column(report):
     text = _text(report).replace("_<wbr>", "_")
     section = text.split("Peer engagement, per student", 1)[1].split("<h2", 1)[0]
-    header = re.findall(r"<th>([^<]*)</th>", section.split("<table", 1)[1].split("</tr>", 1)[0])
+    header = re.findall(
+        r"<th[^>]*>([^<]*)</th>", section.split("<table", 1)[1].split("</tr>", 1)[0]
+    )
     glossary = text.split("<h3>Engagement indicators</h3>", 1)[1]
     assert "active_periods" in header
-    for column in header[1:]:
+    for column in [*header[1:], "caveats"]:  # caveats: the line under a student's row
         assert f"<td class='t'>{column}</td>" in glossary, column
 
 
@@ -200,3 +202,80 @@ def test_report_renders_in_headless_chromium(report, chromium):
         "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert overflow[0] <= overflow[1], overflow
+
+
+def _cells(row_html: str) -> list[str]:
+    """The text of each cell of a table row, tags removed."""
+    return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row_html)]
+
+
+def test_student_table_has_the_evidence_sheets_intervals_and_caveats(report, course):
+    """Each student's numbers in the evidence sheet's words, with its intervals (same seed,
+    200 replicates) and caveats; what the log cannot support above the table."""
+    from connectana.metrics.evidence import evidence_sheet
+    from connectana.report import interval_words
+
+    ev, people = course
+    sheet = evidence_sheet(ev, people=people, n_boot=200, seed=0, stability=False, names=True)
+    sheet = sheet.set_index("person")
+    labels = pseudonym_map(ca.build_network(ev, people=people).nodes.index, key=KEY)
+    text = _text(report)
+    section = text.split("Peer engagement, per student", 1)[1].split("<h2", 1)[0]
+    cannot = section.split("<h3>What this log cannot support</h3>", 1)[1].split("<table", 1)[0]
+    assert sheet.attrs["completeness"] == [
+        "views: not computed — the log has no view events (listening is not recorded)"
+    ]
+    assert f"<li>{sheet.attrs['completeness'][0]}</li>" in cannot
+    rows = section.split("<table", 1)[1].split("<tr")[2:]  # after the header
+    by_label = {}
+    for i, row in enumerate(rows):
+        cells = _cells(row)
+        if "rownote" not in row:
+            note = rows[i + 1] if i + 1 < len(rows) and "rownote" in rows[i + 1] else ""
+            by_label[cells[0]] = (cells, _cells(note)[-1] if note else "")
+    assert len(by_label) == 40
+    top = sheet.sort_values(["posts", "replies_given"], ascending=False, kind="stable")
+    checked = 0
+    for person, r in top.iterrows():
+        cells, note = by_label[labels[person]]
+        if r["posts"] < 3:  # suppressed (k = 3): no value and no interval
+            continue
+        # posts, replies_given, learner_replies_received, learner_peers: value and interval
+        for i, col in enumerate(
+            ["posts", "replies_given", "learner_replies_received", "learner_peers"], start=1
+        ):
+            if r[col] >= 3:
+                expected = interval_words(r[col], r[f"{col}_ci_low"], r[f"{col}_ci_high"])
+                assert cells[i] == expected, (person, col, cells[i], expected)
+        assert cells[6] == interval_words(
+            r["answered_share"], r["answered_share_ci_low"], r["answered_share_ci_high"]
+        )
+        assert note == (f"caveats: {r['caveats']}" if r["caveats"] else "")
+        checked += 1
+        if checked == 40:
+            break
+    assert checked >= 30
+    # a known row, by hand: the top student posted 87 times
+    first = by_label[labels[top.index[0]]][0]
+    assert first[1].startswith("87 (95 % interval ") and int(top["posts"].iloc[0]) == 87
+    # some students carry caveats (late joining, never answered)
+    assert sum(bool(note) for _, note in by_label.values()) >= 10
+
+
+def test_interval_words():
+    from connectana.report import interval_words
+
+    assert interval_words(30, 16.975, 44.0) == "30 (95 % interval 17–44)"
+    assert interval_words(0.5667, 0.382, 0.734, level=0.9) == "0.567 (90 % interval 0.382–0.734)"
+    assert interval_words(float("nan"), 1, 2) == "–"
+    assert interval_words(4, None, 7) == "4"
+
+
+def test_intervals_can_be_left_out(course, tmp_path):
+    ev, people = course
+    path = write_report(ev, tmp_path, people=people, key=KEY, start=COURSE_START, intervals=False)
+    text = _text(path)
+    assert "Intervals were not computed for this report" in text
+    assert "95 % interval" not in text and "caveats:" not in text
+    # what the log cannot support is said all the same
+    assert "views: not computed" in text
