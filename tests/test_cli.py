@@ -407,8 +407,9 @@ def test_warnings_are_one_cli_line_without_source(tmp_path):
     assert ".py:" not in proc.stderr and "people=" not in proc.stderr
     # not a terminal: no progress lines; every file written is listed
     assert " s] " not in proc.stderr
-    for name in ("report.html", "engagement.csv", "isolated.csv"):
-        assert str(tmp_path / "r" / name) in proc.stdout
+    listed = {line.strip() for line in proc.stdout.split("wrote:")[1].splitlines() if line.strip()}
+    assert listed == {str(p) for p in (tmp_path / "r").iterdir()}
+    assert {Path(p).name for p in listed} == {"report.html", "engagement.csv", "isolated.csv"}
     # no roster, no staff known: the staff share is unknown, never a measured 0 %
     page = (tmp_path / "r" / "report.html").read_text()
     assert "Staff share unknown" in page and "<b>0%</b> of all interactions" not in page

@@ -87,3 +87,21 @@ def test_wheel_ships_the_package_data(tmp_path):
         assert f"connectana/sample_data/{f}" in names, f
     css = zipfile.ZipFile(wheel).read("connectana/report.css").decode()
     assert css == (ROOT / "connectana" / "report.css").read_text(encoding="utf-8")
+
+
+def test_readme_quick_start_says_how_long_and_how_to_open_the_notebooks():
+    """Two commands, how long each takes, how to open the notebooks; CI runs them as written."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Quick start\n(.*?)\n## ", text, re.S).group(1)
+    commands = re.search(r"```bash\n(.*?)```", block, re.S).group(1).strip().splitlines()
+    assert commands == [
+        "python -m pip install -e . && python -m connectana demo --out demo_output",
+        'python -m pip install -e ".[test]" && python -m pytest',
+    ]
+    words = " ".join(block.split())
+    assert re.search(r"The first command \(about \d+ seconds\)", words)
+    assert re.search(r"it takes several minutes \(about \d+ on two cores\)", words)
+    assert 'python -m pip install -e ".[notebooks]"' in words
+    assert "jupyter lab notebooks/" in words
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m connectana demo --out" in ci and commands[1] in ci
