@@ -214,3 +214,82 @@ def test_unsupported_ties_say_so(dask_events):
         ca.build_network(dask_events, "reply", fallback="star")
     with pytest.raises(ValueError, match="unknown tie definition"):
         ca.build_network(dask_events, "friends")
+
+
+def _clicks(events: pd.DataFrame, n: int = 4000, seed: int = 5) -> pd.DataFrame:
+    """The forum plus clickstream (to the end of the log): views (page paths, and some of posts not yet written, so
+    that the first event carrying a post's id is a view), reactions and other clicks, by the
+    posters and by people who never post, with roles that change late."""
+    rng = np.random.default_rng(seed)
+    t0, span = events["timestamp"].min(), events["timestamp"].max() - events["timestamp"].min()
+    action = rng.choice(["view", "view", "view", "react", "other"], n)
+    obj = np.where(rng.random(n) < 0.5, [f"/page/{i % 9}" for i in range(n)], None)
+    early = rng.random(n) < 0.02  # a view carrying a post's id (its parent lookup)
+    obj = np.where(early, [f"p{i % 1500}" for i in range(n)], obj)
+    clicks = pd.DataFrame(
+        {
+            "event_id": [f"c{i}" for i in range(n)],
+            "actor": [f"u{a}" for a in rng.zipf(1.4, n) % 160],  # u120.. never post
+            "action": action,
+            "object_id": obj,
+            "timestamp": t0 + span * 1.05 * rng.random(n),  # the log ends with clicks
+            "role": np.where(rng.random(n) < 0.1, "TA", None),
+        }
+    )
+    base = events.drop(columns=["event_id"]).assign(event_id=events["event_id"].astype(str))
+    both = pd.concat([base, clicks], ignore_index=True)
+    return ca.make_events(both.sort_values("timestamp", kind="stable"), platform="forum")
+
+
+@pytest.fixture(scope="module")
+def clicks(events):
+    return _clicks(events)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"ties": "star", "freq": "M"},
+        {"ties": "copresence", "start": "2024-01-10T00:00Z", "freq": "3D"},
+        {"people": "roster", "suppress_k": 3},
+    ],
+)
+def test_engagement_equals_pandas(clicks, client, options):
+    assert (clicks["action"] == "view").sum() > 2000
+    if options.get("people") == "roster":
+        options = {**options, "people": ca.make_people(pd.DataFrame({"person": ["u0", "zz"]}))}
+    dask_ev = dd.from_pandas(clicks, npartitions=4)
+    ref = ca.engagement(clicks, names=True, **options)
+    got = ca.engagement(dask_ev, names=True, **options)
+    pd.testing.assert_frame_equal(ref, got)
+    assert got.attrs == ref.attrs
+    keyed = ca.engagement(dask_ev, key=b"k" * 32, **options)
+    pd.testing.assert_frame_equal(ca.engagement(clicks, key=b"k" * 32, **options), keyed)
+
+
+def _active_weeks(ev: pd.DataFrame) -> set:
+    week = ev["timestamp"].dt.tz_localize(None).dt.to_period("W")
+    return set(zip(ev["actor"], week, strict=True))
+
+
+def test_engagement_events_keep_what_engagement_needs(clicks, client):
+    from connectana.engines.dask import engagement_events
+
+    rows, views = engagement_events(dd.from_pandas(clicks, npartitions=4))
+    assert len(rows) < len(clicks) * 0.8
+    # every contribution and mention, the first event of each object, the first event
+    kept = clicks["action"].isin(["post", "reply", "comment", "message", "mention"])
+    assert set(clicks.loc[kept, "event_id"]) <= set(rows["event_id"])
+    firsts = clicks[clicks["object_id"].notna()].drop_duplicates(["platform", "object_id"])
+    assert set(firsts["event_id"]) <= set(rows["event_id"])
+    assert rows["event_id"].iloc[0] == clicks["event_id"].iloc[0]
+    # each person's first event and last role, each (person, week) with an event
+    first_events = clicks.drop_duplicates("actor")
+    assert set(first_events["event_id"]) <= set(rows["event_id"])
+    roles = clicks.dropna(subset=["role"]).drop_duplicates("actor", keep="last")
+    assert set(roles["event_id"]) <= set(rows["event_id"])
+    assert _active_weeks(rows) == _active_weeks(clicks)
+    # views: the rows kept plus the counts brought back are all the views
+    n_views = int((clicks["action"] == "view").sum())
+    assert int((rows["action"] == "view").sum()) + int(views["views"].sum()) == n_views

@@ -4,7 +4,7 @@ A synthetic Open edX tracking log is split into daily-like files; replies in lat
 answer threads created in earlier ones. ``read_events(files, engine="dask")`` on a local
 cluster whose two workers are capped at 600 MB each (a worker pauses at 80 %; an idle
 worker with connectana imported holds about 250 MB) must give the events, ingest counts,
-network and growth table of one single-process read of the whole log.
+network, growth table and engagement table of one single-process read of the whole log.
 """
 
 from __future__ import annotations
@@ -114,6 +114,14 @@ def test_network_and_growth_equal(both):
     ga = ca.growth(single, start="2024-01-01T00:00Z", metrics=["density"])
     gb = ca.growth(dask_ev.drop(columns=["week"]), start="2024-01-01T00:00Z", metrics=["density"])
     pd.testing.assert_frame_equal(ga, gb, check_dtype=False)
+
+
+def test_engagement_equal(both):
+    single, dask_ev, _ = both
+    a = ca.engagement(single, names=True, start="2024-01-01T00:00Z")
+    b = ca.engagement(dask_ev.drop(columns=["week"]), names=True, start="2024-01-01T00:00Z")
+    pd.testing.assert_frame_equal(a, b)
+    assert a["views"].sum() > 0 and a["replies_received"].sum() > 0
 
 
 def test_paths_and_errors(tmp_path, logs):

@@ -33,7 +33,9 @@ stable sort by time). Supported tie definitions: ``reply`` (without ``fallback``
 that every partition holds whole threads, and the pandas tie definition runs on each.
 ``reply+star`` and ``bipartite`` raise ``NotImplementedError``. ``validate_events`` is
 not run on the whole dataset (it would read it all): only the columns and dtypes are
-checked. :func:`connectana.compare_ties` builds each network this way.
+checked. :func:`connectana.compare_ties` builds each network this way;
+:func:`connectana.engagement` counts the views and other clicks in Dask and runs on the
+contributions, brought back row by row (:func:`engagement_events`).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from ..events import (
     ACTION,
     ACTOR,
     EVENT_ID,
+    OBJECT_ID,
     PLATFORM,
     REPLY_ACTIONS,
     REQUIRED_COLUMNS,
@@ -61,7 +64,7 @@ from ..events import (
     numbered_ids,
 )
 from ..periods import course_start, period_keys
-from ..ties import interactions
+from ..ties import CONTRIBUTION_ACTIONS, interactions
 
 __all__ = [
     "is_dask",
@@ -71,6 +74,8 @@ __all__ = [
     "compact_events",
     "compact_ties",
     "tie_tables",
+    "ENGAGEMENT_ROW_ACTIONS",
+    "engagement_events",
 ]
 
 #: Tie definitions computed in Dask: those local to a row, then those that need a whole
@@ -99,7 +104,7 @@ def is_dask(obj: Any) -> bool:
     )
 
 
-def _check(events: Any, ties: str, tie_options: dict) -> None:
+def _check_columns(events: Any) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in events.columns]
     if missing:
         raise ParameterError(f"the Dask events lack Events column(s) {missing}")
@@ -108,6 +113,10 @@ def _check(events: Any, ties: str, tie_options: dict) -> None:
             f"the Dask events' timestamp has dtype {events[TIMESTAMP].dtype}, "
             "expected datetime64[ns, UTC]"
         )
+
+
+def _check(events: Any, ties: str, tie_options: dict) -> None:
+    _check_columns(events)
     if ties not in DASK_TIES:
         raise NotImplementedError(
             f"ties={ties!r} is not computed in Dask (only {list(DASK_TIES)}); "
@@ -555,3 +564,114 @@ def _compact(tables: dict, ties: str) -> pd.DataFrame:
         df[ROLE] = tables["roles"].set_index(ACTOR)[ROLE].reindex(df[ACTOR]).to_numpy()
     df[EVENT_ID] = numbered_ids("d", len(df), df.index)
     return make_events(df.reset_index(drop=True), sort=False, resolve=False)
+
+
+# -- engagement ------------------------------------------------------------------------------
+#: Actions :func:`engagement_events` keeps event by event (the interaction table): every
+#: tie definition engagement accepts, thread structure and answer times are made of them.
+ENGAGEMENT_ROW_ACTIONS: tuple[str, ...] = (*CONTRIBUTION_ACTIONS, "mention")
+_GROUP = ["_period", "_week", "_view"]
+
+
+def _engagement_part(
+    part: pd.DataFrame, freq: str, start: Any, partition_info: dict | None = None
+) -> pd.DataFrame:
+    """One partition: the rows engagement needs one by one, and the rest summarised.
+
+    Kept as rows (``_rep`` False): contributions and mentions, the first event of each
+    (platform, object_id) here (the parent lookup of response latency takes the first
+    event carrying an id) and the last event carrying a role of each actor here (the network's
+    roles are the last known ones). The other events are grouped by (actor, period, week, view or not): the first event of
+    each group is kept (``_rep`` True) with the group's size in ``_n``.
+    """
+    part = _with_order(part, partition_info).sort_values([TIMESTAMP, _ORDER], kind="stable")
+    keep = part[ACTION].isin(ENGAGEMENT_ROW_ACTIONS).to_numpy(dtype=bool).copy()
+    has_obj = part[OBJECT_ID].notna().to_numpy(dtype=bool)
+    first_obj = ~part.duplicated([PLATFORM, OBJECT_ID], keep="first").to_numpy(dtype=bool)
+    keep |= has_obj & first_obj
+    if ROLE in part.columns:
+        roled = part[ROLE].notna().to_numpy(dtype=bool)
+        last_role = np.zeros(len(part), dtype=bool)
+        last_role[roled] = ~part.loc[roled, ACTOR].duplicated(keep="last").to_numpy(dtype=bool)
+        keep |= last_role
+    rows = part[keep].assign(_period=-1, _week=-1, _view=False, _n=1, _rep=False)
+    rest = part[~keep]
+    rest = rest.assign(
+        _period=period_keys(rest[TIMESTAMP], freq=freq, start=start),
+        _week=period_keys(rest[TIMESTAMP], freq="W-SUN"),
+        _view=(rest[ACTION] == "view").to_numpy(dtype=bool),
+    )
+    keys = [ACTOR, *_GROUP]
+    reps = rest.drop_duplicates(keys, keep="first").set_index(keys)
+    reps["_n"] = rest.groupby(keys, sort=False).size()
+    reps = reps.reset_index().assign(_rep=True)[rows.columns]
+    return pd.concat([rows, reps], ignore_index=True).astype(
+        {"_period": np.int64, "_week": np.int64, "_view": bool, "_n": np.int64, "_rep": bool}
+    )
+
+
+def engagement_events(
+    events: Any, *, freq: str = "W", start: Any = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Dask events reduced to what :func:`connectana.engagement` needs (both pandas).
+
+    :func:`connectana.engagement` calls this for Dask events, then runs on the compact
+    table exactly as on pandas events, adding the views counted here.
+
+    Returns
+    -------
+    (events, views)
+        ``events``: a pandas Events table holding, in event order, every contribution and
+        mention (the interaction table: ties, thread starters, depths and answer times are
+        computed from it as from all the events), the first event of each object and the
+        last event with a role of each person; of the other events (views, clicks,
+        reactions) only the first of each person, period (``freq``, ``start``:
+        :func:`connectana.periods.period_keys`) and calendar week, views apart. So every
+        person's first event, active weeks and periods (hence the table's periods), and
+        each person's last known role are those of all the events.
+        ``views``: ``actor, timestamp, views``: the views each of those first views stands
+        for besides itself (counted in Dask), to add in the period of ``timestamp``.
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> import dask.dataframe as dd
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "a", "a", "b", "a"],
+    ...     "action": ["view", "view", "view", "reply", "view"], "target": [None] * 3 + ["a", None],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04",
+    ...                                  "2024-01-05"], utc=True)}))
+    >>> rows, views = engagement_events(dd.from_pandas(ev, npartitions=1))
+    >>> rows[["actor", "action"]].values.tolist()
+    [['a', 'view'], ['b', 'reply']]
+    >>> views[["actor", "views"]].values.tolist()  # a's first view stands for 4 views
+    [['a', 3]]
+    """
+    _check_columns(events)
+    meta = _order_meta(events).assign(
+        _period=pd.Series(dtype=np.int64),
+        _week=pd.Series(dtype=np.int64),
+        _view=pd.Series(dtype=bool),
+        _n=pd.Series(dtype=np.int64),
+        _rep=pd.Series(dtype=bool),
+    )
+    parts = events.map_partitions(_engagement_part, freq, start, meta=meta).compute()
+    parts = parts.sort_values([TIMESTAMP, _ORDER], kind="stable")
+    is_rep = parts["_rep"].to_numpy(dtype=bool)
+    reps = parts[is_rep]
+    # the same group may start in several partitions: the first one stands for all
+    keys = [ACTOR, *_GROUP]
+    totals = reps.groupby(keys, sort=False)["_n"].transform("sum")
+    first = ~reps.duplicated(keys, keep="first").to_numpy(dtype=bool)
+    keep = ~is_rep
+    keep[np.flatnonzero(is_rep)[first]] = True
+    seen = reps[first & reps["_view"].to_numpy(dtype=bool)]
+    views = pd.DataFrame(
+        {
+            ACTOR: seen[ACTOR].astype(_STRING).to_numpy(),
+            TIMESTAMP: seen[TIMESTAMP].to_numpy(),
+            "views": totals[first & reps["_view"].to_numpy(dtype=bool)].to_numpy() - 1,
+        }
+    )
+    views = views[views["views"].to_numpy() > 0].reset_index(drop=True)
+    rows = parts[keep].drop(columns=[_ORDER, *_GROUP, "_n", "_rep"]).reset_index(drop=True)
+    return rows, views

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..engines import dask as dask_engine
 from ..errors import ParameterError
 from ..events import (
     ACTION,
@@ -313,7 +314,9 @@ def engagement(
     Parameters
     ----------
     events : DataFrame
-        A valid Events table.
+        A valid Events table, or Dask Events (see :mod:`connectana.engines.dask`):
+        the views and other clicks are counted in Dask, the contributions brought
+        back (:func:`connectana.engines.dask.engagement_events`); same result.
     ties : str
         Tie definition (see :mod:`connectana.ties`); default ``reply``.
     people : DataFrame, optional
@@ -378,6 +381,9 @@ def engagement(
     >>> t[["person", "period", "posts", "replies_given", "replies_received"]].values.tolist()
     [['a', '2024-01-01/2024-01-07', 1, 0, 1], ['a', '2024-01-08/2024-01-14', 1, 1, 0], ['b', '2024-01-01/2024-01-07', 1, 1, 0], ['b', '2024-01-08/2024-01-14', 0, 0, 1]]
     """
+    more_views = None
+    if dask_engine.is_dask(events):  # clicks summarised in Dask (connectana/engines/dask.py)
+        events, more_views = dask_engine.engagement_events(events, freq=freq, start=start)
     validate_events(events)
     directed = natural_direction(ties)
     if ties in TWO_MODE:
@@ -563,6 +569,11 @@ def engagement(
     views = grid()
     is_view = ev[ACTION].eq("view").to_numpy(dtype=bool)[in_scope]
     np.add.at(views, (a_code[is_view], a_pos[is_view]), 1)
+    if more_views is not None:  # Dask events: the views counted in the workers
+        v_s = more_views[ACTOR].map(sid).to_numpy(dtype=float)
+        v_p = per.position(more_views[TIMESTAMP])
+        ok = ~np.isnan(v_s) & (v_p >= 0)
+        np.add.at(views, (v_s[ok].astype(np.int64), v_p[ok]), more_views["views"].to_numpy()[ok])
 
     # joining and percentile ------------------------------------------------------------
     first_p = np.full(n_s, 0, dtype=np.int64)
