@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import (
     ConnectanaError,
+    EngineError,
     FormatError,
     InputError,
     ParameterError,
@@ -87,6 +88,7 @@ _LAZY = {
 
 __all__ = [
     "ConnectanaError",
+    "EngineError",
     "FormatError",
     "InputError",
     "SchemaError",

@@ -17,6 +17,7 @@ __all__ = [
     "TimestampError",
     "FormatError",
     "TieLimitError",
+    "EngineError",
 ]
 
 
@@ -100,6 +101,11 @@ class TieLimitError(ConnectanaError, ValueError):
         self.ties = ties
         self.count = count
         self.max_ties = max_ties
+
+
+class EngineError(ConnectanaError, NotImplementedError):
+    """A computation the chosen engine does not do (e.g. a tie definition the Dask engine
+    does not compute); the message names the fix. Also a ``NotImplementedError``."""
 
 
 class ParameterError(InputError):

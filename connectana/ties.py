@@ -76,6 +76,7 @@ from .events import (
 __all__ = [
     "TIES",
     "TieDefinition",
+    "DASK_MODES",
     "tie_definition",
     "TIE_DEFINITIONS",
     "TWO_MODE",
@@ -92,6 +93,10 @@ __all__ = [
 DEFAULT_MAX_TIES: int = 2_000_000
 
 
+#: How the Dask engine can compute a tie definition (:attr:`TieDefinition.dask`).
+DASK_MODES: tuple[str | None, ...] = ("row", "thread", None)
+
+
 @dataclasses.dataclass(frozen=True)
 class TieDefinition:
     """One tie definition of the registry :data:`TIES`.
@@ -106,12 +111,27 @@ class TieDefinition:
     build : callable
         ``build(events, options) -> interactions``; ``options`` holds ``k``,
         ``fallback``, ``object``, ``max_ties`` and ``stats``.
+    dask : {"row", "thread"} or None
+        How the Dask engine (:mod:`connectana.engines.dask`) computes it: ``"row"``,
+        each event's ties depend on that event alone (targets resolved), so ``build``
+        runs partition by partition as the partitions are; ``"thread"``, ties need a
+        whole thread, so the events are first shuffled by ``thread_id`` (every
+        partition then holds whole threads) and ``build`` runs on each partition;
+        ``None``, not computed in Dask (compute the events and use pandas).
     """
 
     name: str
     directed: bool
     two_mode: bool
     build: Callable[[pd.DataFrame, dict], pd.DataFrame] = dataclasses.field(repr=False)
+    dask: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.dask not in DASK_MODES:
+            raise ParameterError(
+                f"tie definition {self.name!r}: dask must be one of {list(DASK_MODES)}, "
+                f"not {self.dask!r}"
+            )
 
 
 def _reply_star(events: pd.DataFrame, o: dict) -> pd.DataFrame:
@@ -123,14 +143,22 @@ def _reply_star(events: pd.DataFrame, o: dict) -> pd.DataFrame:
 TIES: dict[str, TieDefinition] = {
     d.name: d
     for d in (
-        TieDefinition("reply", True, False, lambda ev, o: _reply(ev, o["fallback"], o["stats"])),
-        TieDefinition("star", True, False, lambda ev, o: _star(ev)),
+        TieDefinition(
+            "reply", True, False, lambda ev, o: _reply(ev, o["fallback"], o["stats"]), "row"
+        ),
+        TieDefinition("star", True, False, lambda ev, o: _star(ev), "thread"),
         TieDefinition("reply+star", True, False, lambda ev, o: _reply_star(ev, o)),
         TieDefinition(
-            "limited_copresence", True, False, lambda ev, o: _limited_copresence(ev, o["k"])
+            "limited_copresence",
+            True,
+            False,
+            lambda ev, o: _limited_copresence(ev, o["k"]),
+            "thread",
         ),
-        TieDefinition("copresence", False, False, lambda ev, o: _copresence(ev, o["max_ties"])),
-        TieDefinition("mention", True, False, lambda ev, o: _mention(ev)),
+        TieDefinition(
+            "copresence", False, False, lambda ev, o: _copresence(ev, o["max_ties"]), "thread"
+        ),
+        TieDefinition("mention", True, False, lambda ev, o: _mention(ev), "row"),
         TieDefinition("bipartite", False, True, lambda ev, o: _bipartite(ev, o["object"])),
         TieDefinition("resource", False, True, lambda ev, o: _resource(ev)),
     )

@@ -208,7 +208,7 @@ def test_compare_ties_equals_pandas(events, dask_events):
 
 
 def test_unsupported_ties_say_so(dask_events):
-    with pytest.raises(NotImplementedError, match="reply\\+star"):
+    with pytest.raises(ca.EngineError, match="reply\\+star.*dask is None.*compute"):
         ca.build_network(dask_events, "reply+star")
     with pytest.raises(NotImplementedError, match="fallback"):
         ca.build_network(dask_events, "reply", fallback="star")
@@ -293,3 +293,27 @@ def test_engagement_events_keep_what_engagement_needs(clicks, client):
     # views: the rows kept plus the counts brought back are all the views
     n_views = int((clicks["action"] == "view").sum())
     assert int((rows["action"] == "view").sum()) + int(views["views"].sum()) == n_views
+
+
+def test_the_engine_reads_the_tie_registry(events, dask_events, monkeypatch):
+    import dataclasses
+
+    from connectana.ties import TIES, TieDefinition
+
+    computed = {n: d.dask for n, d in TIES.items() if d.dask is not None}
+    assert computed == {
+        "reply": "row",
+        "star": "thread",
+        "limited_copresence": "thread",
+        "copresence": "thread",
+        "mention": "row",
+    }
+    # "thread" is what makes the engine shuffle: computed as "row", star ties split threads
+    monkeypatch.setitem(TIES, "star", dataclasses.replace(TIES["star"], dask="row"))
+    split = ca.build_network(dask_events, "star")
+    assert split.n_interactions != ca.build_network(events, "star").n_interactions
+    monkeypatch.setitem(TIES, "star", dataclasses.replace(TIES["star"], dask=None))
+    with pytest.raises(ca.EngineError, match="'star' tie definition is not computed in Dask"):
+        ca.build_network(dask_events, "star")
+    with pytest.raises(ca.ParameterError, match="dask must be one of"):
+        TieDefinition("x", True, False, lambda ev, o: ev, dask="partition")

@@ -27,11 +27,14 @@ Requirements on the Dask DataFrame: the Events columns with Events dtypes
 already resolved** (``target`` filled: ``read_events(files, engine="dask")`` does it
 across files, see :mod:`connectana.engines.dask_read`); the partitions in the order of
 the events (ties in time are broken by partition, then row, like the pandas path's
-stable sort by time). Supported tie definitions: ``reply`` (without ``fallback``) and
-``mention``, whose ties are local to a row, and ``star``, ``limited_copresence`` and
-``copresence``, which need a whole thread: the events are shuffled by ``thread_id`` so
-that every partition holds whole threads, and the pandas tie definition runs on each.
-``reply+star`` and ``bipartite`` raise ``NotImplementedError``. ``validate_events`` is
+stable sort by time). Which tie definitions are computed, and how, is read from the tie
+registry (:attr:`connectana.ties.TieDefinition.dask`): ``"row"`` ones (``reply`` without
+``fallback``, ``mention``), whose ties are local to an event, run the registry's
+definition on each partition as it is; ``"thread"`` ones (``star``,
+``limited_copresence``, ``copresence``) need a whole thread, so the events are shuffled by
+``thread_id`` first and the definition runs on each partition of whole threads. The others
+(``reply+star``, ``bipartite``, ``resource``) raise :class:`~connectana.errors.EngineError`
+naming the fix. ``validate_events`` is
 not run on the whole dataset (it would read it all): only the columns and dtypes are
 checked. :func:`connectana.compare_ties` builds each network this way;
 :func:`connectana.engagement` counts the views and other clicks in Dask and runs on the
@@ -47,14 +50,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from ..errors import EngineError, ParameterError
 from ..events import (
     ACTION,
     ACTOR,
     EVENT_ID,
     OBJECT_ID,
     PLATFORM,
-    REPLY_ACTIONS,
     REQUIRED_COLUMNS,
     ROLE,
     TARGET,
@@ -64,7 +66,7 @@ from ..events import (
     numbered_ids,
 )
 from ..periods import course_start, period_keys
-from ..ties import CONTRIBUTION_ACTIONS, interactions
+from ..ties import CONTRIBUTION_ACTIONS, TIES, interactions, tie_definition
 
 __all__ = [
     "is_dask",
@@ -78,10 +80,10 @@ __all__ = [
     "engagement_events",
 ]
 
-#: Tie definitions computed in Dask: those local to a row, then those that need a whole
-#: thread at once (the events are shuffled by ``thread_id`` first).
-DASK_TIES: tuple[str, ...] = ("reply", "mention", "star", "limited_copresence", "copresence")
-_THREAD_TIES = ("star", "limited_copresence", "copresence")
+#: Tie definitions computed in Dask, read from the registry: those whose
+#: :attr:`connectana.ties.TieDefinition.dask` is ``"row"`` (each partition as it is) or
+#: ``"thread"`` (after a shuffle by ``thread_id``).
+DASK_TIES: tuple[str, ...] = tuple(n for n, d in TIES.items() if d.dask is not None)
 _ORDER = "_order"
 _PERIOD = "_period"
 _STRING = pd.StringDtype("pyarrow")
@@ -117,14 +119,20 @@ def _check_columns(events: Any) -> None:
 
 def _check(events: Any, ties: str, tie_options: dict) -> None:
     _check_columns(events)
-    if ties not in DASK_TIES:
-        raise NotImplementedError(
-            f"ties={ties!r} is not computed in Dask (only {list(DASK_TIES)}); "
-            "call .compute() and use the pandas path"
+    if tie_definition(ties).dask is None:
+        raise EngineError(
+            f"the {ties!r} tie definition is not computed in Dask (its registry entry "
+            f"connectana.ties.TIES[{ties!r}].dask is None; Dask computes {list(DASK_TIES)}). "
+            "Bring the events into memory first — events.compute(), or one course's: "
+            "events[events.context == ...].compute() — and pass that pandas table"
         )
     extra = {k: v for k, v in tie_options.items() if v is not None and k not in ("k", "object")}
     if extra:
-        raise NotImplementedError(f"option(s) {sorted(extra)} are not supported with Dask events")
+        raise EngineError(
+            f"option(s) {sorted(extra)} of the {ties!r} tie definition are not computed in "
+            "Dask (they need more than one event or thread at a time): compute() the events "
+            "and use the pandas path, or leave the option(s) out"
+        )
 
 
 # -- per-partition work (pandas) -----------------------------------------------------------
@@ -161,27 +169,17 @@ def _partials(
     if by_period:
         part = part.assign(**{_PERIOD: period_keys(part[TIMESTAMP], freq=freq, start=start)})
     pkeys = [_PERIOD] if by_period else []
-    unresolved = 0
-    if ties in _THREAD_TIES:
-        part = part.sort_values([TIMESTAMP, _ORDER], kind="stable")
-        found = interactions(part, ties, k=k)
-        order = pd.Series(part[_ORDER].to_numpy(), index=part[EVENT_ID].astype(str).to_numpy())
-        found_order = order.reindex(found["event_id"].astype(str).to_numpy()).to_numpy()
-        src, dst = found["source"].astype(_STRING), found["target"].astype(_STRING)
-        times, orders = found["time"].to_numpy(), found_order
-        explicit = found["explicit"].to_numpy(dtype=bool)
-        periods = period_keys(found["time"], freq=freq, start=start) if by_period else None
-    else:
-        if ties == "reply":
-            answers = part[part[ACTION].isin(REPLY_ACTIONS).to_numpy()]
-            unresolved = int(answers[TARGET].isna().sum())
-        else:
-            answers = part[(part[ACTION] == "mention").to_numpy()]
-        found = answers[answers[TARGET].notna().to_numpy()]
-        src, dst = found[ACTOR].astype(_STRING), found[TARGET].astype(_STRING)
-        times, orders = found[TIMESTAMP].to_numpy(), found[_ORDER].to_numpy()
-        explicit = np.ones(len(found), dtype=bool)
-        periods = found[_PERIOD].to_numpy() if by_period else None
+    # the registry's tie definition, on this partition (whole threads for "thread" ties)
+    part = part.sort_values([TIMESTAMP, _ORDER], kind="stable")
+    stats: dict = {}
+    found = interactions(part, ties, k=k, stats=stats)
+    unresolved = int(stats.get("unresolved_replies", 0))
+    order = pd.Series(part[_ORDER].to_numpy(), index=part[EVENT_ID].astype(str).to_numpy())
+    orders = order.reindex(found["event_id"].astype(str).to_numpy()).to_numpy()
+    src, dst = found["source"].astype(_STRING), found["target"].astype(_STRING)
+    times = found["time"].to_numpy()
+    explicit = found["explicit"].to_numpy(dtype=bool)
+    periods = period_keys(found["time"], freq=freq, start=start) if by_period else None
     if not directed:
         swap = (src > dst).to_numpy()
         src, dst = src.where(~swap, dst), dst.where(~swap, src)
@@ -290,7 +288,7 @@ def tie_tables(
     """
     by_period = freq is not None
     ev = events.map_partitions(_with_order, meta=_order_meta(events))
-    if ties in _THREAD_TIES:
+    if tie_definition(ties).dask == "thread":
         ev = ev.shuffle(on=THREAD_ID)
     has_role = ROLE in events.columns
     meta = pd.DataFrame(
@@ -416,7 +414,10 @@ def network_parts(
     """
     _check(events, ties, tie_options)
     if multi:
-        raise NotImplementedError("multi=True keeps every interaction: compute() the events first")
+        raise EngineError(
+            "multi=True keeps every interaction, which Dask does not bring back: compute() the "
+            "events first, or leave multi out"
+        )
     ev, t0, t1 = _window(events, start, end, exclude)
     excluded = sorted({str(x) for x in exclude}) if exclude is not None else []
     tables = tie_tables(ev, ties, directed=directed, k=tie_options.get("k") or 3)
