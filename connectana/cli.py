@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import inspect
 import re
 import sys
 import warnings
@@ -49,7 +48,7 @@ import pandas as pd
 
 from .analysis import INTERVAL_EVENTS
 from .errors import ConnectanaError, InputError
-from .io import READERS, get_reader, read_events
+from .io import READERS, read_events, reader_options
 from .network import Network, build_network
 from .progress import Progress
 from .ties import DEFAULT_MAX_TIES
@@ -190,8 +189,7 @@ def _parse_pairs(
 
 
 def _accepts(fmt: str, option: str) -> bool:
-    params = inspect.signature(get_reader(fmt)).parameters
-    return option in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+    return option in reader_options(fmt)
 
 
 _READING_OPTIONS = {

@@ -1,8 +1,11 @@
 """Readers: one module per source family, one entry point.
 
 ``read_events(path, format=NAME, ...)`` looks ``NAME`` up in :data:`READERS`
-and calls that reader. Readers are imported only when used, so adding one does
-not slow ``import connectana``.
+and calls that reader; a value already in memory goes to the format's parse
+step in :data:`PARSERS`. Every reader is *load* → *parse* → ``make_events``:
+``read_X(path, **options)`` loads the file and calls ``parse_X(loaded,
+**options)`` (see :mod:`connectana.io.memory`). Readers are imported only when
+used, so adding one does not slow ``import connectana``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,15 @@ import pandas as pd
 from ..errors import InputError, ParameterError
 from .common import DEFAULT_MAX_BYTES, EMPTY
 
-__all__ = ["READERS", "read_events", "get_reader", "DEFAULT_MAX_BYTES"]
+__all__ = [
+    "READERS",
+    "PARSERS",
+    "read_events",
+    "get_reader",
+    "get_parser",
+    "reader_options",
+    "DEFAULT_MAX_BYTES",
+]
 
 #: Format name -> "module:function" of its reader.
 READERS: dict[str, str] = {
@@ -38,16 +49,61 @@ READERS: dict[str, str] = {
 }
 
 
-def get_reader(format: str):
-    """The reader function registered for ``format``."""
+#: Format name -> "module:function" of its parse step (in-memory input).
+PARSERS: dict[str, str] = {
+    "table": "connectana.io.table:parse_table",
+    "moodle_forum": "connectana.io.moodle:parse_moodle_forum",
+    "moodle_backup": "connectana.io.moodle:parse_moodle_backup",
+    "moodle_log": "connectana.io.moodle:parse_moodle_log",
+    "canvas_discussion": "connectana.io.canvas:parse_canvas_discussion",
+    "canvas_events": "connectana.io.canvas:parse_canvas_events",
+    "edx_forum": "connectana.io.edx:parse_edx_forum",
+    "edx_tracking": "connectana.io.edx:parse_edx_tracking",
+    "discourse": "connectana.io.discourse:parse_discourse",
+    "wordpress": "connectana.io.wordpress:parse_wordpress",
+    "feed": "connectana.io.wordpress:parse_feed",
+    "slack": "connectana.io.slack:parse_slack",
+    "xapi": "connectana.io.xapi:parse_xapi",
+    "mastodon": "connectana.io.mastodon:parse_mastodon",
+}
+
+
+def _lookup(table: dict[str, str], format: str):
     try:
-        spec = READERS[format]
+        spec = table[format]
     except KeyError:
         raise ParameterError(
             f"unknown format {format!r}; known formats: {', '.join(sorted(READERS))}"
         ) from None
     module, func = spec.split(":")
     return getattr(importlib.import_module(module), func)
+
+
+def get_reader(format: str):
+    """The reader function registered for ``format`` (reads a path)."""
+    return _lookup(READERS, format)
+
+
+def get_parser(format: str):
+    """The parse step registered for ``format`` (reads a value in memory)."""
+    return _lookup(PARSERS, format)
+
+
+def reader_options(format: str) -> frozenset[str]:
+    """The keyword options ``read_events(..., format=format)`` passes on: those of
+    the reader and of its parse step.
+
+    Examples
+    --------
+    >>> from connectana.io import reader_options
+    >>> sorted(reader_options("mastodon"))
+    ['extract', 'keep_text', 'mentions', 'on_error', 'reblogs', 'source']
+    """
+    names: set[str] = set()
+    for func in (get_reader(format), get_parser(format)):
+        params = list(inspect.signature(func).parameters.values())[1:]  # not the input
+        names.update(p.name for p in params if p.kind is p.KEYWORD_ONLY)
+    return frozenset(names)
 
 
 def read_events(
@@ -67,9 +123,11 @@ def read_events(
     ----------
     path : path-like, DataFrame, dict, list or bytes
         The file (or folder / zip, for formats that come as several files), or
-        the data already in memory: a DataFrame (tables, Moodle exports), the
-        parsed JSON of the JSON formats (a dict or a list of records), XML
-        bytes (:mod:`connectana.io.memory`).
+        the data already in memory, read by the format's parse step
+        (:data:`PARSERS`): a DataFrame (tables, Moodle exports), the parsed
+        JSON of the JSON formats (a dict or a list of records), a Slack
+        ``{channel: [messages]}`` mapping, XML bytes, a Moodle backup's bytes
+        (:mod:`connectana.io.memory`).
     format : str
         A key of :data:`READERS`: ``"table"`` (CSV, Excel, Parquet, JSON
         lines, see :func:`connectana.io.table.read_table`) or a platform's
@@ -123,15 +181,15 @@ def read_events(
     if engine != "pandas":
         raise ParameterError(f"engine must be 'pandas' or 'dask', not {engine!r}")
     from .common import byte_limit
-    from .memory import is_in_memory, read_in_memory
+    from .memory import is_in_memory
 
-    reader = get_reader(format)
+    reader = get_parser(format) if is_in_memory(path) else get_reader(format)
     with byte_limit(max_bytes):
         in_reader = False  # the reader extracts resources itself, before dropping the text
         if extract:
             from ..extract import RESOURCES, extract_resources
 
-            params = inspect.signature(reader).parameters
+            params = reader_options(format)
             if "url_query" in params:
                 options.update(extract=extract, url_query=url_query, internal_hosts=internal_hosts)
                 in_reader = True
@@ -141,10 +199,7 @@ def read_events(
                     options["keep_text"] = True
                 if "extract" in params:  # the reader adds resources from structured fields
                     options["extract"] = extract
-        if is_in_memory(path) and not (format == "table" and isinstance(path, pd.DataFrame)):
-            events = read_in_memory(reader, path, format, **options)
-        else:
-            events = reader(path, **options)
+        events = reader(path, **options)
         if in_reader:
             report = events.attrs.get("ingest")
             if report is not None and RESOURCES in events.columns:

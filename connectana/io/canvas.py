@@ -10,7 +10,12 @@
 
 People are keyed on Canvas user ids, normalised to local ids (see
 :func:`local_id`). Display names and message text are dropped unless
-``keep_text=True``.
+``keep_text=True``. Each reader is *load* (``read_canvas_*``: the files) →
+*parse* (``parse_canvas_*``: loaded or in-memory JSON) → ``make_events``.
+
+The module is over 800 lines: two readers of one platform that share its id rules
+(global shard-prefixed ids made local, :func:`local_id`) and time rules, each with the
+real-export shapes it handles documented where it handles them.
 """
 
 from __future__ import annotations
@@ -55,9 +60,17 @@ from .common import (
     set_aside_rows,
     text_or_none,
 )
+from .memory import Located, json_value, located, memory_label
 from .timestamps import parse_timestamps
 
-__all__ = ["read_canvas_discussion", "read_canvas_events", "local_id", "SHARD_FACTOR"]
+__all__ = [
+    "read_canvas_discussion",
+    "parse_canvas_discussion",
+    "read_canvas_events",
+    "parse_canvas_events",
+    "local_id",
+    "SHARD_FACTOR",
+]
 
 PLATFORM_NAME = "canvas"
 
@@ -162,7 +175,7 @@ _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # discussion topic full view
 
 
-def _topic_views(data: Any, path: Path, thread: str) -> Iterator[tuple[str, dict]]:
+def _topic_views(data: Any, path: Any, thread: str) -> Iterator[tuple[str, dict]]:
     """(thread id, view object) pairs of one file."""
     if isinstance(data, dict) and "view" in data:
         yield str(data.get("topic_id", thread)), data
@@ -190,7 +203,7 @@ def _topic_views(data: Any, path: Path, thread: str) -> Iterator[tuple[str, dict
         )
 
 
-def _walk(entries: Any, parent: Any, path: Path, where: str) -> Iterator[tuple[Any, Any]]:
+def _walk(entries: Any, parent: Any, path: Any, where: str) -> Iterator[tuple[Any, Any]]:
     """(entry, container id) of a view tree, depth first; a malformed part is yielded
     as (BadRecord, where) for the caller to raise or set aside."""
     if entries is None:
@@ -225,21 +238,62 @@ def _walk(entries: Any, parent: Any, path: Path, where: str) -> Iterator[tuple[A
         yield from _walk(e.get("replies"), e["id"], path, f"replies of entry {e['id']}")
 
 
-def read_canvas_discussion(
-    path: str | os.PathLike,
+def read_canvas_discussion(path: str | os.PathLike, **options: Any) -> pd.DataFrame:
+    """Read Canvas discussion topic views (``/discussion_topics/:id/view``) into Events.
+
+    *load* → *parse* (:func:`parse_canvas_discussion`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
+
+    Parameters
+    ----------
+    path : path-like
+        One JSON file, or a folder of them (one topic each).
+    **options
+        ``topic_id``, ``topic_author``, ``context``, ``on_error``, ``keep_text`` (see
+        :func:`parse_canvas_discussion`).
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import connectana as ca, json, pathlib, tempfile
+    >>> view = {"participants": [], "view": [{"id": 1, "user_id": 10, "parent_id": None,
+    ...     "created_at": "2024-01-01T10:00:00Z", "replies": [{"id": 2, "user_id": 11,
+    ...     "parent_id": 1, "created_at": "2024-01-01T11:00:00Z"}]}]}
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "topic_55.json"
+    >>> _ = p.write_text(json.dumps(view))
+    >>> ev = ca.read_events(p, format="canvas_discussion")
+    >>> ev[["actor", "target", "thread_id"]].values.tolist()
+    [['10', <NA>, '55'], ['11', '10', '55']]
+    """
+    check_on_error(options.get("on_error", "raise"))
+    files = input_files(Path(path), suffixes=(".json", ".jsonl"))
+    views = [(str(f), 1, load_json(f, expected="a Canvas discussion view (JSON)")) for f in files]
+    return parse_canvas_discussion(Located(views), source=str(path), **options)
+
+
+def parse_canvas_discussion(
+    data: Any,
     *,
+    source: str | None = None,
     topic_id: str | int | None = None,
     topic_author: str | int | None = None,
     context: str | None = None,
     on_error: str = "raise",
     keep_text: bool = False,
 ) -> pd.DataFrame:
-    """Read Canvas discussion topic views (``/discussion_topics/:id/view``) into Events.
+    """Parse Canvas discussion topic views (``/discussion_topics/:id/view``) into Events.
 
     Parameters
     ----------
-    path : path-like
-        One JSON file, or a folder of them (one topic each).
+    data : dict, list or DataFrame
+        A loaded ``/discussion_topics/:id/view`` response, a list of them, or
+        ``{"child_topics": {topic_id: view}}`` (a DataFrame: a list of views).
+    source : str, optional
+        The name errors and the report give the input (default: ``<in-memory ...>``).
     topic_id : str or int, optional
         The topic's id (``thread_id``). Default: the first number in the file
         name (``topic_123.json`` → ``123``), else ``"topic"`` (the file name
@@ -287,33 +341,31 @@ def read_canvas_discussion(
 
     Examples
     --------
-    >>> import connectana as ca, json, pathlib, tempfile
-    >>> view = {"participants": [], "view": [{"id": 1, "user_id": 10, "parent_id": None,
-    ...     "created_at": "2024-01-01T10:00:00Z", "replies": [{"id": 2, "user_id": 11,
-    ...     "parent_id": 1, "created_at": "2024-01-01T11:00:00Z"}]}]}
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "topic_55.json"
-    >>> _ = p.write_text(json.dumps(view))
-    >>> ev = ca.read_events(p, format="canvas_discussion")
-    >>> ev[["actor", "target", "thread_id"]].values.tolist()
-    [['10', <NA>, '55'], ['11', '10', '55']]
+    >>> from connectana.io.canvas import parse_canvas_discussion
+    >>> view = {"topic_id": 55, "view": [{"id": 1, "user_id": 10,
+    ...     "created_at": "2024-01-01T10:00:00Z"}]}
+    >>> parse_canvas_discussion(view)[["actor", "thread_id"]].values.tolist()
+    [['10', '55']]
     """
     check_on_error(on_error)
-    path = Path(path)
-    files = input_files(path, suffixes=(".json", ".jsonl"))
-    report = IngestReport(source=str(path), format="canvas_discussion")
+    path = source = memory_label(data) if source is None else source
+    from_files = isinstance(data, Located)
+    docs = list(data) if from_files else [(source, 1, json_value(data))]
+    report = IngestReport(source=source, format="canvas_discussion")
     author = local_id(topic_author)
     records: list[dict] = []
     names: dict[str, str] = {}
     taken: set[str] = set()  # entry ids of every view read
-    for f in files:
-        if topic_id is not None and len(files) == 1:
+    for f, _, doc in docs:
+        if topic_id is not None and len(docs) == 1:
             thread = str(topic_id)
+        elif from_files:  # the topic id in the file name
+            m = re.search(r"\d+", Path(f).stem)
+            thread = m.group(0) if m else ("topic" if len(docs) == 1 else Path(f).stem)
         else:
-            m = re.search(r"\d+", f.stem)
-            thread = m.group(0) if m else ("topic" if len(files) == 1 else f.stem)
-        for tid, view in _topic_views(
-            load_json(f, expected="a Canvas discussion view (JSON)"), f, thread
-        ):
+            thread = "topic"
+        name = Path(f).name
+        for tid, view in _topic_views(doc, f, thread):
             participants = view.get("participants")
             if participants is not None and not isinstance(participants, list):
                 report.notes["'participants' is not a list (names not read)"] += 1
@@ -331,7 +383,7 @@ def read_canvas_discussion(
             for k, (e, container) in enumerate(items, start=1):
                 if isinstance(e, BadRecord):
                     report.read += 1
-                    where = f"{f.name}: {container} of topic {tid}"
+                    where = f"{name}: {container} of topic {tid}"
                     raise_or_skip(e, on_error=on_error, report=report, file=path, row=where)
                     continue
                 parent = e.get("parent_id", container)
@@ -343,7 +395,7 @@ def read_canvas_discussion(
                     parent = _entry_id(container if parent is None else parent, "parent_id")
                 except BadRecord as bad:
                     report.read += 1
-                    where = f"{f.name}: entry #{k} of topic {tid}"
+                    where = f"{name}: entry #{k} of topic {tid}"
                     raise_or_skip(bad, on_error=on_error, report=report, file=path, row=where)
                     continue
                 if eid in seen:
@@ -351,7 +403,7 @@ def read_canvas_discussion(
                 seen.add(eid)
                 if eid in taken:
                     report.read += 1
-                    report.set_aside_record("duplicate", f"{f.name}: entry {eid}")
+                    report.set_aside_record("duplicate", f"{name}: entry {eid}")
                     continue
                 taken.add(eid)
                 records.append(
@@ -364,7 +416,7 @@ def read_canvas_discussion(
                         "created": e.get("created_at"),
                         "deleted": bool(e.get("deleted")),
                         TEXT: e.get("message") if isinstance(e.get("message"), str) else None,
-                        "where": f"{f.name}: entry {eid}",
+                        "where": f"{name}: entry {eid}",
                     }
                 )
     report.read += len(records)
@@ -442,27 +494,22 @@ def read_canvas_discussion(
 # Live Events
 
 
-def _event_records(path: Path, report: IngestReport, on_error: str) -> list[tuple[Any, str]]:
-    """(event dict, where) pairs: JSON object, array, JSON lines or doc examples."""
-    docs = [(value, n) for n, value in iter_json(path, report, on_error)]
-    out: list[tuple[Any, str]] = []
-
-    def add(obj: Any, where: str) -> None:
-        if isinstance(obj, list):
-            for i, o in enumerate(obj):
-                add(o, f"{where}[{i}]")
-        elif isinstance(obj, dict) and "examples" in obj and "payload" not in obj:
-            for i, ex in enumerate(obj["examples"] or []):
-                add(ex.get("payload") if isinstance(ex, dict) else ex, f"{where} example {i + 1}")
-        elif isinstance(obj, dict) and isinstance(obj.get("data"), list) and "sensor" in obj:
-            for i, o in enumerate(obj["data"]):
-                add(o, f"{where} data[{i}]")
-        else:
-            out.append((obj, where))
-
-    for obj, n in docs:
-        add(obj, f"line {n}")
-    return out
+def _event_records(obj: Any, where: str) -> Iterator[tuple[Any, str]]:
+    """(event dict, where) pairs of one JSON value: an object, an array, a Caliper
+    envelope or Instructure's documentation file with ``examples``."""
+    if isinstance(obj, list):
+        for i, o in enumerate(obj):
+            yield from _event_records(o, f"{where}[{i}]")
+    elif isinstance(obj, dict) and "examples" in obj and "payload" not in obj:
+        examples = obj["examples"] if isinstance(obj["examples"], list) else []
+        for i, ex in enumerate(examples):
+            payload = ex.get("payload") if isinstance(ex, dict) else ex
+            yield from _event_records(payload, f"{where} example {i + 1}")
+    elif isinstance(obj, dict) and isinstance(obj.get("data"), list) and "sensor" in obj:
+        for i, o in enumerate(obj["data"]):
+            yield from _event_records(o, f"{where} data[{i}]")
+    else:
+        yield obj, where
 
 
 _CALIPER_PARENT = re.compile(r"/entries/(\d+)/replies")
@@ -561,13 +608,11 @@ def _from_caliper(ev: dict) -> dict | None:
     return None
 
 
-def read_canvas_events(
-    path: str | os.PathLike,
-    *,
-    on_error: str = "raise",
-    keep_text: bool = False,
-) -> pd.DataFrame:
+def read_canvas_events(path: str | os.PathLike, **options: Any) -> pd.DataFrame:
     """Read Canvas Live Events about discussions into Events.
+
+    *load* → *parse* (:func:`parse_canvas_events`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
 
     Parameters
     ----------
@@ -575,6 +620,58 @@ def read_canvas_events(
         A JSON file (one event, an array of events, a Caliper envelope with
         ``data``, or Instructure's documentation file with ``examples``), a
         JSON-lines file, or a folder of such files.
+    **options
+        ``on_error``, ``keep_text`` (see :func:`parse_canvas_events`).
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import connectana as ca, json, pathlib, tempfile
+    >>> e = {"metadata": {"event_name": "discussion_entry_created",
+    ...      "user_id": "21070000000000007", "context_role": "StudentEnrollment"},
+    ...      "body": {"discussion_entry_id": "5", "discussion_topic_id": "9",
+    ...      "parent_discussion_entry_id": None, "user_id": "7",
+    ...      "created_at": "2024-01-01T10:00:00Z"}}
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "events.jsonl"
+    >>> _ = p.write_text(json.dumps(e) + "\\n")
+    >>> ev = ca.read_events(p, format="canvas_events")
+    >>> ev[["actor", "action", "thread_id", "role"]].values.tolist()
+    [['7', 'reply', '9', 'student']]
+    """
+    on_error = options.get("on_error", "raise")
+    check_on_error(on_error)
+    report = IngestReport(source=str(path), format="canvas_events")
+    files = input_files(Path(path), suffixes=(".json", ".jsonl"))
+    lines = Located(
+        (str(f), n, value) for f in files for n, value in iter_json(f, report, on_error)
+    )
+    return parse_canvas_events(lines, source=str(path), report=report, **options)
+
+
+def parse_canvas_events(
+    data: Any,
+    *,
+    source: str | None = None,
+    report: IngestReport | None = None,
+    on_error: str = "raise",
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Parse Canvas Live Events about discussions into Events.
+
+    Parameters
+    ----------
+    data : dict, list or DataFrame
+        Loaded events: one event, a list of events, a Caliper envelope with
+        ``data``, or Instructure's documentation file with ``examples``; a
+        DataFrame is read as a list of events.
+    source : str, optional
+        The name errors and the report give the input (default: ``<in-memory ...>``).
+    report : IngestReport, optional
+        The report the load step already counted in (given by the reader).
     on_error : {"raise", "skip"}
         ``"skip"`` sets aside discussion events without a user or a valid
         time, with an id of the wrong type, and JSON lines that do not
@@ -616,27 +713,27 @@ def read_canvas_events(
 
     Examples
     --------
-    >>> import connectana as ca, json, pathlib, tempfile
-    >>> e = {"metadata": {"event_name": "discussion_entry_created",
-    ...      "user_id": "21070000000000007", "context_role": "StudentEnrollment"},
+    >>> from connectana.io.canvas import parse_canvas_events
+    >>> e = {"metadata": {"event_name": "discussion_entry_created", "user_id": "7"},
     ...      "body": {"discussion_entry_id": "5", "discussion_topic_id": "9",
-    ...      "parent_discussion_entry_id": None, "user_id": "7",
-    ...      "created_at": "2024-01-01T10:00:00Z"}}
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "events.jsonl"
-    >>> _ = p.write_text(json.dumps(e) + "\\n")
-    >>> ev = ca.read_events(p, format="canvas_events")
-    >>> ev[["actor", "action", "thread_id", "role"]].values.tolist()
-    [['7', 'reply', '9', 'student']]
+    ...      "user_id": "7", "created_at": "2024-01-01T10:00:00Z"}}
+    >>> parse_canvas_events([e])[["actor", "action", "thread_id"]].values.tolist()
+    [['7', 'reply', '9']]
     """
     check_on_error(on_error)
-    path = Path(path)
-    report = IngestReport(source=str(path), format="canvas_events")
+    path = source = memory_label(data) if source is None else source
+    from_files = isinstance(data, Located)
+    if report is None:
+        report = IngestReport(source=source, format="canvas_events")
+    if not from_files:
+        data = located(data, source)
     rows: list[dict] = []
     n_global = n_foreign = 0
-    for f in input_files(path, suffixes=(".json", ".jsonl")):
-        for ev, where in _event_records(f, report, on_error):
+    for f, n, value in data:
+        line = f"line {n}" if from_files else f"record {n}"
+        for ev, where in _event_records(value, line):
             report.read += 1
-            where = f"{f.name}: {where}"
+            where = f"{Path(f).name}: {where}" if from_files else where
             rec = None
             if isinstance(ev, dict):
                 rec = _from_canvas(ev) if "metadata" in ev or "body" in ev else _from_caliper(ev)

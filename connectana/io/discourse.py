@@ -41,10 +41,11 @@ from .common import (
     load_json,
     text_or_none,
 )
+from .memory import Located, json_value, memory_label
 from .structured import discourse_resources
 from .timestamps import parse_timestamps
 
-__all__ = ["read_discourse"]
+__all__ = ["read_discourse", "parse_discourse"]
 
 #: post_type values: 1 regular, 2 moderator action, 3 small action, 4 whisper.
 SYSTEM_POST_TYPES = (2, 3)
@@ -52,7 +53,14 @@ WHISPER_POST_TYPE = 4
 BOT_USERNAMES = ("system", "discobot")
 
 
-def _posts_of(doc: Any, path: Path) -> tuple[list, Any]:
+def _is_response(doc: Any) -> bool:
+    """A whole API response (not a post)."""
+    return isinstance(doc, dict) and (
+        isinstance(doc.get("post_stream"), dict) or isinstance(doc.get("latest_posts"), list)
+    )
+
+
+def _posts_of(doc: Any, path: Any) -> tuple[list, Any]:
     """The posts of one API response and the topic's category (if stated)."""
     if isinstance(doc, dict):
         if isinstance(doc.get("post_stream"), dict):
@@ -112,7 +120,7 @@ def _checked(p: Any) -> dict:
     return out
 
 
-def _check_stream(doc: Any, items: list, path: Path, report: IngestReport) -> None:
+def _check_stream(doc: Any, items: list, path: Any, report: IngestReport) -> None:
     """Discourse sends only the first ~20 posts of a topic: say when some are missing."""
     stream = get(doc, "post_stream", "stream")
     if not isinstance(stream, list):
@@ -122,7 +130,7 @@ def _check_stream(doc: Any, items: list, path: Path, report: IngestReport) -> No
     if missing:
         report.notes["posts in stream but not in file"] += len(missing)
         report.messages.append(
-            f"{path.name}: topic {doc.get('id')} lists {len(stream)} posts but the file holds "
+            f"{Path(path).name}: topic {doc.get('id')} lists {len(stream)} posts but the file holds "
             f"{len(stream) - len(missing)}; fetch the others with "
             f"/t/{doc.get('id')}/posts.json?post_ids[]=... and read them together"
         )
@@ -143,15 +151,11 @@ def _is_bot(post: dict) -> bool:
     return (post["_username"] or "").lower() in BOT_USERNAMES
 
 
-def read_discourse(
-    path: str | os.PathLike,
-    *,
-    whispers: bool = False,
-    on_error: str = "raise",
-    keep_text: bool = False,
-    extract: Any = (),
-) -> pd.DataFrame:
-    """Read Discourse API JSON (topics, posts lists, posts) into Events.
+def read_discourse(path: str | os.PathLike, **options: Any) -> pd.DataFrame:
+    """Read Discourse API JSON files (topics, posts lists, posts) into Events.
+
+    *load* (each file's JSON) → *parse* (:func:`parse_discourse`, which
+    documents ``**options``) → :func:`~connectana.make_events`.
 
     Parameters
     ----------
@@ -159,6 +163,57 @@ def read_discourse(
         A JSON file (``/t/{id}.json``, ``/t/{id}/posts.json``,
         ``/posts.json`` or ``/posts/{id}.json``) or a folder of such files,
         read together (a post seen twice is kept once).
+    **options
+        ``whispers``, ``on_error``, ``keep_text``, ``extract`` (see
+        :func:`parse_discourse`).
+
+    Returns
+    -------
+    DataFrame
+        Events (platform ``discourse``); ``attrs["ingest"]`` is the report.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, connectana as ca
+    >>> posts = [{"id": 10, "topic_id": 5, "post_number": 1, "user_id": 1,
+    ...           "created_at": "2024-01-01T10:00:00Z"},
+    ...          {"id": 11, "topic_id": 5, "post_number": 2, "user_id": 2,
+    ...           "reply_to_post_number": 1, "created_at": "2024-01-01T11:00:00Z"}]
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.json"
+    >>> _ = p.write_text(json.dumps({"id": 5, "post_stream": {"posts": posts}}))
+    >>> ev = ca.read_events(p, format="discourse")
+    >>> ev[["actor", "action", "parent_id", "target"]].values.tolist()
+    [['1', 'post', <NA>, <NA>], ['2', 'reply', '10', '1']]
+    """
+    check_on_error(options.get("on_error", "raise"))
+    files = input_files(Path(path), suffixes=(".json",))
+    docs = Located(
+        (str(f), 1, load_json(f, expected="a Discourse API JSON response")) for f in files
+    )
+    return parse_discourse(docs, source=str(path), **options)
+
+
+def parse_discourse(
+    data: Any,
+    *,
+    source: str | None = None,
+    whispers: bool = False,
+    on_error: str = "raise",
+    keep_text: bool = False,
+    extract: Any = (),
+) -> pd.DataFrame:
+    """Parse Discourse API JSON (topics, posts lists, posts; loaded) into Events.
+
+    Parameters
+    ----------
+    data : dict, list or DataFrame
+        One loaded API response (``/t/{id}.json``, ``/t/{id}/posts.json``,
+        ``/posts.json`` or ``/posts/{id}.json``), a list of posts, or a list
+        of such responses (read together: a post seen twice is kept once);
+        a DataFrame is read as a list of posts.
+    source : str, optional
+        The name errors and the report give the input (default
+        ``<in-memory ...>``).
     whispers : bool
         Keep whispers (``post_type`` 4, visible only to staff). Default: set
         aside as ``"whisper"``.
@@ -211,27 +266,25 @@ def read_discourse(
 
     Examples
     --------
-    >>> import json, pathlib, tempfile, connectana as ca
-    >>> posts = [{"id": 10, "topic_id": 5, "post_number": 1, "user_id": 1,
-    ...           "created_at": "2024-01-01T10:00:00Z"},
-    ...          {"id": 11, "topic_id": 5, "post_number": 2, "user_id": 2,
-    ...           "reply_to_post_number": 1, "created_at": "2024-01-01T11:00:00Z"}]
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.json"
-    >>> _ = p.write_text(json.dumps({"id": 5, "post_stream": {"posts": posts}}))
-    >>> ev = ca.read_events(p, format="discourse")
-    >>> ev[["actor", "action", "parent_id", "target"]].values.tolist()
-    [['1', 'post', <NA>, <NA>], ['2', 'reply', '10', '1']]
+    >>> from connectana.io.discourse import parse_discourse
+    >>> post = {"id": 10, "topic_id": 5, "post_number": 1, "user_id": 1,
+    ...         "created_at": "2024-01-01T10:00:00Z"}
+    >>> parse_discourse(post)[["actor", "action", "thread_id"]].values.tolist()
+    [['1', 'post', '5']]
     """
     check_on_error(on_error)
-    path = Path(path)
-    files = input_files(path, suffixes=(".json",))
-    report = IngestReport(source=str(path), format="discourse")
+    if source is None:
+        source = memory_label(data)
+    if not isinstance(data, Located):
+        data = json_value(data)
+        many = isinstance(data, list) and data and all(_is_response(d) for d in data)
+        data = Located((source, i, d) for i, d in enumerate(data if many else [data], start=1))
+    report = IngestReport(source=source, format="discourse")
     report.options["whispers"] = whispers
 
-    # 1. every post of every file, checked
+    # 1. every post of every document, checked
     posts: list[dict] = []
-    for f in files:
-        doc = load_json(f, expected="a Discourse API JSON response")
+    for f, _, doc in data:
         items, category = _posts_of(doc, f)
         _check_stream(doc, items, f, report)
         report.read += len(items)
@@ -249,11 +302,11 @@ def read_discourse(
                         found=bad.found,
                         expected=bad.expected,
                     ) from None
-                report.set_aside_record("invalid record", {"file": f.name, "record": i})
+                report.set_aside_record("invalid record", {"file": Path(f).name, "record": i})
                 continue
             if row["_category"] is None:
                 row["_category"] = category
-            rows.append(dict(row, _file=f.name, _record=i))
+            rows.append(dict(row, _file=Path(f).name, _record=i))
         if rows:
             stamps = parse_timestamps(
                 pd.Series([r["created_at"] for r in rows], dtype=object),
@@ -264,7 +317,7 @@ def read_discourse(
             for r, t in zip(rows, stamps, strict=True):
                 if pd.isna(t):
                     report.set_aside_record(
-                        "invalid record", {"file": f.name, "record": r["_record"]}
+                        "invalid record", {"file": Path(f).name, "record": r["_record"]}
                     )
                     continue
                 r["_time"] = t

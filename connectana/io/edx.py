@@ -10,6 +10,14 @@ event-routing-backends.
 Both readers stream their input line by line and keep only the fields an
 Events table needs. Reply targets are resolved after everything is read, so
 replies stored before their parents (in file order or in time) still resolve.
+Each reader is *load* (``read_edx_*``: the files, streamed) → *parse*
+(``parse_edx_*``: located or in-memory records) → ``make_events``.
+
+The module is over 800 lines: two readers of one platform that share the Mongo id and
+date rules, the anonymous-post policy and the reply resolution; each reader's options
+and the platform's quirks (vote undos, repeated lines, event-routing shapes) are
+documented where they are handled. Splitting it would move those shared rules into a
+third module that only these two readers use.
 """
 
 from __future__ import annotations
@@ -54,9 +62,10 @@ from .common import (
     source_name,
     text_or_none,
 )
+from .memory import Located, located, memory_label
 from .timestamps import parse_timestamps
 
-__all__ = ["read_edx_forum", "read_edx_tracking"]
+__all__ = ["read_edx_forum", "parse_edx_forum", "read_edx_tracking", "parse_edx_tracking"]
 
 PLATFORM = "edx"
 _ANONYMOUS = ("set_aside", "keep", "separate")
@@ -168,20 +177,68 @@ def _mongo_date(value: Any) -> Any:
 
 
 def read_edx_forum(
-    path: str | os.PathLike | Sequence[str | os.PathLike],
+    path: str | os.PathLike | Sequence[str | os.PathLike], **options: Any
+) -> pd.DataFrame:
+    """Read an edX research-package forum dump (``*.mongo``) into Events.
+
+    *load* → *parse* (:func:`parse_edx_forum`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
+
+    Parameters
+    ----------
+    path : path-like or list of path-likes
+        A ``mongoexport`` file of the forum's ``contents`` collection (JSON
+        lines or a JSON array), a folder of them or a list of files.
+    **options
+        ``on_error``, ``keep_text``, ``actor``, ``anonymous`` (see :func:`parse_edx_forum`).
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, connectana as ca
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.mongo"
+    >>> _ = p.write_text(
+    ...     '{"_id": {"$oid": "b"}, "_type": "Comment", "author_username": "bo",'
+    ...     ' "comment_thread_id": {"$oid": "t"}, "created_at": {"$date": 1700000060000}}\\n'
+    ...     '{"_id": {"$oid": "t"}, "_type": "CommentThread", "author_username": "al",'
+    ...     ' "created_at": {"$date": "2023-11-14T22:13:20Z"}}\\n')
+    >>> ev = ca.read_events(p, format="edx_forum")
+    >>> ev[["actor", "action", "target"]].values.tolist()
+    [['al', 'post', <NA>], ['bo', 'reply', 'al']]
+    """
+    on_error = options.get("on_error", "raise")
+    check_on_error(on_error)
+    files = input_files(path, suffixes=(".mongo", ".json", ".jsonl"))
+    report = IngestReport(source=source_name(path), format="edx_forum")
+    lines = Located((str(f), n, doc) for f in files for n, doc in iter_json(f, report, on_error))
+    return parse_edx_forum(lines, source=source_name(path), report=report, **options)
+
+
+def parse_edx_forum(
+    data: Any,
     *,
+    source: str | None = None,
+    report: IngestReport | None = None,
     on_error: str = "raise",
     keep_text: bool = False,
     actor: str = "username",
     anonymous: str = "set_aside",
 ) -> pd.DataFrame:
-    """Read an edX research-package forum dump (``*.mongo``) into Events.
+    """Parse an edX research-package forum dump (``*.mongo``) into Events.
 
     Parameters
     ----------
-    path : path-like or list of path-likes
-        The ``.mongo`` file (JSON lines, optionally gzipped), a folder (its
-        ``.mongo``/``.json``/``.jsonl`` files are read) or a list of files.
+    data : list or DataFrame
+        Loaded Mongo documents (threads and comments; record *n* is the
+        *n*-th), or a DataFrame of them.
+    source : str, optional
+        The name errors and the report give the input (default: ``<in-memory ...>``).
+    report : IngestReport, optional
+        The report the load step already counted in (given by the reader).
     on_error : {"raise", "skip"}
         ``"raise"``: a broken line (not JSON, or not UTF-8) or a post
         without id, author, date or thread is an
@@ -227,15 +284,13 @@ def read_edx_forum(
 
     Examples
     --------
-    >>> import pathlib, tempfile, connectana as ca
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.mongo"
-    >>> _ = p.write_text(
-    ...     '{"_id": {"$oid": "b"}, "_type": "Comment", "author_username": "bo",'
-    ...     ' "comment_thread_id": {"$oid": "t"}, "created_at": {"$date": 1700000060000}}\\n'
-    ...     '{"_id": {"$oid": "t"}, "_type": "CommentThread", "author_username": "al",'
-    ...     ' "created_at": {"$date": "2023-11-14T22:13:20Z"}}\\n')
-    >>> ev = ca.read_events(p, format="edx_forum")
-    >>> ev[["actor", "action", "target"]].values.tolist()
+    >>> from connectana.io.edx import parse_edx_forum
+    >>> docs = [{"_id": {"$oid": "t1"}, "_type": "CommentThread", "author_username": "al",
+    ...          "created_at": {"$date": 1704103200000}, "course_id": "c"},
+    ...         {"_id": {"$oid": "c1"}, "_type": "Comment", "author_username": "bo",
+    ...          "comment_thread_id": {"$oid": "t1"}, "created_at": {"$date": 1704106800000},
+    ...          "course_id": "c"}]
+    >>> parse_edx_forum(docs)[["actor", "action", "target"]].values.tolist()
     [['al', 'post', <NA>], ['bo', 'reply', 'al']]
     """
     check_on_error(on_error)
@@ -243,12 +298,10 @@ def read_edx_forum(
     if actor not in ("username", "user_id"):
         raise ParameterError(f"actor must be 'username' or 'user_id', not {actor!r}")
     author_key = "author_username" if actor == "username" else "author_id"
-    files = input_files(path, suffixes=(".mongo", ".json", ".jsonl"))
-    report = IngestReport(
-        source=source_name(path),
-        format="edx_forum",
-        options={"actor": actor, "anonymous": anonymous},
-    )
+    source = memory_label(data) if source is None else source
+    if report is None:
+        report = IngestReport(source=source, format="edx_forum")
+    report.options.update(actor=actor, anonymous=anonymous)
     cols: dict[str, list] = {
         c: []
         for c in (EVENT_ID, ACTOR, ACTION, OBJECT_ID, PARENT_ID, THREAD_ID, TARGET, CONTEXT, TEXT)
@@ -259,44 +312,41 @@ def read_edx_forum(
     seen: set[str] = set()
     parent_thread: list[tuple[str, str, str]] = []  # (child thread, parent id)
     thread_of: dict[str, str] = {}
-    for f in files:
-        for lineno, doc in iter_json(f, report, on_error):
-            report.read += 1
-            try:
-                row = _mongo_row(doc, author_key)
-            except BadRecord as bad:
-                if bad.aside == "not a forum post":
-                    report.set_aside_record(bad.aside, f"{f}:{lineno}")
-                    continue
-                raise_or_skip(bad, on_error=on_error, report=report, file=f, row=lineno)
+    for f, lineno, doc in located(data, source):
+        report.read += 1
+        try:
+            row = _mongo_row(doc, author_key)
+        except BadRecord as bad:
+            if bad.aside == "not a forum post":
+                report.set_aside_record(bad.aside, f"{f}:{lineno}")
                 continue
-            eid = row[EVENT_ID]
-            if eid in seen:
-                raise_or_skip(
-                    BadRecord(
-                        "post id appears twice", field="_id", found=eid, aside="duplicate id"
-                    ),
-                    on_error=on_error,
-                    report=report,
-                    file=f,
-                    row=lineno,
-                )
+            raise_or_skip(bad, on_error=on_error, report=report, file=f, row=lineno)
+            continue
+        eid = row[EVENT_ID]
+        if eid in seen:
+            raise_or_skip(
+                BadRecord("post id appears twice", field="_id", found=eid, aside="duplicate id"),
+                on_error=on_error,
+                report=report,
+                file=f,
+                row=lineno,
+            )
+            continue
+        seen.add(eid)
+        thread_of[eid] = row[THREAD_ID]
+        if row.pop("_anonymous"):
+            if anonymous == "set_aside":
+                anon_parents[(None, eid)] = None
+                report.set_aside_record("anonymous", f"{f}:{lineno}")
                 continue
-            seen.add(eid)
-            thread_of[eid] = row[THREAD_ID]
-            if row.pop("_anonymous"):
-                if anonymous == "set_aside":
-                    anon_parents[(None, eid)] = None
-                    report.set_aside_record("anonymous", f"{f}:{lineno}")
-                    continue
-                if anonymous == "separate":
-                    row[ACTOR] = f"anonymous:{eid}"
-            if row[ACTION] == "comment":
-                parent_thread.append((row[THREAD_ID], row[PARENT_ID]))
-            for c in cols:
-                cols[c].append(row.get(c))
-            dates.append(row["_date"])
-            where.append((f, lineno))
+            if anonymous == "separate":
+                row[ACTOR] = f"anonymous:{eid}"
+        if row[ACTION] == "comment":
+            parent_thread.append((row[THREAD_ID], row[PARENT_ID]))
+        for c in cols:
+            cols[c].append(row.get(c))
+        dates.append(row["_date"])
+        where.append((f, lineno))
     differ = sum(1 for t, p in parent_thread if p in thread_of and thread_of[p] != t)
     if differ:
         report.notes["thread differs from parent's"] += differ
@@ -415,16 +465,12 @@ def _role(event: dict) -> str | None:
 
 
 def read_edx_tracking(
-    path: str | os.PathLike | Sequence[str | os.PathLike],
-    *,
-    on_error: str = "raise",
-    keep_text: bool = False,
-    actor: str = "username",
-    forum_only: bool = True,
-    anonymous: str = "set_aside",
-    tz: str | None = None,
+    path: str | os.PathLike | Sequence[str | os.PathLike], **options: Any
 ) -> pd.DataFrame:
     """Read Open edX tracking logs into Events.
+
+    *load* → *parse* (:func:`parse_edx_tracking`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
 
     Parameters
     ----------
@@ -433,6 +479,66 @@ def read_edx_tracking(
         (every non-hidden file, by name) or a list of files. Files holding
         one pretty-printed event (event-routing-backends fixtures) are read
         too.
+    **options
+        ``on_error``, ``keep_text``, ``actor``, ``forum_only``, ``anonymous``, ``tz`` (see
+        :func:`parse_edx_tracking`).
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, connectana as ca
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "tracking.log"
+    >>> lines = [
+    ...     {"username": "al", "event_type": "edx.forum.thread.created",
+    ...      "time": "2024-01-01T10:00:00+00:00", "context": {"course_id": "c"},
+    ...      "event": {"id": "t1", "user_course_roles": ["Instructor"]}},
+    ...     {"username": "bo", "event_type": "edx.forum.response.created",
+    ...      "time": "2024-01-01T11:00:00+00:00", "context": {"course_id": "c"},
+    ...      "event": {"id": "r1", "discussion": {"id": "t1"}}}]
+    >>> _ = p.write_text("\\n".join(json.dumps(x) for x in lines))
+    >>> ev = ca.read_events(p, format="edx_tracking")
+    >>> ev[["actor", "action", "target", "role"]].values.tolist()
+    [['al', 'post', <NA>, 'instructor'], ['bo', 'reply', 'al', <NA>]]
+    """
+    on_error = options.get("on_error", "raise")
+    check_on_error(on_error)
+    files = input_files(path)
+    skip = (lambda line: "edx.forum." not in line) if options.get("forum_only", True) else None
+    report = IngestReport(source=source_name(path), format="edx_tracking")
+    lines = Located(
+        ((str(f), n, v) for f in files for n, v in iter_json(f, report, on_error, skip=skip)),
+        dict(zip(map(str, files), file_labels(files), strict=True)),
+    )
+    return parse_edx_tracking(lines, source=source_name(path), report=report, **options)
+
+
+def parse_edx_tracking(
+    data: Any,
+    *,
+    source: str | None = None,
+    report: IngestReport | None = None,
+    on_error: str = "raise",
+    keep_text: bool = False,
+    actor: str = "username",
+    forum_only: bool = True,
+    anonymous: str = "set_aside",
+    tz: str | None = None,
+) -> pd.DataFrame:
+    """Parse Open edX tracking logs into Events.
+
+    Parameters
+    ----------
+    data : list or DataFrame
+        Loaded tracking events (record *n* is the *n*-th; its event id is
+        ``memory:<n>``), or a DataFrame of them.
+    source : str, optional
+        The name errors and the report give the input (default: ``<in-memory ...>``).
+    report : IngestReport, optional
+        The report the load step already counted in (given by the reader).
     on_error : {"raise", "skip"}
         ``"raise"``: a broken JSON line (not JSON, or not UTF-8), or a forum
         event without the fields it needs, is an
@@ -499,32 +605,22 @@ def read_edx_tracking(
 
     Examples
     --------
-    >>> import json, pathlib, tempfile, connectana as ca
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "tracking.log"
-    >>> lines = [
-    ...     {"username": "al", "event_type": "edx.forum.thread.created",
-    ...      "time": "2024-01-01T10:00:00+00:00", "context": {"course_id": "c"},
-    ...      "event": {"id": "t1", "user_course_roles": ["Instructor"]}},
-    ...     {"username": "bo", "event_type": "edx.forum.response.created",
-    ...      "time": "2024-01-01T11:00:00+00:00", "context": {"course_id": "c"},
-    ...      "event": {"id": "r1", "discussion": {"id": "t1"}}}]
-    >>> _ = p.write_text("\\n".join(json.dumps(x) for x in lines))
-    >>> ev = ca.read_events(p, format="edx_tracking")
-    >>> ev[["actor", "action", "target", "role"]].values.tolist()
-    [['al', 'post', <NA>, 'instructor'], ['bo', 'reply', 'al', <NA>]]
+    >>> from connectana.io.edx import parse_edx_tracking
+    >>> event = {"username": "al", "event_type": "edx.forum.thread.created",
+    ...          "time": "2024-01-01T10:00:00+00:00", "context": {"course_id": "c"},
+    ...          "event": {"id": "t1"}}
+    >>> parse_edx_tracking([event])[["event_id", "actor", "action"]].values.tolist()
+    [['memory:1', 'al', 'post']]
     """
     check_on_error(on_error)
     _check_anonymous(anonymous)
     if actor not in ("username", "user_id"):
         raise ParameterError(f"actor must be 'username' or 'user_id', not {actor!r}")
-    files = input_files(path)
-    labels = file_labels(files)
-    skip = (lambda line: "edx.forum." not in line) if forum_only else None
-    report = IngestReport(
-        source=source_name(path),
-        format="edx_tracking",
-        options={"actor": actor, "forum_only": forum_only, "anonymous": anonymous, "tz": tz},
-    )
+    source = memory_label(data) if source is None else source
+    if report is None:
+        report = IngestReport(source=source, format="edx_tracking")
+    report.options.update(actor=actor, forum_only=forum_only, anonymous=anonymous, tz=tz)
+    data = located(data, source)
     cols: dict[str, list] = {
         c: []
         for c in (
@@ -545,32 +641,32 @@ def read_edx_tracking(
     where: list[tuple[Path, int]] = []
     anon_rows: list[int] = []
     user_ids: dict[str, str] = {}
-    for f, label in zip(files, labels, strict=True):
-        for lineno, value in iter_json(f, report, on_error, skip=skip):
-            if value is SKIPPED:
-                report.read += 1
-                report.set_aside["not a forum event"] += 1
-                continue
-            records = value if isinstance(value, list) else [value]
-            for k, rec in enumerate(records, start=1):
-                # the line; "<line>.<k>" for the k-th event of an array
-                row_no = lineno if not isinstance(value, list) else f"{lineno}.{k}"
-                report.read += 1
-                try:
-                    row = _tracking_row(rec, actor=actor, forum_only=forum_only, user_ids=user_ids)
-                except BadRecord as bad:
-                    if bad.aside == "not a forum event":
-                        report.set_aside["not a forum event"] += 1
-                        continue
-                    raise_or_skip(bad, on_error=on_error, report=report, file=f, row=row_no)
+    for f, lineno, value in data:
+        label = data.label(f)
+        if value is SKIPPED:
+            report.read += 1
+            report.set_aside["not a forum event"] += 1
+            continue
+        records = value if isinstance(value, list) else [value]
+        for k, rec in enumerate(records, start=1):
+            # the line; "<line>.<k>" for the k-th event of an array
+            row_no = lineno if not isinstance(value, list) else f"{lineno}.{k}"
+            report.read += 1
+            try:
+                row = _tracking_row(rec, actor=actor, forum_only=forum_only, user_ids=user_ids)
+            except BadRecord as bad:
+                if bad.aside == "not a forum event":
+                    report.set_aside["not a forum event"] += 1
                     continue
-                if row.pop("_anonymous"):
-                    anon_rows.append(len(times_raw))
-                row[EVENT_ID] = f"{label}:{row_no}"
-                for c in cols:
-                    cols[c].append(row.get(c))
-                times_raw.append(row["_time"])
-                where.append((f, row_no))
+                raise_or_skip(bad, on_error=on_error, report=report, file=f, row=row_no)
+                continue
+            if row.pop("_anonymous"):
+                anon_rows.append(len(times_raw))
+            row[EVENT_ID] = f"{label}:{row_no}"
+            for c in cols:
+                cols[c].append(row.get(c))
+            times_raw.append(row["_time"])
+            where.append((f, row_no))
     info = {}
     times = parse_timestamps(times_raw, tz=tz, on_error="mask", info=info)
     bad_t, no_off = info["bad"], info["no_offset"]

@@ -26,10 +26,11 @@ from ..events import (
 )
 from ..extract import RESOURCES
 from .common import BadRecord, as_id, check_on_error, get, load_json, text_or_none, url_host
+from .memory import json_value, memory_label
 from .structured import mastodon_resources
 from .timestamps import parse_timestamps
 
-__all__ = ["read_mastodon"]
+__all__ = ["read_mastodon", "parse_mastodon"]
 
 #: Keys under which a saved file may hold its array of statuses.
 LIST_KEYS: tuple[str, ...] = ("statuses", "items", "data", "orderedItems", "descendants")
@@ -101,7 +102,7 @@ def _context_focus(ancestors: list, descendants: list) -> tuple[str, str] | None
     return missing[0], parent
 
 
-def _statuses(doc: Any, path: Path) -> list:
+def _statuses(doc: Any, path: Any) -> list:
     if isinstance(doc, list):
         return doc
     if isinstance(doc, dict):
@@ -122,26 +123,70 @@ def _statuses(doc: Any, path: Path) -> list:
     )
 
 
-def read_mastodon(
-    path: str | os.PathLike,
+def read_mastodon(path: str | os.PathLike, **options: Any) -> pd.DataFrame:
+    """Read saved Mastodon statuses (a JSON file) into Events.
+
+    *load* (:func:`~connectana.io.common.load_json`) → *parse*
+    (:func:`parse_mastodon`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
+
+    Parameters
+    ----------
+    path : path-like
+        A JSON file of statuses (see :func:`parse_mastodon` for its shapes).
+    **options
+        ``mentions``, ``reblogs``, ``on_error``, ``keep_text``, ``extract``
+        (see :func:`parse_mastodon`).
+
+    Returns
+    -------
+    DataFrame
+        Events (platform ``mastodon``); ``attrs["ingest"]`` is the report.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, connectana as ca
+    >>> st = [{"id": "1", "created_at": "2024-01-01T10:00:00Z", "account": {"id": "7"}},
+    ...       {"id": "2", "created_at": "2024-01-01T11:00:00Z", "account": {"id": "8"},
+    ...        "in_reply_to_id": "1", "in_reply_to_account_id": "7"}]
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "statuses.json"
+    >>> _ = p.write_text(json.dumps(st))
+    >>> ev = ca.read_events(p, format="mastodon")
+    >>> ev[["actor", "action", "target", "thread_id"]].values.tolist()
+    [['7', 'post', <NA>, '1'], ['8', 'reply', '7', '1']]
+    """
+    check_on_error(options.get("on_error", "raise"))
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    doc = load_json(path, expected="a JSON array of Mastodon statuses")
+    return parse_mastodon(doc, source=str(path), **options)
+
+
+def parse_mastodon(
+    doc: Any,
     *,
+    source: str | None = None,
     mentions: bool = True,
     reblogs: bool = True,
     on_error: str = "raise",
     keep_text: bool = False,
     extract: Any = (),
 ) -> pd.DataFrame:
-    """Read saved Mastodon statuses (API ``Status`` entities) into Events.
+    """Parse Mastodon statuses (API ``Status`` entities, loaded JSON) into Events.
 
     Parameters
     ----------
-    path : path-like
-        A JSON file: an array of statuses (a timeline, an account's statuses,
+    doc : list, dict or DataFrame
+        The loaded JSON: an array of statuses (a timeline, an account's statuses,
         search results), one Status (a ``GET /statuses/:id`` response), an
         object holding the array under one of :data:`LIST_KEYS`, or a
         ``/context`` response (``ancestors`` + ``descendants``; the focal
         status, which it does not hold, is inferred so that the thread stays
-        one).
+        one). A DataFrame is read as its rows.
+    source : str, optional
+        The name errors and the report give the input (default: a
+        description of the value, ``<in-memory list, N records>``).
     mentions : bool
         Add a ``mention`` event for each account a status mentions.
     reblogs : bool
@@ -187,23 +232,16 @@ def read_mastodon(
 
     Examples
     --------
-    >>> import json, pathlib, tempfile, connectana as ca
-    >>> st = [{"id": "1", "created_at": "2024-01-01T10:00:00Z", "account": {"id": "7"}},
-    ...       {"id": "2", "created_at": "2024-01-01T11:00:00Z", "account": {"id": "8"},
-    ...        "in_reply_to_id": "1", "in_reply_to_account_id": "7"}]
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "statuses.json"
-    >>> _ = p.write_text(json.dumps(st))
-    >>> ev = ca.read_events(p, format="mastodon")
-    >>> ev[["actor", "action", "target", "thread_id"]].values.tolist()
-    [['7', 'post', <NA>, '1'], ['8', 'reply', '7', '1']]
+    >>> from connectana.io.mastodon import parse_mastodon
+    >>> st = {"id": "1", "created_at": "2024-01-01T10:00:00Z", "account": {"id": "7"}}
+    >>> parse_mastodon(st)[["actor", "action"]].values.tolist()
+    [['7', 'post']]
     """
     check_on_error(on_error)
-    path = Path(path)
-    if not path.exists():
-        raise InputError("file not found", file=path)
-    doc = load_json(path, expected="a JSON array of Mastodon statuses")
+    path = source = memory_label(doc) if source is None else source
+    doc = json_value(doc)
     statuses = _statuses(doc, path)
-    report = IngestReport(source=str(path), format="mastodon")
+    report = IngestReport(source=source, format="mastodon")
     report.options.update(mentions=mentions, reblogs=reblogs)
 
     valid = []

@@ -1,54 +1,54 @@
-"""In-memory input for every reader: a loaded API response, parsed JSON records,
-XML bytes or a DataFrame, read exactly as the same data in a file would be.
+"""In-memory input: what every reader's *parse* step accepts besides a file.
 
-:func:`read_events` accepts, besides a path, the value a user already holds:
+Every reader is *load* → *parse* → :func:`~connectana.make_events` (as
+networkx's ``read_X`` is thin over ``parse_X``): ``read_X(path)`` loads the file
+and hands the loaded value to ``parse_X``; :func:`~connectana.read_events` hands
+a value already in memory straight to ``parse_X`` (:data:`connectana.io.PARSERS`),
+with no temporary file:
 
-* ``format="table"``: a DataFrame (read by :func:`connectana.io.table.parse_table`
-  directly, without a file);
+* ``table``, ``moodle_forum``, ``moodle_log``: a DataFrame (the forum export
+  also as its JSON rows, a list of dicts);
 * the JSON formats (``canvas_discussion``, ``canvas_events``, ``discourse``,
   ``edx_forum``, ``edx_tracking``, ``mastodon``, ``xapi``): the parsed JSON — a
   dict (one document, e.g. a ``/context`` or ``/view`` response) or a list (of
-  records: statements, events, documents, statuses);
-* ``moodle_forum``/``moodle_log``: a DataFrame of the export's columns, or the
-  forum export's JSON rows;
-* ``wordpress``/``feed``: the XML as ``bytes``.
+  records: statements, events, documents, statuses); a DataFrame is read as its
+  rows;
+* ``slack``: a ``{channel: [messages]}`` mapping or one channel's list of messages;
+* ``wordpress``, ``feed``: the XML as ``bytes``;
+* ``moodle_backup``: the ``.mbz`` archive as ``bytes`` or a binary file object
+  (read under the same ``max_bytes`` limit as a file).
 
-The value is written to a private temporary file in the format's own shape
-(JSON lines for the line-oriented formats) and read by the format's reader, so
-in-memory input takes the very same checks as a file. The ingest report's
-``source`` and every error's ``file`` say ``<in-memory ...>`` instead of the
-temporary path. What a reader takes from a file *name* is then ``memory``: the
-Canvas topic id when the ``/view`` response does not hold it (give the topic's
-JSON with its ``id``), and the ``file:line`` event ids of tracking logs
-(``memory.jsonl:<n>``). ``slack`` and ``moodle_backup`` (folders and archives) need the
-export itself.
+The ingest report's ``source`` and every error's ``file`` say ``<in-memory ...>``
+(or the ``source=`` given to ``parse_X``); records are numbered from 1 in the
+order given, so an error names the record. What a reader takes from a file
+*name* cannot come from memory: the Canvas topic id when the ``/view`` response
+does not hold it (give the topic's JSON with its ``id``), and the ``file:line``
+event ids of tracking logs (``memory:<n>`` instead).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["is_in_memory", "read_in_memory", "LINE_FORMATS"]
-
-#: Formats read line by line (JSON lines): a list is written one record a line.
-LINE_FORMATS = frozenset({"edx_forum", "edx_tracking", "canvas_events", "xapi"})
-_TABLE_FORMATS = frozenset({"moodle_forum", "moodle_log"})
-_NEEDS_FILES = frozenset({"slack", "moodle_backup"})
+__all__ = ["Located", "is_in_memory", "json_value", "located", "memory_label"]
 
 
 def is_in_memory(value: Any) -> bool:
-    """True for input that is not a path or a list of paths."""
+    """True for input that is not a path or a list of paths.
+
+    Examples
+    --------
+    >>> from connectana.io.memory import is_in_memory
+    >>> is_in_memory("a.csv"), is_in_memory(["a.csv", "b.csv"]), is_in_memory([{"id": 1}])
+    (False, False, True)
+    """
     if isinstance(value, (str, os.PathLike)):
         return False
     if (
@@ -60,7 +60,15 @@ def is_in_memory(value: Any) -> bool:
     return True
 
 
-def _label(value: Any) -> str:
+def memory_label(value: Any) -> str:
+    """How errors and the report name an in-memory value.
+
+    Examples
+    --------
+    >>> from connectana.io.memory import memory_label
+    >>> memory_label([{}, {}]), memory_label(b"<rss/>")
+    ('<in-memory list, 2 records>', '<in-memory bytes>')
+    """
     if isinstance(value, pd.DataFrame):
         return f"<in-memory DataFrame, {len(value)} rows>"
     if isinstance(value, (list, tuple)):
@@ -68,81 +76,75 @@ def _label(value: Any) -> str:
     return f"<in-memory {type(value).__name__}>"
 
 
-def _write(value: Any, format: str, folder: Path) -> Path:
-    if format in _NEEDS_FILES:
-        raise InputError(
-            f"the {format} reader needs the export's files",
-            file=_label(value),
-            expected="a path to the export (folder or archive)",
-        )
-    if isinstance(value, (bytes, bytearray)):
-        path = folder / "memory.xml"
-        path.write_bytes(bytes(value))
-        return path
-    if isinstance(value, pd.DataFrame):
-        if format in _TABLE_FORMATS:
-            path = folder / "memory.csv"
-            value.to_csv(path, index=False)
-            return path
-        value = json.loads(value.to_json(orient="records", date_format="iso"))
-    if isinstance(value, (dict, list, tuple)):
-        try:
-            if isinstance(value, (list, tuple)) and format in LINE_FORMATS:
-                path = folder / "memory.jsonl"
-                text = "".join(json.dumps(v, default=str) + "\n" for v in value)
-            else:
-                path = folder / "memory.json"
-                text = json.dumps(value, default=str)
-        except (TypeError, ValueError, RecursionError) as exc:
-            raise InputError(
-                f"in-memory input cannot be read as JSON ({exc})",
-                file=_label(value),
-                expected="parsed JSON: dicts, lists, strings, numbers",
-            ) from None
-        path.write_text(text, encoding="utf-8")
-        return path
-    raise InputError(
-        f"cannot read a {type(value).__name__}",
-        file=_label(value),
-        expected="a path, a DataFrame, parsed JSON (dict or list) or XML bytes",
-    )
-
-
-@contextlib.contextmanager
-def _spooled(value: Any, format: str) -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="connectana-"))
-    try:
-        yield _write(value, format, folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def read_in_memory(
-    reader: Callable[..., pd.DataFrame], value: Any, format: str, **options: Any
-) -> pd.DataFrame:
-    """Read ``value`` (not a path) with ``reader`` (see the module docstring).
+def json_value(value: Any) -> Any:
+    """Parsed JSON as the JSON readers take it: a DataFrame becomes its rows (a
+    list of dicts; times as ISO 8601 text), a tuple a list; dicts and lists are
+    returned as they are. Anything else is an :class:`~connectana.errors.InputError`.
 
     Examples
     --------
-    >>> import connectana as ca
-    >>> statuses = [{"id": "1", "created_at": "2024-01-01T10:00:00Z",
-    ...              "account": {"id": "7", "acct": "ann"}},
-    ...             {"id": "2", "created_at": "2024-01-01T11:00:00Z", "in_reply_to_id": "1",
-    ...              "in_reply_to_account_id": "7", "account": {"id": "9", "acct": "bob"}}]
-    >>> ev = ca.read_events(statuses, format="mastodon")
-    >>> ev[["actor", "target"]].values.tolist(), ev.attrs["ingest"].source
-    ([['7', <NA>], ['9', '7']], '<in-memory list, 2 records>')
+    >>> import pandas as pd
+    >>> from connectana.io.memory import json_value
+    >>> json_value(pd.DataFrame({"id": ["1"], "n": [2]}))
+    [{'id': '1', 'n': 2}]
     """
-    label = _label(value)
-    with _spooled(value, format) as path:
+    if isinstance(value, pd.DataFrame):
         try:
-            events = reader(path, **options)
-        except InputError as exc:  # name the input, not the temporary file
-            if exc.file is not None and str(path) in exc.file:
-                exc.file = exc.file.replace(str(path), label)
-                exc.args = (exc._message(), *exc.args[1:])
-            raise
-    report = events.attrs.get("ingest")
-    if report is not None:
-        events.attrs["ingest"] = report.evolve(source=label)
-    return events
+            return json.loads(value.to_json(orient="records", date_format="iso"))
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise InputError(
+                f"the DataFrame cannot be read as JSON records ({exc})",
+                file=memory_label(value),
+                expected="columns of strings, numbers, times, lists or dicts",
+            ) from None
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, (dict, list)):
+        return value
+    raise InputError(
+        f"cannot read a {type(value).__name__}",
+        file=memory_label(value),
+        expected="a path, parsed JSON (a dict or a list) or a DataFrame",
+    )
+
+
+class Located:
+    """Records with where each was read: ``(file, row, value)`` triples.
+
+    What the *load* step of a reader hands to its *parse* step (lazily: a file
+    is read as the parser iterates). ``labels`` maps a file to the short name
+    event ids are made of (:func:`~connectana.io.common.file_labels`; default:
+    the file as given). In-memory records become one with :func:`located`,
+    numbered from 1 and labelled ``memory``.
+    """
+
+    def __init__(
+        self, items: Iterable[tuple[str, int, Any]], labels: dict[str, str] | None = None
+    ) -> None:
+        self.items = items
+        self.labels = labels or {}
+
+    def label(self, file: str) -> str:
+        """The short name of ``file`` in event ids."""
+        return self.labels.get(file, file)
+
+    def __iter__(self) -> Iterator[tuple[str, int, Any]]:
+        return iter(self.items)
+
+
+def located(value: Any, label: str) -> Located:
+    """``value`` as :class:`Located` records: a list gives one record an item
+    (numbered from 1), a dict is one record (or a document the reader unpacks).
+
+    Examples
+    --------
+    >>> from connectana.io.memory import located
+    >>> list(located([{"a": 1}, {"a": 2}], "<mem>"))
+    [('<mem>', 1, {'a': 1}), ('<mem>', 2, {'a': 2})]
+    """
+    if isinstance(value, Located):
+        return value
+    value = json_value(value)
+    if isinstance(value, dict):
+        return Located([(label, 1, value)], {label: "memory"})
+    return Located(((label, i, v) for i, v in enumerate(value, start=1)), {label: "memory"})

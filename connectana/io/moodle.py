@@ -21,6 +21,7 @@ The module is over 800 lines: one source family, Moodle — its forum export, co
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tarfile
@@ -29,12 +30,19 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import FormatError, InputError, ParameterError, SchemaError, TimestampError
+from ..errors import (
+    FormatError,
+    InputError,
+    ParameterError,
+    ParameterTypeError,
+    SchemaError,
+    TimestampError,
+)
 from ..events import (
     ACTION,
     ACTOR,
@@ -60,13 +68,17 @@ from .common import (
     read_zip_member,
     set_aside_rows,
 )
+from .memory import memory_label
 from .table import read_tabular_file
 from .timestamps import parse_timestamps
 
 __all__ = [
     "read_moodle_forum",
+    "parse_moodle_forum",
     "read_moodle_backup",
+    "parse_moodle_backup",
     "read_moodle_log",
+    "parse_moodle_log",
     "MOODLE_ROLES",
     "LOG_HEADERS",
     "HUMAN_DATE_FORMAT",
@@ -284,8 +296,8 @@ def _norm_header(name: Any) -> str:
 # forum export
 
 
-def _load_json_rows(path: Path) -> pd.DataFrame:
-    data = load_json(path, expected="a Moodle JSON export: [[{...}, ...]]")
+def _json_rows(data: Any, path: Any) -> pd.DataFrame:
+    """The forum export's JSON (``[[{...}, ...]]``, sheets of records) as a table."""
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
@@ -307,13 +319,21 @@ def _load_json_rows(path: Path) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows).astype(object)
 
 
-def _load_forum_table(path: Path, sheet: str | int | None) -> pd.DataFrame:
+def _load_forum_table(path: Path, sheet: str | int | None) -> pd.DataFrame | list:
+    """The export as loaded: a table (CSV, Excel...) or the JSON value."""
     if not path.exists():
         raise InputError("file not found", file=path)
     if path.suffix.lower() == ".json":
-        df = _load_json_rows(path)
+        return load_json(path, expected="a Moodle JSON export: [[{...}, ...]]")
+    return read_tabular_file(path, sheet=sheet)
+
+
+def _forum_table(data: Any, path: Any) -> pd.DataFrame:
+    """The forum export's table, columns normalised and checked."""
+    if isinstance(data, pd.DataFrame):
+        df = data.reset_index(drop=True)
     else:
-        df = read_tabular_file(path, sheet=sheet)
+        df = _json_rows(data, path)
     df.columns = [str(c).strip().lstrip("\ufeff").lower() for c in df.columns]
     missing = [c for c in _FORUM_REQUIRED if c not in df.columns]
     if missing:
@@ -425,22 +445,62 @@ def _posts_to_events(
 
 
 def read_moodle_forum(
-    path: str | os.PathLike,
-    *,
-    tz: str | None = None,
-    time_format: str | None = None,
-    context: str | None = None,
-    sheet: str | int | None = 0,
-    on_error: str = "raise",
-    keep_text: bool = False,
+    path: str | os.PathLike, *, sheet: str | int | None = 0, **options: Any
 ) -> pd.DataFrame:
     """Read a Moodle forum export (*Forum › Export*) into Events.
+
+    *load* → *parse* (:func:`parse_moodle_forum`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
 
     Parameters
     ----------
     path : path-like
-        The export in CSV (UTF-8 with a BOM, as Moodle writes it), JSON (the
-        ``[[{...}]]`` sheet wrapper, or a plain list) or Excel (``.xlsx``).
+        The export: CSV, Excel (``sheet``), ODS, HTML table or JSON.
+    sheet : str or int
+        The Excel sheet to read.
+    **options
+        ``tz``, ``time_format``, ``context``, ``on_error``, ``keep_text`` (see
+        :func:`parse_moodle_forum`).
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import connectana as ca, pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "forum.csv"
+    >>> _ = p.write_text("id,discussion,parent,userid,created\\n"
+    ...                  "1,7,0,11,1700000000\\n2,7,1,12,1700000600\\n")
+    >>> ev = ca.read_events(p, format="moodle_forum")
+    >>> ev[["actor", "action", "target"]].values.tolist()
+    [['11', 'post', <NA>], ['12', 'reply', '11']]
+    """
+    check_on_error(options.get("on_error", "raise"))
+    path = Path(path)
+    return parse_moodle_forum(_load_forum_table(path, sheet), source=str(path), **options)
+
+
+def parse_moodle_forum(
+    data: Any,
+    *,
+    source: str | None = None,
+    tz: str | None = None,
+    time_format: str | None = None,
+    context: str | None = None,
+    on_error: str = "raise",
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Parse a Moodle forum export (*Forum › Export*) into Events.
+
+    Parameters
+    ----------
+    data : DataFrame, list or dict
+        The loaded export: a table of its columns, or its JSON (``[[{...},
+        ...]]``, a list of records).
+    source : str, optional
+        The name errors and the report give the input (default: ``<in-memory ...>``).
     tz : str, optional
         Time zone of human-readable dates (``"Europe/London"``); required for
         them, ignored for Unix-second dates.
@@ -450,8 +510,6 @@ def read_moodle_forum(
     context : str, optional
         Value of the ``context`` column (e.g. the forum's name); the export
         does not say which forum it comes from.
-    sheet : str or int
-        Excel sheet.
     on_error : {"raise", "skip"}
         ``"skip"`` sets aside posts with no id, user, discussion or a bad
         date, counting them by reason.
@@ -477,18 +535,17 @@ def read_moodle_forum(
 
     Examples
     --------
-    >>> import connectana as ca, pathlib, tempfile
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "forum.csv"
-    >>> _ = p.write_text("id,discussion,parent,userid,created\\n"
-    ...                  "1,7,0,11,1700000000\\n2,7,1,12,1700000600\\n")
-    >>> ev = ca.read_events(p, format="moodle_forum")
-    >>> ev[["actor", "action", "target"]].values.tolist()
+    >>> import pandas as pd
+    >>> from connectana.io.moodle import parse_moodle_forum
+    >>> df = pd.DataFrame({"id": [1, 2], "discussion": [7, 7], "parent": [0, 1],
+    ...                    "userid": [11, 12], "created": [1700000000, 1700000600]})
+    >>> parse_moodle_forum(df)[["actor", "action", "target"]].values.tolist()
     [['11', 'post', <NA>], ['12', 'reply', '11']]
     """
     check_on_error(on_error)
-    path = Path(path)
-    df = _load_forum_table(path, sheet)
-    report = IngestReport(source=str(path), format="moodle_forum", read=len(df))
+    path = source = memory_label(data) if source is None else source
+    df = _forum_table(data, path)
+    report = IngestReport(source=source, format="moodle_forum", read=len(df))
     info: dict = {}
     ts = _parse_times(
         df["created"], file=path, field="created", tz=tz, time_format=time_format, info=info
@@ -517,12 +574,14 @@ def read_moodle_forum(
 # course backup
 
 
+_BACKUP_FILES = re.compile(
+    r"^(moodle_backup\.xml|users\.xml|roles\.xml|course/roles\.xml|course/enrolments\.xml"
+    r"|activities/forum_[^/]+/forum\.xml)$"
+)
+
+
 def _backup_members(path: Path) -> dict[str, bytes]:
-    """The backup's XML files we use, by path inside the backup."""
-    wanted = re.compile(
-        r"^(moodle_backup\.xml|users\.xml|roles\.xml|course/roles\.xml|course/enrolments\.xml"
-        r"|activities/forum_[^/]+/forum\.xml)$"
-    )
+    """The backup's XML files we use, by path inside the backup (the load step)."""
     out: dict[str, bytes] = {}
     if path.is_dir():
         root = path
@@ -532,47 +591,71 @@ def _backup_members(path: Path) -> dict[str, bytes]:
                 root = subs[0]
         for f in root.rglob("*.xml"):
             name = f.relative_to(root).as_posix()
-            if wanted.match(name):
+            if _BACKUP_FILES.match(name):
                 out[name] = f.read_bytes()
         return out
     if not path.exists():
         raise InputError("file not found", file=path)
+    with open(path, "rb") as fh:
+        return _archive_members(fh, path)
+
+
+def _archive_members(fh: IO[bytes], path: Any) -> dict[str, bytes]:
+    """The wanted members of an archive (a binary file object), streamed: a tar
+    is read once in order (members are never re-decompressed), and what is read
+    stays under ``max_bytes``. A damaged archive is a FormatError naming ``path``."""
+    out: dict[str, bytes] = {}
+    used = 0
     try:
-        return _archive_members(path, wanted)
+        start = fh.tell()
+        if tarfile.is_tarfile(fh):
+            fh.seek(start)
+            limit = max_bytes()
+            with tarfile.open(fileobj=fh, mode="r|*") as tar:
+                for m in tar:
+                    name = m.name.lstrip("./") if m.name.startswith("./") else m.name
+                    if m.isfile() and _BACKUP_FILES.match(name):
+                        member = tar.extractfile(m)
+                        if member is not None:
+                            data = read_limited(
+                                member, file=path, member=name, used=used, limit=limit
+                            )
+                            used += len(data)
+                            out[name] = data
+            return out
+        fh.seek(start)
+        if zipfile.is_zipfile(fh):
+            fh.seek(start)
+            with zipfile.ZipFile(fh) as z:
+                for name in z.namelist():
+                    if _BACKUP_FILES.match(name):
+                        out[name] = read_zip_member(z, name, file=path, used=used)
+                        used += len(out[name])
+            return out
     except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise FormatError(
             f"the backup archive cannot be read ({exc})",
             file=path,
             expected="a complete .mbz file (gzip'd tar or zip)",
         ) from None
-
-
-def _archive_members(path: Path, wanted: re.Pattern) -> dict[str, bytes]:
-    """The wanted members, streamed: a tar is read once in order (members are
-    never re-decompressed), and what is read stays under ``max_bytes``."""
-    out: dict[str, bytes] = {}
-    used = 0
-    if tarfile.is_tarfile(path):
-        limit = max_bytes()
-        with tarfile.open(path, "r|*") as tar:
-            for m in tar:
-                name = m.name.lstrip("./") if m.name.startswith("./") else m.name
-                if m.isfile() and wanted.match(name):
-                    fh = tar.extractfile(m)
-                    if fh is not None:
-                        data = read_limited(fh, file=path, member=name, used=used, limit=limit)
-                        used += len(data)
-                        out[name] = data
-        return out
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as z:
-            for name in z.namelist():
-                if wanted.match(name):
-                    out[name] = read_zip_member(z, name, file=path, used=used)
-                    used += len(out[name])
-        return out
     raise FormatError(
         "not a Moodle backup", file=path, expected="a .mbz file (gzip'd tar or zip) or its folder"
+    )
+
+
+def _backup_files(data: Any, path: Any) -> Mapping[str, bytes]:
+    """The members of an in-memory backup: its bytes, a binary file object, or
+    the ``{member path: bytes}`` mapping the load step gives."""
+    if isinstance(data, Mapping):
+        return data
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return _archive_members(io.BytesIO(bytes(data)), path)
+    if hasattr(data, "read") and hasattr(data, "seek"):
+        return _archive_members(data, path)
+    raise InputError(
+        f"cannot read a {type(data).__name__} as a Moodle backup",
+        file=path,
+        expected="the .mbz file's bytes or a binary file object opened on it",
     )
 
 
@@ -643,20 +726,63 @@ def _backup_roles(files: dict[str, bytes], path: Path, role_map) -> dict[str, st
     return roles
 
 
-def read_moodle_backup(
-    path: str | os.PathLike,
-    *,
-    role_map: Mapping[Any, str] | None = None,
-    on_error: str = "raise",
-    keep_text: bool = False,
-) -> pd.DataFrame:
+def read_moodle_backup(path: str | os.PathLike, **options: Any) -> pd.DataFrame:
     """Read the forums of a Moodle course backup (``.mbz``) into Events.
+
+    *load* → *parse* (:func:`parse_moodle_backup`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
 
     Parameters
     ----------
     path : path-like
         A ``.mbz`` file (a gzip'd tar; older backups are zip files) or the
         folder it was extracted to.
+    **options
+        ``role_map``, ``on_error``, ``keep_text`` (see :func:`parse_moodle_backup`).
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import connectana as ca, io, pathlib, tarfile, tempfile
+    >>> xml = (b"<activity moduleid='5'><forum id='1'><discussions><discussion id='9'><posts>"
+    ...        b"<post id='1'><parent>0</parent><userid>3</userid><created>1700000000</created></post>"
+    ...        b"<post id='2'><parent>1</parent><userid>4</userid><created>1700000060</created></post>"
+    ...        b"</posts></discussion></discussions></forum></activity>")
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "course.mbz"
+    >>> with tarfile.open(p, "w:gz") as tar:
+    ...     info = tarfile.TarInfo("activities/forum_5/forum.xml"); info.size = len(xml)
+    ...     tar.addfile(info, io.BytesIO(xml))
+    >>> ev = ca.read_events(p, format="moodle_backup")
+    >>> ev[["actor", "target", "context"]].values.tolist()
+    [['3', <NA>, 'forum_5'], ['4', '3', 'forum_5']]
+    """
+    check_on_error(options.get("on_error", "raise"))
+    path = Path(path)
+    return parse_moodle_backup(_backup_members(path), source=str(path), **options)
+
+
+def parse_moodle_backup(
+    data: Any,
+    *,
+    source: str | None = None,
+    role_map: Mapping[Any, str] | None = None,
+    on_error: str = "raise",
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Parse the forums of a Moodle course backup (``.mbz``) into Events.
+
+    Parameters
+    ----------
+    data : bytes, binary file object or mapping
+        The ``.mbz`` archive's bytes or a binary file object opened on it
+        (read under the same ``max_bytes`` limit as a file), or the
+        ``{member path: bytes}`` mapping :func:`read_moodle_backup` loads.
+    source : str, optional
+        The name errors and the report give the input (default: ``<in-memory ...>``).
     role_map : mapping, optional
         Role short name (or role id) → normalised role, checked before
         :data:`MOODLE_ROLES`.
@@ -689,22 +815,21 @@ def read_moodle_backup(
 
     Examples
     --------
-    >>> import connectana as ca, io, pathlib, tarfile, tempfile
+    >>> import io, tarfile
+    >>> from connectana.io.moodle import parse_moodle_backup
     >>> xml = (b"<activity moduleid='5'><forum id='1'><discussions><discussion id='9'><posts>"
     ...        b"<post id='1'><parent>0</parent><userid>3</userid><created>1700000000</created></post>"
-    ...        b"<post id='2'><parent>1</parent><userid>4</userid><created>1700000060</created></post>"
     ...        b"</posts></discussion></discussions></forum></activity>")
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "course.mbz"
-    >>> with tarfile.open(p, "w:gz") as tar:
+    >>> buf = io.BytesIO()
+    >>> with tarfile.open(fileobj=buf, mode="w:gz") as tar:
     ...     info = tarfile.TarInfo("activities/forum_5/forum.xml"); info.size = len(xml)
     ...     tar.addfile(info, io.BytesIO(xml))
-    >>> ev = ca.read_events(p, format="moodle_backup")
-    >>> ev[["actor", "target", "context"]].values.tolist()
-    [['3', <NA>, 'forum_5'], ['4', '3', 'forum_5']]
+    >>> parse_moodle_backup(buf.getvalue())[["actor", "context"]].values.tolist()
+    [['3', 'forum_5']]
     """
     check_on_error(on_error)
-    path = Path(path)
-    files = _backup_members(path)
+    path = source = memory_label(data) if source is None else source
+    files = _backup_files(data, path)
     forums = sorted(k for k in files if k.startswith("activities/forum_"))
     if "moodle_backup.xml" not in files and not forums:
         raise FormatError(
@@ -749,7 +874,7 @@ def read_moodle_backup(
         ],
         dtype=object,
     )
-    report = IngestReport(source=str(path), format="moodle_backup", read=len(df))
+    report = IngestReport(source=source, format="moodle_backup", read=len(df))
     report.options["forums"] = len(forums)
     report.options["users_with_role"] = len(roles)
     if "users.xml" in files:
@@ -974,18 +1099,14 @@ def _forum_parents(forum: Any, tz: str | None) -> pd.DataFrame:
 def read_moodle_log(
     path: str | os.PathLike,
     *,
-    tz: str | None = None,
-    dayfirst: bool | None = None,
-    year: int | None = None,
-    time_format: str | None = None,
-    forum: Any = None,
-    actor: str = "auto",
     sep: str | None = None,
     sheet: str | int | None = 0,
-    on_error: str = "raise",
-    keep_text: bool = False,
+    **options: Any,
 ) -> pd.DataFrame:
     """Read a Moodle standard log report download into Events.
+
+    *load* → *parse* (:func:`parse_moodle_log`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
 
     Parameters
     ----------
@@ -993,6 +1114,60 @@ def read_moodle_log(
         The CSV or Excel download of *Reports › Logs* (any of the headers in
         :data:`LOG_HEADERS`, with or without the leading ``Course`` column or
         a pandas index column, CR-only line endings accepted).
+    sep, sheet : optional
+        Passed to :func:`connectana.io.table.read_tabular_file`.
+    **options
+        ``tz``, ``dayfirst``, ``year``, ``time_format``, ``forum``, ``actor``, ``on_error``,
+        ``keep_text`` (see :func:`parse_moodle_log`).
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import connectana as ca, pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "log.csv"
+    >>> _ = p.write_text("Time,User full name,Affected user,Event context,Component,Event name,"
+    ...     "Description,Origin,IP address\\n"
+    ...     '"23/01/23, 12:09",Ann,-,Forum: F,Forum,Discussion created,'
+    ...     "The user with id '5' has created the discussion with id '8' in the forum "
+    ...     "with course module id '3'.,web,1.2.3.4\\n")
+    >>> ev = ca.read_events(p, format="moodle_log", tz="UTC")
+    >>> ev[["actor", "action", "thread_id"]].values.tolist()
+    [['5', 'post', '8']]
+    """
+    check_on_error(options.get("on_error", "raise"))
+    path = Path(path)
+    return parse_moodle_log(
+        read_tabular_file(path, sep=sep, sheet=sheet), source=str(path), **options
+    )
+
+
+def parse_moodle_log(
+    data: Any,
+    *,
+    source: str | None = None,
+    tz: str | None = None,
+    dayfirst: bool | None = None,
+    year: int | None = None,
+    time_format: str | None = None,
+    forum: Any = None,
+    actor: str = "auto",
+    on_error: str = "raise",
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Parse a Moodle standard log report download into Events.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The loaded log (its columns as downloaded: any of the headers in
+        :data:`LOG_HEADERS`, with or without the leading ``Course`` column or
+        a pandas index column).
+    source : str, optional
+        The name errors and the report give the input (default: ``<in-memory ...>``).
     tz : str
         Time zone the times were written in (the downloading user's).
     dayfirst : bool, optional
@@ -1010,8 +1185,6 @@ def read_moodle_log(
         Who acts: the user id from the description (``"id"``) or the full
         name column (``"name"``). ``"auto"`` uses ids when every row with a
         user has one in its description, else names.
-    sep, sheet : optional
-        Passed to :func:`connectana.io.table.read_tabular_file`.
     on_error : {"raise", "skip"}
         ``"skip"`` sets aside rows with an unparseable time.
     keep_text : bool
@@ -1043,23 +1216,24 @@ def read_moodle_log(
 
     Examples
     --------
-    >>> import connectana as ca, pathlib, tempfile
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "log.csv"
-    >>> _ = p.write_text("Time,User full name,Affected user,Event context,Component,Event name,"
-    ...     "Description,Origin,IP address\\n"
-    ...     '"23/01/23, 12:09",Ann,-,Forum: F,Forum,Discussion created,'
-    ...     "The user with id '5' has created the discussion with id '8' in the forum "
-    ...     "with course module id '3'.,web,1.2.3.4\\n")
-    >>> ev = ca.read_events(p, format="moodle_log", tz="UTC")
-    >>> ev[["actor", "action", "thread_id"]].values.tolist()
+    >>> import pandas as pd
+    >>> from connectana.io.moodle import parse_moodle_log
+    >>> log = pd.DataFrame({"Time": ["23/01/23, 12:09"], "User full name": ["Ann"],
+    ...     "Affected user": ["-"], "Event context": ["Forum: F"], "Component": ["Forum"],
+    ...     "Event name": ["Discussion created"], "Description": ["The user with id '5' has "
+    ...     "created the discussion with id '8' in the forum with course module id '3'."],
+    ...     "Origin": ["web"], "IP address": ["1.2.3.4"]})
+    >>> parse_moodle_log(log, tz="UTC")[["actor", "action", "thread_id"]].values.tolist()
     [['5', 'post', '8']]
     """
     check_on_error(on_error)
     if actor not in ("auto", "id", "name"):
         raise ParameterError(f"actor must be 'auto', 'id' or 'name', not {actor!r}")
-    path = Path(path)
-    raw = read_tabular_file(path, sep=sep, sheet=sheet)
-    report = IngestReport(source=str(path), format="moodle_log", read=len(raw))
+    path = source = memory_label(data) if source is None else source
+    if not isinstance(data, pd.DataFrame):
+        raise ParameterTypeError(f"a Moodle log is a DataFrame, not a {type(data).__name__}")
+    raw = data.reset_index(drop=True)
+    report = IngestReport(source=source, format="moodle_log", read=len(raw))
     cols = _map_log_headers(raw, path, report)
     report.options["columns"] = dict(cols)
     n = len(raw)

@@ -12,6 +12,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -42,9 +43,10 @@ from .common import (
     read_zip_member,
     text_or_none,
 )
+from .memory import json_value, memory_label
 from .structured import slack_resources
 
-__all__ = ["read_slack", "CONTENT_SUBTYPES"]
+__all__ = ["read_slack", "parse_slack", "SlackExport", "CONTENT_SUBTYPES"]
 
 #: Message subtypes written by people (everything else is a system message,
 #: except ``bot_message`` and ``tombstone``/``message_deleted``).
@@ -56,6 +58,7 @@ CONTENT_SUBTYPES: tuple[str, ...] = (
     "me_message",
     "message_replied",
 )
+_META = ("channels.json", "groups.json", "dms.json", "mpims.json")
 _DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 _TS = re.compile(r"^(\d+)(?:\.(\d{1,9}))?$")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -175,22 +178,132 @@ def _reactions(m: dict) -> list[dict]:
     return [{"name": name, "users": list(users)} for name, users in users_of.items()]
 
 
-def read_slack(
-    path: str | os.PathLike,
-    *,
-    mentions: bool = True,
-    reactions: bool = True,
-    on_error: str = "raise",
-    keep_text: bool = False,
-    extract: Any = (),
-) -> pd.DataFrame:
+def read_slack(path: str | os.PathLike, **options: Any) -> pd.DataFrame:
     """Read a Slack export (.zip or folder) into Events.
+
+    *load* (the export's JSON files, under ``max_bytes``) → *parse*
+    (:func:`parse_slack`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
 
     Parameters
     ----------
     path : path-like
         The export's ``.zip`` or the folder it unpacks to (``users.json`` may
         sit in a sub-folder of the archive).
+    **options
+        ``mentions``, ``reactions``, ``on_error``, ``keep_text``, ``extract``
+        (see :func:`parse_slack`).
+
+    Returns
+    -------
+    DataFrame
+        Events (platform ``slack``); ``attrs["ingest"]`` is the report.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, connectana as ca
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "users.json").write_text(json.dumps([{"id": "U1"}, {"id": "U2"}]))
+    >>> (d / "general").mkdir()
+    >>> msgs = [{"ts": "1700000000.000100", "user": "U1", "thread_ts": "1700000000.000100"},
+    ...         {"ts": "1700000060.000200", "user": "U2", "thread_ts": "1700000000.000100"}]
+    >>> _ = (d / "general" / "2023-11-14.json").write_text(json.dumps(msgs))
+    >>> ev = ca.read_events(d, format="slack")
+    >>> ev[["actor", "action", "target"]].values.tolist()
+    [['U1', 'post', <NA>], ['U2', 'reply', 'U1']]
+    """
+    check_on_error(options.get("on_error", "raise"))
+    path = Path(path)
+    export = _Export(path)
+    try:
+        meta = {m: export.load(m) for m in _META if m in export.names}
+        channels = (
+            (channel, ((day, export.load(day)) for day in days))
+            for channel, days in export.channels().items()
+        )
+        data = SlackExport(export.load("users.json"), meta, channels, prefix=f"{path}/")
+        return parse_slack(data, source=str(path), **options)
+    finally:
+        export.close()
+
+
+class SlackExport:
+    """A Slack export as its load step hands it to :func:`parse_slack`.
+
+    ``users`` is ``users.json``; ``meta`` maps ``channels.json``,
+    ``groups.json``, ``dms.json``, ``mpims.json`` (those present) to their
+    JSON; ``channels`` yields ``(channel, days)`` with ``days`` an iterable of
+    ``(file name, JSON array of messages)``, read lazily one channel at a
+    time. ``prefix`` + a file name is how errors name a file.
+    """
+
+    def __init__(
+        self,
+        users: Any,
+        meta: Mapping[str, Any],
+        channels: Iterable[tuple[str, Iterable[tuple[str, Any]]]],
+        *,
+        prefix: str = "",
+    ) -> None:
+        self.users = users
+        self.meta = dict(meta)
+        self.channels = channels
+        self.prefix = prefix
+
+
+def _in_memory(data: Any, users: Any, dms: Any, source: str) -> SlackExport:
+    if isinstance(data, pd.DataFrame):
+        data = json_value(data)
+    if isinstance(data, (list, tuple)):
+        data = {"messages": list(data)}
+    if not isinstance(data, Mapping):
+        raise InputError(
+            f"cannot read a {type(data).__name__} as Slack messages",
+            file=source,
+            expected="a {channel: [messages]} mapping or a list of messages",
+        )
+    channels = []
+    for channel, value in data.items():
+        if isinstance(value, Mapping):  # {day: [messages]}
+            days = [(f"{channel}/{d}", v) for d, v in sorted(value.items())]
+        else:
+            days = [(str(channel), value)]
+        channels.append((str(channel), days))
+    meta = {} if dms is None else {"dms.json": dms}
+    return SlackExport([] if users is None else users, meta, channels, prefix=f"{source}: ")
+
+
+def parse_slack(
+    data: Any,
+    *,
+    source: str | None = None,
+    users: Any = None,
+    dms: Any = None,
+    mentions: bool = True,
+    reactions: bool = True,
+    on_error: str = "raise",
+    keep_text: bool = False,
+    extract: Any = (),
+) -> pd.DataFrame:
+    """Parse Slack messages (a loaded export, or messages in memory) into Events.
+
+    Parameters
+    ----------
+    data : SlackExport, mapping or list
+        What :func:`read_slack` loaded from an export, or messages in memory:
+        a ``{channel: [messages]}`` mapping (one channel's messages in any
+        order; a channel's list may also be split by day as ``{day: [...]}``)
+        or one channel's list of messages (channel ``messages``).
+    source : str, optional
+        The name errors and the report give the input (default
+        ``<in-memory ...>``).
+    users : list of dict, optional
+        In-memory input: the export's ``users.json`` (who is a bot, who is a
+        workspace admin). Without it no one is known as a bot or staff.
+    dms : list of dict, optional
+        In-memory input: the export's ``dms.json`` (a one-to-one direct
+        message channel's top-level messages are then ``message`` events to
+        the other member).
     mentions : bool
         Add a ``mention`` event for each distinct person ``<@U…>``-mentioned
         in a kept message.
@@ -257,43 +370,25 @@ def read_slack(
 
     Examples
     --------
-    >>> import json, pathlib, tempfile, connectana as ca
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "users.json").write_text(json.dumps([{"id": "U1"}, {"id": "U2"}]))
-    >>> (d / "general").mkdir()
+    >>> from connectana.io.slack import parse_slack
     >>> msgs = [{"ts": "1700000000.000100", "user": "U1", "thread_ts": "1700000000.000100"},
     ...         {"ts": "1700000060.000200", "user": "U2", "thread_ts": "1700000000.000100"}]
-    >>> _ = (d / "general" / "2023-11-14.json").write_text(json.dumps(msgs))
-    >>> ev = ca.read_events(d, format="slack")
-    >>> ev[["actor", "action", "target"]].values.tolist()
+    >>> parse_slack({"general": msgs})[["actor", "action", "target"]].values.tolist()
     [['U1', 'post', <NA>], ['U2', 'reply', 'U1']]
     """
     check_on_error(on_error)
-    path = Path(path)
-    export = _Export(path)
-    try:
-        return _read(export, path, mentions, reactions, on_error, keep_text, bool(extract))
-    finally:
-        export.close()
-
-
-def _read(
-    export: _Export,
-    path: Path,
-    mentions: bool,
-    reactions: bool,
-    on_error: str,
-    keep_text: bool,
-    extract: bool = False,
-) -> pd.DataFrame:
-    report = IngestReport(source=str(path), format="slack")
+    source = memory_label(data) if source is None else source
+    if not isinstance(data, SlackExport):
+        data = _in_memory(data, users, dms, source)
+    prefix = data.prefix
+    report = IngestReport(source=source, format="slack")
     report.options.update(mentions=mentions, reactions=reactions)
     if extract:  # links to the workspace are internal (connectana.extract)
         report.options["platform_hosts"] = ["slack.com"]
 
-    users = export.load("users.json")
+    users = data.users
     if not isinstance(users, list):
-        raise FormatError("users.json is not a list of users", file=f"{path}/users.json")
+        raise FormatError("users.json is not a list of users", file=f"{prefix}users.json")
     bots = {text_or_none(u.get("id")) for u in users if isinstance(u, dict) and u.get("is_bot")}
     staff = {
         text_or_none(u.get("id"))
@@ -303,39 +398,34 @@ def _read(
     }
     listed: set[str] = set()
     dm_members: dict[str, list] = {}  # 1:1 direct-message folder -> its two members
-    for meta in ("channels.json", "groups.json", "dms.json", "mpims.json"):
-        if meta in export.names:
-            found = export.load(meta)
-            found = [] if found is None else found
-            if not isinstance(found, list):
-                raise FormatError(
-                    f"{meta} is not a list", file=f"{path}/{meta}", found=type(found).__name__
+    for meta, found in data.meta.items():
+        found = [] if found is None else found
+        if not isinstance(found, list):
+            raise FormatError(
+                f"{meta} is not a list", file=f"{prefix}{meta}", found=type(found).__name__
+            )
+        for c in found:
+            if isinstance(c, dict):
+                names = [text_or_none(c.get(k)) for k in ("name", "id")]
+                names = [n for n in names if n is not None]
+                listed.update(names)
+                members = c.get("members")
+                members = (
+                    [text_or_none(u) for u in members or []] if isinstance(members, list) else []
                 )
-            for c in found:
-                if isinstance(c, dict):
-                    names = [text_or_none(c.get(k)) for k in ("name", "id")]
-                    names = [n for n in names if n is not None]
-                    listed.update(names)
-                    members = c.get("members")
-                    members = (
-                        [text_or_none(u) for u in members or []]
-                        if isinstance(members, list)
-                        else []
-                    )
-                    if meta == "dms.json" and len(members) == 2 and all(members):
-                        dm_members.update({n: members for n in names})
+                if meta == "dms.json" and len(members) == 2 and all(members):
+                    dm_members.update({n: members for n in names})
 
     rows: list[dict] = []
     derived: Counter = Counter()
     n_messages = 0
-    for channel, days in export.channels().items():
+    for channel, days in data.channels:
         if listed and channel not in listed:
             report.notes["channel folder not in channels.json"] += 1
         messages = []
-        for day in days:
-            arr = export.load(day)
+        for day, arr in days:
             if not isinstance(arr, list):
-                raise FormatError("day file is not a JSON array", file=f"{path}/{day}")
+                raise FormatError("day file is not a JSON array", file=f"{prefix}{day}")
             for i, m in enumerate(arr, start=1):
                 messages.append((day, i, m))
         n_messages += len(messages)
@@ -354,7 +444,7 @@ def _read(
                 if on_error == "raise":
                     raise InputError(
                         bad.reason,
-                        file=f"{path}/{day}",
+                        file=f"{prefix}{day}",
                         row=i,
                         field=bad.field,
                         found=bad.found,

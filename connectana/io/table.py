@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import FormatError, InputError, ParameterError, SchemaError
+from ..errors import FormatError, InputError, ParameterError, ParameterTypeError, SchemaError
 from ..events import (
     ACTION,
     ACTIONS,
@@ -58,6 +58,7 @@ from .common import (
     read_bytes,
     set_aside_rows,
 )
+from .memory import memory_label
 from .timestamps import parse_timestamps
 
 __all__ = [
@@ -627,23 +628,10 @@ def _actions(
 def read_table(
     path: str | os.PathLike | pd.DataFrame,
     *,
-    columns: Mapping[str, str | None] | None = None,
     sep: str | None = None,
     sheet: str | int | None = 0,
     encoding: str | None = None,
-    dayfirst: bool | None = None,
-    time_format: str | None = None,
-    tz: str | None = None,
-    unit: str | None = None,
-    action: str | None = None,
-    action_map: Mapping[Any, str] | None = None,
-    platform: str = "table",
-    extra: Sequence[str] = (),
-    keep_text: bool = False,
-    on_error: str = "raise",
-    extract: Any = (),
-    url_query: bool = False,
-    internal_hosts: Sequence[str] = (),
+    **options: Any,
 ) -> pd.DataFrame:
     """Read a table of interactions (a file or a DataFrame) into Events.
 
@@ -665,6 +653,11 @@ def read_table(
         Passed to the file reading (``sep=None`` sniffs the separator). A file
         that is not UTF-8 is read as Windows-1252 with a warning and a note in
         the report, unless ``encoding`` is given.
+    **options
+        How to parse, passed to :func:`parse_table`: ``columns``, ``dayfirst``,
+        ``time_format``, ``tz``, ``unit``, ``action``, ``action_map``,
+        ``platform``, ``extra``, ``keep_text``, ``on_error``, ``extract``,
+        ``url_query``, ``internal_hosts``, documented here.
     dayfirst, time_format, tz, unit : optional
         How to read timestamps (see
         :func:`connectana.io.timestamps.parse_timestamps`): an ambiguous
@@ -723,38 +716,17 @@ def read_table(
     >>> ca.read_events(log, action_map={"Forum": "view"})["action"].tolist()
     ['view', 'other']
     """
-    check_on_error(on_error)
+    check_on_error(options.get("on_error", "raise"))
     if isinstance(path, pd.DataFrame):
-        raw = path.reset_index(drop=True)
-        raw.columns = [str(c).strip() for c in raw.columns]
-        source = "<DataFrame>"
-    else:
-        raw = read_tabular_file(path, sep=sep, sheet=sheet, encoding=encoding)
-        source = str(path)
-    return parse_table(
-        raw,
-        source=source,
-        columns=columns,
-        dayfirst=dayfirst,
-        time_format=time_format,
-        tz=tz,
-        unit=unit,
-        action=action,
-        action_map=action_map,
-        platform=platform,
-        extra=extra,
-        keep_text=keep_text,
-        on_error=on_error,
-        extract=extract,
-        url_query=url_query,
-        internal_hosts=internal_hosts,
-    )
+        return parse_table(path, **options)
+    raw = read_tabular_file(path, sep=sep, sheet=sheet, encoding=encoding)
+    return parse_table(raw, source=str(path), **options)
 
 
 def parse_table(
     raw: pd.DataFrame,
     *,
-    source: str = "<DataFrame>",
+    source: str | None = None,
     columns: Mapping[str, str | None] | None = None,
     dayfirst: bool | None = None,
     time_format: str | None = None,
@@ -770,10 +742,27 @@ def parse_table(
     url_query: bool = False,
     internal_hosts: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """The *parse* step of :func:`read_table`: a loaded table (rows numbered from
-    1, ``source`` naming it in errors) into Events. Options as in
-    :func:`read_table`."""
+    """The *parse* step of :func:`read_table`: a loaded table (its index is
+    ignored; rows are numbered from 1 and ``source`` names it in errors, by
+    default ``<in-memory DataFrame, N rows>``) into Events. Options as in
+    :func:`read_table`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from connectana.io.table import parse_table
+    >>> df = pd.DataFrame({"from": ["a"], "to": ["b"], "time": ["2024-01-01T10:00Z"]})
+    >>> parse_table(df, columns={"actor": "from", "target": "to"})[["actor", "target"]].values
+    array([['a', 'b']], dtype=object)
+    """
     check_on_error(on_error)
+    if not isinstance(raw, pd.DataFrame):
+        raise ParameterTypeError(f"a table is a DataFrame, not a {type(raw).__name__}")
+    attrs = dict(raw.attrs)
+    source = memory_label(raw) if source is None else source
+    raw = raw.reset_index(drop=True)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    raw.attrs = attrs
     report = IngestReport(source=source, format="table", read=len(raw))
     if len(raw) == 0:
         raise InputError(EMPTY, file=source, expected="a header row and data rows")

@@ -4,6 +4,12 @@ cMOOC blogs: posts, comments, threaded replies and the pingbacks/trackbacks
 that link one blog to another. :func:`read_wordpress` reads a WXR export
 (WordPress eXtended RSS, versions 1.0–1.2); :func:`read_feed` reads harvested
 RSS/Atom post and comment feeds (local files only — nothing is fetched).
+Each is *load* (the file's bytes) → *parse* (``parse_wordpress`` /
+``parse_feed``: the XML as bytes) → ``make_events``.
+
+The module is over 800 lines: two readers of one source family (a blog's own export and
+its feeds) that share the person rules (``normalize_name``, e-mails hashed, never kept)
+and the thread rules for comments and pingbacks.
 """
 
 from __future__ import annotations
@@ -39,9 +45,10 @@ from ..events import (
 )
 from ..extract import RESOURCES
 from .common import check_on_error, read_bytes, set_aside_rows, url_host
+from .memory import Located, memory_label
 from .timestamps import NS_MAX, NS_MIN, parse_timestamps
 
-__all__ = ["read_wordpress", "read_feed", "normalize_name"]
+__all__ = ["read_wordpress", "parse_wordpress", "read_feed", "parse_feed", "normalize_name"]
 
 _ZERO_DATE = "0000-00-00 00:00:00"
 _PING_TYPES = ("pingback", "trackback", "webmention")
@@ -89,14 +96,16 @@ def _text(el: Any, name: str) -> str:
     return ""
 
 
-def _parse_xml(path: Path) -> Any:
+def _parse_xml(data: bytes, path: Any) -> Any:
     from lxml import etree
 
-    if not path.exists():
-        raise InputError("file not found", file=path)
+    if not isinstance(data, (bytes, bytearray)):
+        raise InputError(
+            f"cannot read a {type(data).__name__} as XML", file=path, expected="the XML as bytes"
+        )
     parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True)
     try:
-        root = etree.fromstring(read_bytes(path), parser)
+        root = etree.fromstring(bytes(data), parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise FormatError(
@@ -110,9 +119,55 @@ def _parse_xml(path: Path) -> Any:
     return root
 
 
-def read_wordpress(
-    path: str | os.PathLike,
+def read_wordpress(path: str | os.PathLike, **options: Any) -> pd.DataFrame:
+    """Read a WordPress export (WXR 1.0, 1.1 or 1.2) into Events.
+
+    *load* → *parse* (:func:`parse_wordpress`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.xml`` export (Tools → Export in WordPress).
+    **options
+        ``post_types``, ``include_unapproved``, ``pings``, ``identity``, ``tz``,
+        ``on_error``, ``keep_text``, ``extract`` (see :func:`parse_wordpress`).
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, connectana as ca
+    >>> xml = '''<rss xmlns:wp="http://wordpress.org/export/1.2/"
+    ...   xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+    ... <wp:base_site_url>http://blog.example</wp:base_site_url>
+    ... <item><dc:creator>ann</dc:creator><wp:post_id>1</wp:post_id>
+    ... <wp:post_date_gmt>2024-01-01 10:00:00</wp:post_date_gmt>
+    ... <wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+    ... <wp:comment><wp:comment_id>5</wp:comment_id><wp:comment_author>Bob</wp:comment_author>
+    ... <wp:comment_date_gmt>2024-01-02 10:00:00</wp:comment_date_gmt>
+    ... <wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent>
+    ... <wp:comment_user_id>0</wp:comment_user_id></wp:comment></item></channel></rss>'''
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "blog.xml"
+    >>> _ = p.write_text(xml)
+    >>> ev = ca.read_events(p, format="wordpress")
+    >>> ev[["event_id", "actor", "action", "target"]].values.tolist()
+    [['post:1', 'ann', 'post', <NA>], ['comment:5', 'guest:bob', 'comment', 'ann']]
+    """
+    check_on_error(options.get("on_error", "raise"))
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    return parse_wordpress(read_bytes(path), source=str(path), **options)
+
+
+def parse_wordpress(
+    data: Any,
     *,
+    source: str | None = None,
     post_types: tuple[str, ...] = ("post", "page"),
     include_unapproved: bool = False,
     pings: bool = True,
@@ -122,12 +177,14 @@ def read_wordpress(
     keep_text: bool = False,
     extract: Any = (),
 ) -> pd.DataFrame:
-    """Read a WordPress export (WXR 1.0, 1.1 or 1.2) into Events.
+    """Parse a WordPress export (WXR 1.0, 1.1 or 1.2) into Events.
 
     Parameters
     ----------
-    path : path-like
-        The ``.xml`` export (Tools → Export in WordPress).
+    data : bytes
+        The export's XML (the bytes of the ``.xml`` file).
+    source : str, optional
+        The name errors and the report give the input (default: ``<in-memory ...>``).
     post_types : tuple of str
         Item types read as posts (``post`` and ``page``: both take comments).
         Other items (attachments, menu items, ...) are set aside as
@@ -191,34 +248,27 @@ def read_wordpress(
 
     Examples
     --------
-    >>> import pathlib, tempfile, connectana as ca
-    >>> xml = '''<rss xmlns:wp="http://wordpress.org/export/1.2/"
+    >>> from connectana.io.wordpress import parse_wordpress
+    >>> xml = b'''<rss xmlns:wp="http://wordpress.org/export/1.2/"
     ...   xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
-    ... <wp:base_site_url>http://blog.example</wp:base_site_url>
     ... <item><dc:creator>ann</dc:creator><wp:post_id>1</wp:post_id>
     ... <wp:post_date_gmt>2024-01-01 10:00:00</wp:post_date_gmt>
-    ... <wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
-    ... <wp:comment><wp:comment_id>5</wp:comment_id><wp:comment_author>Bob</wp:comment_author>
-    ... <wp:comment_date_gmt>2024-01-02 10:00:00</wp:comment_date_gmt>
-    ... <wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent>
-    ... <wp:comment_user_id>0</wp:comment_user_id></wp:comment></item></channel></rss>'''
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "blog.xml"
-    >>> _ = p.write_text(xml)
-    >>> ev = ca.read_events(p, format="wordpress")
-    >>> ev[["event_id", "actor", "action", "target"]].values.tolist()
-    [['post:1', 'ann', 'post', <NA>], ['comment:5', 'guest:bob', 'comment', 'ann']]
+    ... <wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+    ... </channel></rss>'''
+    >>> parse_wordpress(xml)[["event_id", "actor", "action"]].values.tolist()
+    [['post:1', 'ann', 'post']]
     """
     check_on_error(on_error)
     if identity not in ("account", "name"):
         raise ParameterError("identity must be 'account' or 'name'")
-    path = Path(path)
-    root = _parse_xml(path)
+    path = source = memory_label(data) if source is None else source
+    root = _parse_xml(data, path)
     channel = root[0] if _local(root) == "rss" and len(root) else None
     if channel is None or _local(channel) != "channel":
         raise FormatError(
             "not a WordPress export", file=path, found=_local(root), expected="<rss><channel>"
         )
-    report = IngestReport(source=str(path), format="wordpress")
+    report = IngestReport(source=source, format="wordpress")
     report.options.update(
         post_types=list(post_types),
         include_unapproved=include_unapproved,
@@ -431,7 +481,7 @@ def _drop_duplicates(rows: list[dict], report: IngestReport) -> list[dict]:
     return out
 
 
-def _parse_dates(rows: list[dict], path: Path, report: IngestReport, on_error: str) -> list[dict]:
+def _parse_dates(rows: list[dict], path: Any, report: IngestReport, on_error: str) -> list[dict]:
     """Parse the rows' (date, zone, where) in one go per zone (fast on big exports)."""
     zones = {r[TIMESTAMP][1] for r in rows}
     for zone in zones:
@@ -507,13 +557,19 @@ def _feed_files(source: str | os.PathLike) -> list[Path]:
     return [path]
 
 
-def _parse_feed(f: Path, on_error: str, report: IngestReport) -> Any:
+def _parse_feed(data: bytes, f: Any, on_error: str, report: IngestReport) -> Any:
     import xml.sax
 
     import feedparser
 
     try:
-        d = feedparser.parse(read_bytes(f))
+        if not isinstance(data, (bytes, bytearray)):
+            raise InputError(
+                f"cannot read a {type(data).__name__} as a feed",
+                file=f,
+                expected="the feed's XML as bytes",
+            )
+        d = feedparser.parse(bytes(data))
     except (UnicodeError, LookupError, ValueError) as exc:
         # feedparser is lenient but fails on some broken encoding declarations
         raise FormatError(
@@ -531,7 +587,7 @@ def _parse_feed(f: Path, on_error: str, report: IngestReport) -> Any:
                 row=line or None,
                 expected="a well-formed RSS or Atom feed",
             )
-        report.messages.append(f"{f.name}: broken XML, entries recovered by feedparser")
+        report.messages.append(f"{Path(f).name}: broken XML, entries recovered by feedparser")
         report.notes["feed read with recovery"] += 1
     if not d.get("version") and not d.entries:
         raise FormatError("not an RSS or Atom feed", file=f, expected="an RSS 2.0 or Atom feed")
@@ -561,20 +617,59 @@ def _entry_time(e: Any) -> pd.Timestamp | None:
     return None
 
 
-def read_feed(
-    path: str | os.PathLike,
-    *,
-    on_error: str = "raise",
-    keep_text: bool = False,
-) -> pd.DataFrame:
+def read_feed(path: str | os.PathLike, **options: Any) -> pd.DataFrame:
     """Read saved RSS 2.0 / Atom blog feeds (posts and comments) into Events.
+
+    *load* → *parse* (:func:`parse_feed`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
 
     Parameters
     ----------
     path : path-like
-        A saved feed file or a folder of them (``.xml``, ``.rss``,
-        ``.atom``, ``.rdf``, ``.feed``), read together so that comments find
-        their posts. URLs are refused: nothing is fetched.
+        A saved RSS/Atom file or a folder of them (URLs are not fetched).
+    **options
+        ``on_error``, ``keep_text`` (see :func:`parse_feed`).
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, connectana as ca
+    >>> rss = '''<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+    ... <title>Comments for Blog</title><link>http://blog.example</link>
+    ... <item><title>By: Bob</title><link>http://blog.example/p1/#comment-7</link>
+    ... <dc:creator>Bob</dc:creator><guid isPermaLink="false">http://blog.example/?p=1#comment-7</guid>
+    ... <pubDate>Tue, 02 Jan 2024 10:00:00 +0000</pubDate></item></channel></rss>'''
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "comments.rss"
+    >>> _ = p.write_text(rss)
+    >>> ev = ca.read_events(p, format="feed")
+    >>> ev[["actor", "action", "parent_id"]].values.tolist()
+    [['bob', 'comment', 'http://blog.example/p1/']]
+    """
+    check_on_error(options.get("on_error", "raise"))
+    files = _feed_files(path)
+    feeds = Located((str(f), 1, read_bytes(f)) for f in files)
+    return parse_feed(feeds, source=str(Path(path)), **options)
+
+
+def parse_feed(
+    data: Any,
+    *,
+    source: str | None = None,
+    on_error: str = "raise",
+    keep_text: bool = False,
+) -> pd.DataFrame:
+    """Parse saved RSS 2.0 / Atom blog feeds (posts and comments) into Events.
+
+    Parameters
+    ----------
+    data : bytes
+        One feed's XML (the bytes of the file).
+    source : str, optional
+        The name errors and the report give the input (default: ``<in-memory ...>``).
     on_error : {"raise", "skip"}
         ``"raise"``: broken XML or an entry without a date or author is an
         error. ``"skip"``: feedparser's recovery is accepted (noted) and such
@@ -614,26 +709,22 @@ def read_feed(
 
     Examples
     --------
-    >>> import pathlib, tempfile, connectana as ca
-    >>> rss = '''<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
-    ... <title>Comments for Blog</title><link>http://blog.example</link>
-    ... <item><title>By: Bob</title><link>http://blog.example/p1/#comment-7</link>
-    ... <dc:creator>Bob</dc:creator><guid isPermaLink="false">http://blog.example/?p=1#comment-7</guid>
-    ... <pubDate>Tue, 02 Jan 2024 10:00:00 +0000</pubDate></item></channel></rss>'''
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "comments.rss"
-    >>> _ = p.write_text(rss)
-    >>> ev = ca.read_events(p, format="feed")
-    >>> ev[["actor", "action", "parent_id"]].values.tolist()
-    [['bob', 'comment', 'http://blog.example/p1/']]
+    >>> from connectana.io.wordpress import parse_feed
+    >>> rss = b'''<rss version="2.0"><channel><link>http://blog.example/</link>
+    ... <item><link>http://blog.example/p1/</link><dc:creator
+    ...  xmlns:dc="http://purl.org/dc/elements/1.1/">ann</dc:creator>
+    ... <pubDate>Mon, 01 Jan 2024 10:00:00 +0000</pubDate></item></channel></rss>'''
+    >>> parse_feed(rss)[["actor", "action"]].values.tolist()
+    [['ann', 'post']]
     """
     check_on_error(on_error)
-    files = _feed_files(path)
-    path = Path(path)
-    report = IngestReport(source=str(path), format="feed")
+    source = memory_label(data) if source is None else source
+    feeds = data if isinstance(data, Located) else Located([(source, 1, data)])
+    report = IngestReport(source=source, format="feed")
 
     entries: list[dict] = []
-    for f in files:
-        d = _parse_feed(f, on_error, report)
+    for f, _, raw in feeds:
+        d = _parse_feed(raw, f, on_error, report)
         prefix = next((p for p, uri in d.namespaces.items() if uri == _THREAD_NS), "thr")
         feed_author = _person(d.feed)
         link = d.feed.get("link") or ""
@@ -663,7 +754,7 @@ def read_feed(
                         field=field,
                         found=found,
                     )
-                report.set_aside_record("invalid record", {"file": f.name, "entry": i})
+                report.set_aside_record("invalid record", {"file": Path(f).name, "entry": i})
                 continue
             thr = e.get(f"{prefix}_in-reply-to")
             content = e.get("content") or [{}]
@@ -677,7 +768,7 @@ def read_feed(
                     "comment": bool(thr) or bool(_COMMENT_ANCHOR.search(elink)),
                     "site": site,
                     "text": content[0].get("value") or e.get("summary"),
-                    "where": {"file": f.name, "entry": i},
+                    "where": {"file": Path(f).name, "entry": i},
                 }
             )
 

@@ -49,9 +49,10 @@ from .common import (
     source_name,
     text_or_none,
 )
+from .memory import Located, located, memory_label
 from .timestamps import parse_timestamps
 
-__all__ = ["read_xapi", "actor_key", "VERB_ACTIONS"]
+__all__ = ["read_xapi", "parse_xapi", "actor_key", "VERB_ACTIONS"]
 
 PLATFORM = "xapi"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
@@ -268,15 +269,12 @@ def _statement(stmt: Any, verbs: Mapping[str, str] | None) -> dict:
 
 
 def read_xapi(
-    path: str | os.PathLike | Sequence[str | os.PathLike],
-    *,
-    on_error: str = "raise",
-    keep_text: bool = False,
-    verbs: Mapping[str, str] | None = None,
-    tz: str | None = None,
-    default_timestamp: Any = None,
+    path: str | os.PathLike | Sequence[str | os.PathLike], **options: Any
 ) -> pd.DataFrame:
     """Read xAPI statements into Events.
+
+    *load* → *parse* (:func:`parse_xapi`, which documents ``**options``) →
+    :func:`~connectana.make_events`.
 
     Parameters
     ----------
@@ -285,6 +283,68 @@ def read_xapi(
         response ``{"statements": [...], "more": ...}``; ``.gz`` read
         transparently), a folder of ``.json``/``.jsonl``/``.ndjson`` files or
         a list of files.
+    **options
+        ``on_error``, ``keep_text``, ``verbs``, ``tz``, ``default_timestamp`` (see
+        :func:`parse_xapi`).
+
+    Returns
+    -------
+    DataFrame
+        Events; ``attrs["ingest"]`` holds the ingest report.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, connectana as ca
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "lrs.json"
+    >>> ann = {"account": {"homePage": "https://lms", "name": "ann"}}
+    >>> bob = {"mbox": "mailto:bob@example.org", "name": "Bob"}
+    >>> post = {"id": "s1", "actor": ann, "verb": {"id": "http://activitystrea.ms/create"},
+    ...         "object": {"id": "https://lms/post/1"}, "timestamp": "2024-01-01T10:00:00Z"}
+    >>> reply = {"id": "s2", "actor": bob,
+    ...          "verb": {"id": "http://adlnet.gov/expapi/verbs/commented"},
+    ...          "object": {"objectType": "StatementRef", "id": "s1"},
+    ...          "timestamp": "2024-01-01T12:00:00+02:00"}
+    >>> _ = p.write_text(json.dumps({"statements": [post, reply], "more": ""}))
+    >>> ev = ca.read_events(p, format="xapi")
+    >>> ev[["action", "target"]].values.tolist()
+    [['post', <NA>], ['comment', 'https://lms|ann']]
+    >>> ev["actor"].str.startswith("mbox_sha1sum:").tolist()
+    [False, True]
+    """
+    on_error = options.get("on_error", "raise")
+    check_on_error(on_error)
+    files = input_files(path, suffixes=(".json", ".jsonl", ".ndjson"))
+    report = IngestReport(source=source_name(path), format="xapi")
+    lines = Located(
+        ((str(f), n, value) for f in files for n, value in iter_json(f, report, on_error)),
+        dict(zip(map(str, files), file_labels(files), strict=True)),
+    )
+    return parse_xapi(lines, source=source_name(path), report=report, **options)
+
+
+def parse_xapi(
+    data: Any,
+    *,
+    source: str | None = None,
+    report: IngestReport | None = None,
+    on_error: str = "raise",
+    keep_text: bool = False,
+    verbs: Mapping[str, str] | None = None,
+    tz: str | None = None,
+    default_timestamp: Any = None,
+) -> pd.DataFrame:
+    """Parse xAPI statements into Events.
+
+    Parameters
+    ----------
+    data : list, dict or DataFrame
+        Loaded statements: a list of statements (record *n* is the *n*-th), an
+        LRS response ``{"statements": [...], "more": ...}`` or one statement;
+        a DataFrame is read as a list of statements.
+    source : str, optional
+        The name errors and the report give the input (default: ``<in-memory ...>``).
+    report : IngestReport, optional
+        The report the load step already counted in (given by the reader).
     on_error : {"raise", "skip"}
         ``"raise"``: a broken JSON line (not JSON, or not UTF-8) or a record
         that is not a usable statement is an
@@ -360,57 +420,47 @@ def read_xapi(
 
     Examples
     --------
-    >>> import json, pathlib, tempfile, connectana as ca
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "lrs.json"
-    >>> ann = {"account": {"homePage": "https://lms", "name": "ann"}}
-    >>> bob = {"mbox": "mailto:bob@example.org", "name": "Bob"}
-    >>> post = {"id": "s1", "actor": ann, "verb": {"id": "http://activitystrea.ms/create"},
-    ...         "object": {"id": "https://lms/post/1"}, "timestamp": "2024-01-01T10:00:00Z"}
-    >>> reply = {"id": "s2", "actor": bob,
-    ...          "verb": {"id": "http://adlnet.gov/expapi/verbs/commented"},
-    ...          "object": {"objectType": "StatementRef", "id": "s1"},
-    ...          "timestamp": "2024-01-01T12:00:00+02:00"}
-    >>> _ = p.write_text(json.dumps({"statements": [post, reply], "more": ""}))
-    >>> ev = ca.read_events(p, format="xapi")
-    >>> ev[["action", "target"]].values.tolist()
-    [['post', <NA>], ['comment', 'https://lms|ann']]
-    >>> ev["actor"].str.startswith("mbox_sha1sum:").tolist()
-    [False, True]
+    >>> from connectana.io.xapi import parse_xapi
+    >>> stmt = {"id": "s1", "actor": {"account": {"homePage": "https://lms", "name": "ann"}},
+    ...         "verb": {"id": "http://adlnet.gov/expapi/verbs/commented"},
+    ...         "object": {"id": "https://lms/forum/1"}, "timestamp": "2024-01-01T10:00:00Z"}
+    >>> parse_xapi([stmt])[["event_id", "actor", "action"]].values.tolist()
+    [['s1', 'https://lms|ann', 'comment']]
     """
     check_on_error(on_error)
     if verbs:
         wrong = {k: v for k, v in verbs.items() if v not in ACTIONS}
         if wrong:
             raise ParameterError(f"verbs maps to action(s) outside {list(ACTIONS)}: {wrong}")
-    files = input_files(path, suffixes=(".json", ".jsonl", ".ndjson"))
-    labels = file_labels(files)
-    report = IngestReport(
-        source=source_name(path),
-        format="xapi",
-        options={"tz": tz, "default_timestamp": default_timestamp},
-    )
+    source = memory_label(data) if source is None else source
+    if report is None:
+        report = IngestReport(source=source, format="xapi")
+    report.options.update(tz=tz, default_timestamp=default_timestamp)
+    data = located(data, source)
     rows: list[dict] = []
     voids: list[tuple[str, str]] = []  # (voided id, voiding event id)
-    for f, label in zip(files, labels, strict=True):
-        k = 0
-        for lineno, value in iter_json(f, report, on_error):
-            for stmt in _statements(value, report):
-                k += 1
-                row_no = k if _is_document(value) else lineno
-                report.read += 1
-                try:
-                    row = _statement(stmt, verbs)
-                except BadRecord as bad:
-                    raise_or_skip(bad, on_error=on_error, report=report, file=f, row=row_no)
-                    continue
-                eid = row["_id"] or f"{label}:{row_no}"
-                if row["_void"] is not None:
-                    report.set_aside_record("voiding statement", eid)
-                    voids.append((row["_void"], eid))
-                    continue
-                row[EVENT_ID] = eid
-                row["_where"] = (f, row_no)
-                rows.append(row)
+    k, last = 0, None
+    for f, lineno, value in data:
+        if f != last:  # statements of a document are numbered within each file
+            k, last = 0, f
+        label = data.label(f)
+        for stmt in _statements(value, report):
+            k += 1
+            row_no = k if _is_document(value) else lineno
+            report.read += 1
+            try:
+                row = _statement(stmt, verbs)
+            except BadRecord as bad:
+                raise_or_skip(bad, on_error=on_error, report=report, file=f, row=row_no)
+                continue
+            eid = row["_id"] or f"{label}:{row_no}"
+            if row["_void"] is not None:
+                report.set_aside_record("voiding statement", eid)
+                voids.append((row["_void"], eid))
+                continue
+            row[EVENT_ID] = eid
+            row["_where"] = (f, row_no)
+            rows.append(row)
     rows = _drop_duplicates(rows, report)
     rows = _apply_voids(rows, voids, report)
     times = _times(rows, report, on_error=on_error, tz=tz, default=default_timestamp)

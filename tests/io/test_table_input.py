@@ -34,7 +34,7 @@ def test_dataframe_in_memory_is_read_like_a_file(tmp_path):
     from_frame = ca.read_events(POSTS.set_index("author", drop=False), format="table", columns=cols)
     assert from_frame[["actor", "target"]].equals(from_file[["actor", "target"]])
     assert from_frame["target"].fillna("-").tolist() == ["-", "ann", "bob", "ann"]
-    assert from_frame.attrs["ingest"].source == "<DataFrame>"
+    assert from_frame.attrs["ingest"].source == "<in-memory DataFrame, 4 rows>"
 
 
 def test_parent_ids_matching_event_id_are_used_as_object_ids():
