@@ -262,6 +262,7 @@ def read_aliases(
         raise SchemaError(
             "alias table lacks column(s) " + ", ".join(missing),
             file=file,
+            field=missing[0],
             found=list(map(str, table.columns)),
             expected="columns person, platform, platform_id",
         )
@@ -838,7 +839,15 @@ def concat_events(
                 f"(table {int(df['_part'].iloc[i]) + 1})",
                 expected="distinct events, or on_conflict='first'",
             )
-        combined.set_aside["duplicate event"] += int(dup.sum())
+        idx = np.flatnonzero(dup)  # recorded like every reader's set-aside records
+        shown = idx[: max(IngestReport.MAX_RECORDS - len(combined.records), 0)]
+        for i in shown:
+            combined.set_aside_record(
+                "duplicate event",
+                {"table": int(df["_part"].iloc[i]) + 1, "event_id": str(df[EVENT_ID].iloc[i])},
+            )
+        if len(idx) > len(shown):
+            combined.set_aside_record("duplicate event", None, n=len(idx) - len(shown))
         df = df[~dup]
     prefixed = bool(df[EVENT_ID].duplicated().any())
     if prefixed:

@@ -645,7 +645,7 @@ def parse_edx_tracking(
         label = data.label(f)
         if value is SKIPPED:
             report.read += 1
-            report.set_aside["not a forum event"] += 1
+            report.set_aside_record("not a forum event", f"{f}:{lineno}")
             continue
         records = value if isinstance(value, list) else [value]
         for k, rec in enumerate(records, start=1):
@@ -656,7 +656,7 @@ def parse_edx_tracking(
                 row = _tracking_row(rec, actor=actor, forum_only=forum_only, user_ids=user_ids)
             except BadRecord as bad:
                 if bad.aside == "not a forum event":
-                    report.set_aside["not a forum event"] += 1
+                    report.set_aside_record("not a forum event", f"{f}:{row_no}")
                     continue
                 raise_or_skip(bad, on_error=on_error, report=report, file=f, row=row_no)
                 continue
