@@ -570,7 +570,11 @@ def make_events(
     df = records.copy()
     if ACTOR not in df.columns or TIMESTAMP not in df.columns:
         missing = [c for c in (ACTOR, TIMESTAMP) if c not in df.columns]
-        raise SchemaError("cannot make events without column(s) " + ", ".join(missing))
+        raise SchemaError(
+            "cannot make events without column(s) " + ", ".join(missing),
+            field=missing[0],
+            found=list(map(str, df.columns)),
+        )
     n = len(df)
     for c in REQUIRED_COLUMNS:
         if c not in df.columns:
@@ -857,7 +861,10 @@ def normalize_role(value: Any, mapping: Mapping[Any, str] | None = None) -> str:
         role = mapping[value]
         if role not in ROLES:
             raise SchemaError(
-                f"role mapping gives {role!r} for {value!r}", expected=f"one of {list(ROLES)}"
+                f"role mapping gives {role!r} for {value!r}",
+                field=ROLE,
+                found=role,
+                expected=f"one of {list(ROLES)}",
             )
         return role
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:

@@ -378,7 +378,13 @@ def parse_canvas_discussion(
             entries = list(_walk(view.get("view"), None, f, "view"))
             new = view.get("new_entries") or []
             if not isinstance(new, list):
-                raise FormatError("'new_entries' is not a list", file=f, found=type(new).__name__)
+                raise FormatError(
+                    "'new_entries' is not a list",
+                    file=f,
+                    row=f"topic {tid}",
+                    field="new_entries",
+                    found=type(new).__name__,
+                )
             items = entries + [(e, None) for e in new if isinstance(e, dict)]
             for k, (e, container) in enumerate(items, start=1):
                 if isinstance(e, BadRecord):

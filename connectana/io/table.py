@@ -452,6 +452,7 @@ def _map_columns(
                 raise SchemaError(
                     f"columns= maps unknown schema column {schema_col!r}",
                     file=path,
+                    field=schema_col,
                     expected=f"keys among {sorted(known)}",
                 )
             if file_col is None:
@@ -783,7 +784,13 @@ def parse_table(
     mapping, auto = _map_columns(raw, columns, source)
     if action is not None:
         if action not in ACTIONS:
-            raise SchemaError(f"action={action!r} is not an action", expected=f"one of {ACTIONS}")
+            raise SchemaError(
+                f"action={action!r} is not an action",
+                file=source,
+                field=ACTION,
+                found=action,
+                expected=f"one of {ACTIONS}",
+            )
         if ACTION in mapping:
             report.messages.append(
                 f"action={action!r} given: the column {mapping.pop(ACTION)!r} is not used"

@@ -63,6 +63,12 @@ def to_utc_ns(times: pd.Series) -> pd.Series:
     return times.astype("datetime64[ns, UTC]")
 
 
+def _first_row(mask: np.ndarray, row_offset: int) -> int | None:
+    """The row (``row_offset``-based) of the first True of ``mask``, None if none."""
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) + row_offset if len(hits) else None
+
+
 def _fail_row(values: pd.Series, bad: np.ndarray) -> tuple[int, Any]:
     i = int(np.flatnonzero(bad)[0])
     return i, values.iloc[i]
@@ -260,6 +266,7 @@ def _parse_epoch(numeric, present, unit, ctx, row_offset, info, on_error, values
         if len(units) != 1:
             raise TimestampError(
                 "numeric timestamps whose unit cannot be told from their size",
+                row=_first_row(ok, row_offset),
                 found=float(v[0]) if len(v) else None,
                 expected="unit='s' or unit='ms' (or 'us', 'ns')",
                 **ctx,
@@ -277,6 +284,7 @@ def _localize(naive: pd.Series, tz, ctx, values, info, on_error="raise", row_off
     if tz is None:
         raise TimestampError(
             "timestamps carry no UTC offset and no time zone was given",
+            row=_first_row(values.notna().to_numpy(), row_offset),
             found=values.dropna().iloc[0] if values.notna().any() else None,
             expected="tz='UTC' or the zone the export was written in (e.g. tz='Europe/Madrid')",
             **ctx,
@@ -447,6 +455,7 @@ def _parse_local(as_str, present, dayfirst, tz, ctx, row_offset, on_error, value
                 "do not tell which"
                 if not day_first_proof
                 else "dates have days above 12 in both the first and the second place",
+                row=_first_row(present, row_offset),
                 found=as_str[present].iloc[0],
                 expected="dayfirst=True (23/01/23) or dayfirst=False (01/23/23)",
                 **ctx,

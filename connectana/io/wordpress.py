@@ -490,8 +490,16 @@ def _parse_dates(rows: list[dict], path: Any, report: IngestReport, on_error: st
         try:
             parsed = parse_timestamps(values, tz=zone, on_error="skip")
         except TimestampError as exc:
+            record, field = None, "dates"
+            if isinstance(exc.row, int) and 0 < exc.row <= len(idx):  # the item or comment
+                record, field = rows[idx[exc.row - 1]][TIMESTAMP][2]
             raise TimestampError(
-                exc.reason, file=path, field="dates", found=exc.found, expected=exc.expected
+                exc.reason,
+                file=path,
+                row=record,
+                field=field,
+                found=exc.found,
+                expected=exc.expected,
             ) from exc
         for i, t in zip(idx, parsed, strict=True):
             rows[i]["_time"] = t
