@@ -357,6 +357,8 @@ def xml_mutations(draw, data: bytes) -> bytes:
     root = etree.fromstring(data)
     for _ in range(draw(st.integers(1, 3))):
         elements = [e for e in root.iter() if e.getparent() is not None]
+        if not elements:
+            break
         el = elements[draw(st.integers(0, len(elements) - 1))]
         parent = el.getparent()
         kind = draw(st.sampled_from(["dup", "delete", "text"]))
@@ -387,3 +389,292 @@ def test_reader_survives_xml_mutations(name, tmp_path_factory):
         _check(path, _format(name), options, on_error)
 
     run()
+
+
+# --------------------------------------------------------------------------- #
+# Every other fixture shape of tests/data, the Moodle backup, in-memory input
+# --------------------------------------------------------------------------- #
+# (#14 "done when": every fixture shape is mutated; fewer examples each, the shapes are
+# small variations of the seeds above)
+MORE_SEEDS = {
+    "table_index": ("table/lms_index.csv", {"action": "view", "unit": "s"}),
+    "moodle_forum_human": ("moodle/forum_human.csv", {"tz": "UTC"}),
+    "moodle_forum_for_log": ("moodle/forum_for_log.csv", {}),
+    "moodle_log_cr": ("moodle/log_es_cr.csv", {"tz": "UTC"}),
+    "moodle_log_positional": ("moodle/log_it_positional.csv", {"tz": "UTC"}),
+    "moodle_log_yearless": ("moodle/log_yearless.csv", {"tz": "UTC", "year": 2018}),
+    "canvas_groups": ("canvas/group_topics.json", {}),
+    "discourse_posts": ("discourse/posts.json", {}),
+    "edx_bad_field": ("edx/bad_field.log", {}),
+    "edx_broken": ("edx/broken.log", {}),
+    "edx_gz": ("edx/logs/tracking.log-20240101.gz", {}),
+    "mastodon_outbox": ("mastodon/outbox.json", {}),
+    "wordpress_wxr10": ("wordpress/wxr10_prefix.xml", {}),
+    "feed_rss": ("wordpress/feeds/rss/comments.rss", {}),
+    "feed_atom_posts": ("wordpress/feeds/atom/posts.atom", {}),
+    "feed_rss_posts": ("wordpress/feeds/rss/posts.rss", {}),
+    "xapi_single": ("xapi/single.json", {}),
+    "xapi_page1": ("xapi/lrs_page1.json", {}),
+    "xapi_no_actor": ("xapi/no_actor.jsonl", {}),
+    "xapi_broken": ("xapi/broken.jsonl", {}),
+}
+_MORE_FORMAT = {
+    "table_index": "table",
+    "canvas_groups": "canvas_discussion",
+    "discourse_posts": "discourse",
+    "mastodon_outbox": "mastodon",
+    "wordpress_wxr10": "wordpress",
+}
+_FAST = dict(
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def _more_format(name: str) -> str:
+    if name in _MORE_FORMAT:
+        return _MORE_FORMAT[name]
+    family = name.split("_")[0]
+    if family == "moodle":
+        return "moodle_forum" if "forum" in name else "moodle_log"
+    return {"edx": "edx_tracking", "feed": "feed", "xapi": "xapi"}[family]
+
+
+def test_every_fixture_shape_is_mutated():
+    """Each reader fixture of tests/data is a seed of these property tests."""
+    seeds = {rel for rel, _ in SEEDS.values()} | {rel for rel, _ in MORE_SEEDS.values()}
+    families = ("canvas", "discourse", "edx", "mastodon", "moodle", "table", "wordpress", "xapi")
+    shapes = {
+        p.relative_to(DATA).as_posix()
+        for folder in families
+        for p in (DATA / folder).rglob("*")
+        if p.is_file()
+    }
+    assert shapes - seeds == set()  # Slack exports: the test_slack_export_* tests
+
+
+@pytest.mark.parametrize("name", sorted(MORE_SEEDS))
+def test_more_shapes_survive_mutations(name, tmp_path_factory):
+    rel, options = MORE_SEEDS[name]
+    seed = DATA / rel
+    fmt = _more_format(name)
+    structural = seed.suffix in (".json", ".jsonl", ".mongo", ".log") and not name.endswith(
+        "broken"
+    )
+
+    @settings(max_examples=12, **_FAST)
+    @given(mutations(seed.read_bytes()), st.sampled_from(["raise", "skip"]))
+    def run(blob: bytes, on_error: str) -> None:
+        path = tmp_path_factory.mktemp(name) / seed.name
+        path.write_bytes(blob)
+        _check(path, fmt, options, on_error)
+
+    run()
+    if structural:
+
+        @settings(max_examples=12, **_FAST)
+        @given(json_mutations(seed.read_bytes()), st.sampled_from(["raise", "skip"]))
+        def run_json(blob: bytes, on_error: str) -> None:
+            path = tmp_path_factory.mktemp(name) / seed.name
+            path.write_bytes(blob)
+            _check(path, fmt, options, on_error)
+
+        run_json()
+
+
+# A Moodle course backup: the archive's bytes mutated, and its forum XML mutated inside it
+_FORUM_XML = (
+    b"<?xml version='1.0' encoding='UTF-8'?><activity moduleid='5'><forum id='1'><discussions>"
+    b"<discussion id='9'><posts>"
+    b"<post id='1'><parent>0</parent><userid>3</userid><created>1700000000</created>"
+    b"<deleted>0</deleted><privatereplyto>$@NULL@$</privatereplyto><message>m</message></post>"
+    b"<post id='2'><parent>1</parent><userid>4</userid><created>1700000060</created></post>"
+    b"<post id='3'><parent>2</parent><userid>3</userid><created>1700000120</created></post>"
+    b"</posts></discussion></discussions></forum></activity>"
+)
+_ROLES_XML = (
+    b"<roles_definition><role id='5'><shortname>student</shortname>"
+    b"<archetype>student</archetype></role></roles_definition>"
+)
+_COURSE_ROLES = (
+    b"<roles><role_assignments><assignment id='1'><roleid>5</roleid><userid>4</userid>"
+    b"</assignment></role_assignments></roles>"
+)
+
+
+def _mbz(forum: bytes, kind: str = "tgz") -> bytes:
+    import io
+    import tarfile
+    import zipfile
+
+    files = {
+        "moodle_backup.xml": b"<moodle_backup/>",
+        "roles.xml": _ROLES_XML,
+        "course/roles.xml": _COURSE_ROLES,
+        "activities/forum_5/forum.xml": forum,
+    }
+    buf = io.BytesIO()
+    if kind == "zip":
+        with zipfile.ZipFile(buf, "w") as z:
+            for name, data in files.items():
+                z.writestr(name, data)
+        return buf.getvalue()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def _check_memory(value: object, fmt: str, options: dict, on_error: str) -> None:
+    """In-memory input: a ConnectanaError naming the in-memory input, or valid Events."""
+    try:
+        ev = ca.read_events(value, format=fmt, on_error=on_error, **options)
+    except ca.ConnectanaError as err:
+        assert isinstance(err, ca.InputError) and err.file, repr(err)
+        assert err.file.startswith("<in-memory"), repr(err)
+        return
+    ca.validate_events(ev)
+    report = ev.attrs["ingest"]
+    assert report.kept == len(ev) and report.balanced, str(report)
+    assert report.source.startswith("<in-memory")
+
+
+def test_moodle_backup_seed_reads():
+    ev = ca.read_events(_mbz(_FORUM_XML), format="moodle_backup")
+    assert ev[["actor", "role"]].fillna("-").values.tolist() == [
+        ["3", "-"],
+        ["4", "student"],
+        ["3", "-"],
+    ]
+
+
+@settings(max_examples=25, **_FAST)
+@given(
+    st.sampled_from(["tgz", "zip"]).flatmap(lambda k: mutations(_mbz(_FORUM_XML, k))),
+    st.sampled_from(["raise", "skip"]),
+)
+def test_moodle_backup_survives_byte_mutations(tmp_path_factory, blob, on_error):
+    path = tmp_path_factory.mktemp("mbz") / "course.mbz"
+    path.write_bytes(blob)
+    _check(path, "moodle_backup", {}, on_error)
+    _check_memory(blob, "moodle_backup", {}, on_error)
+
+
+@settings(max_examples=25, **_FAST)
+@given(xml_mutations(_FORUM_XML), st.sampled_from(["raise", "skip"]))
+def test_moodle_backup_survives_xml_mutations(blob, on_error):
+    _check_memory(_mbz(blob), "moodle_backup", {}, on_error)
+
+
+# In-memory input goes to each format's parse step: the loaded JSON, mutated
+_MEMORY_JSON = [
+    ("canvas_discussion", "canvas/topic_1234.json", {}),
+    ("canvas_events", "canvas/events.jsonl", {}),
+    ("discourse", "discourse/topic.json", {}),
+    ("edx_forum", "edx/forum.mongo", {}),
+    ("edx_tracking", "edx/logs/tracking.log-20240102", {}),
+    ("mastodon", "mastodon/context.json", {}),
+    ("moodle_forum", "moodle/forum.json", {}),
+    ("xapi", "xapi/logstore_forum.json", {}),
+]
+
+
+@pytest.mark.parametrize(("fmt", "rel", "options"), _MEMORY_JSON, ids=[m[0] for m in _MEMORY_JSON])
+def test_in_memory_json_survives_structural_mutations(fmt, rel, options):
+    data = (DATA / rel).read_bytes()
+
+    @settings(max_examples=15, **_FAST)
+    @given(json_mutations(data), st.sampled_from(["raise", "skip"]))
+    def run(blob: bytes, on_error: str) -> None:
+        value, _ = _load(blob)
+        _check_memory(value, fmt, options, on_error)
+
+    run()
+
+
+@settings(max_examples=25, **_FAST)
+@given(json_mutations((DATA / "slack/export/general/2024-03-01.json").read_bytes()), st.data())
+def test_in_memory_slack_survives_structural_mutations(blob, data):
+    messages, _ = _load(blob)
+    users = json.loads((DATA / "slack/export/users.json").read_text())
+    shape = data.draw(st.sampled_from(["mapping", "list", "days"]))
+    value = {
+        "mapping": {"general": messages},
+        "list": messages,
+        "days": {"general": {"2024-03-01.json": messages}},
+    }[shape]
+    on_error = data.draw(st.sampled_from(["raise", "skip"]))
+    _check_memory(value, "slack", {"users": users}, on_error)
+
+
+@settings(max_examples=30, **_FAST)
+@given(
+    st.sampled_from(
+        [
+            ("table", "table/posts_bom.csv", {}),
+            ("moodle_log", "moodle/log_de.csv", {"tz": "Europe/Berlin"}),
+            ("moodle_forum", "moodle/forum_bom.csv", {}),
+        ]
+    ),  # fmt: skip
+    st.data(),
+)
+def test_in_memory_dataframes_survive_mutations(case, data):
+    import pandas as pd
+
+    fmt, rel, options = case
+    df = pd.read_csv(DATA / rel, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for _ in range(data.draw(st.integers(1, 3))):
+        kind = data.draw(st.sampled_from(["cell", "drop", "rename", "rows", "empty"]))
+        col = df.columns[data.draw(st.integers(0, len(df.columns) - 1))]
+        if kind == "cell" and len(df):
+            df = df.astype(object)
+            row = data.draw(st.integers(0, len(df) - 1))
+            df.iat[row, list(df.columns).index(col)] = copy.deepcopy(
+                data.draw(st.sampled_from(WEIRD))
+            )
+        elif kind == "drop":
+            df = df.drop(columns=col)
+        elif kind == "rename":
+            df = df.rename(columns={col: data.draw(st.sampled_from(["", "x", "1", "Time"]))})
+        elif kind == "rows":
+            df = df.iloc[: data.draw(st.integers(0, len(df)))]
+        else:
+            df = df.iloc[0:0]
+        if len(df.columns) == 0:
+            break
+    _check_memory(df, fmt, options, data.draw(st.sampled_from(["raise", "skip"])))
+
+
+@settings(max_examples=25, **_FAST)
+@given(
+    st.sampled_from(["wordpress/traps.xml", "wordpress/feeds/atom/comments.atom"]).flatmap(
+        lambda rel: st.tuples(st.just(rel), xml_mutations((DATA / rel).read_bytes()))
+    ),
+    st.sampled_from(["raise", "skip"]),
+)
+def test_in_memory_xml_survives_mutations(case, on_error):
+    rel, blob = case
+    fmt, options = ("wordpress", {"tz": "Europe/Athens"}) if rel.endswith(".xml") else ("feed", {})
+    _check_memory(blob, fmt, options, on_error)
+
+
+def _zipped(folder: Path) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(folder.rglob("*.json")):
+            z.write(f, f"export/{f.relative_to(folder).as_posix()}")
+    return buf.getvalue()
+
+
+@settings(max_examples=25, **_FAST)
+@given(mutations(_zipped(DATA / "slack" / "legacy_files")), st.sampled_from(["raise", "skip"]))
+def test_slack_zip_survives_byte_mutations(tmp_path_factory, blob, on_error):
+    path = tmp_path_factory.mktemp("slackzip") / "export.zip"
+    path.write_bytes(blob)
+    _check(path, "slack", {}, on_error)

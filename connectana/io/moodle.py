@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import (
+    ConnectanaError,
     FormatError,
     InputError,
     ParameterError,
@@ -207,6 +208,7 @@ def _parse_yearless(raw, *, file, field, tz, year, info) -> pd.Series:
         raise TimestampError(
             "dates have no year",
             file=file,
+            row=int(np.flatnonzero(raw.notna().to_numpy())[0]) + 1 if raw.notna().any() else None,
             field=field,
             found=raw.dropna().iloc[0],
             expected="year=<the year of the oldest row> (and tz='...'), e.g. year=2018",
@@ -632,7 +634,10 @@ def _archive_members(fh: IO[bytes], path: Any) -> dict[str, bytes]:
                         out[name] = read_zip_member(z, name, file=path, used=used)
                         used += len(out[name])
             return out
-    except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except ConnectanaError:
+        raise  # over max_bytes, named already
+    except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        # (zipfile raises ValueError on some damaged central directories)
         raise FormatError(
             f"the backup archive cannot be read ({exc})",
             file=path,

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import FormatError, InputError
+from ..errors import ConnectanaError, FormatError, InputError
 from ..events import (
     ACTION,
     ACTOR,
@@ -74,7 +74,14 @@ class _Export:
             self.zip = None
             names = [p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()]
         elif zipfile.is_zipfile(path):
-            self.zip = zipfile.ZipFile(path)
+            try:
+                self.zip = zipfile.ZipFile(path)
+            except (zipfile.BadZipFile, OSError, ValueError) as exc:
+                raise FormatError(
+                    f"the export archive cannot be read ({exc})",
+                    file=path,
+                    expected="a complete .zip export",
+                ) from None
             names = [n for n in self.zip.namelist() if not n.endswith("/")]
         elif path.exists():
             raise FormatError(
@@ -97,7 +104,9 @@ class _Export:
             else:
                 raw = read_zip_member(self.zip, self.root + name, file=self.path, used=self.used)
                 self.used += len(raw)
-        except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except ConnectanaError:
+            raise  # over max_bytes, named already
+        except (OSError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
             raise FormatError(f"cannot read the file ({exc})", file=where) from None
         return parse_json(raw, file=where, expected="a JSON array")
 
