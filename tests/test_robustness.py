@@ -26,7 +26,10 @@ import connectana as ca
 DATA = Path(__file__).resolve().parent / "data"
 
 # a mutated LRS response may still link a next page: that warning is expected here
-pytestmark = pytest.mark.filterwarnings("ignore:the LRS response links more statements")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:the LRS response links more statements"),
+    pytest.mark.filterwarnings("ignore:.*have neither timestamp nor stored"),
+]
 
 # format -> (seed file under tests/data, reader options)
 SEEDS = {
@@ -417,6 +420,7 @@ MORE_SEEDS = {
     "xapi_page1": ("xapi/lrs_page1.json", {}),
     "xapi_no_actor": ("xapi/no_actor.jsonl", {}),
     "xapi_broken": ("xapi/broken.jsonl", {}),
+    "xapi_lifecycle": ("xapi/forum_lifecycle.json", {}),
 }
 _MORE_FORMAT = {
     "table_index": "table",

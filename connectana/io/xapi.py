@@ -100,7 +100,7 @@ VERB_ACTIONS: dict[str, str] = {
     "removed": "delete",
     "favorite": "react",
 }
-_THREAD_TYPES = ("/discussion", "/forum-topic", "/thread")
+_THREAD_TYPES = ("/discussion", "/thread", "/forum-topic")
 _INTERACTION_TYPES = ("/cmi.interaction", "/question", "/assessment")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -237,7 +237,15 @@ def _statement(stmt: Any, verbs: Mapping[str, str] | None) -> dict:
     parent = _activities(context, "parent")
     grouping = _activities(context, "grouping")
     category = _activities(context, "category")
-    thread = next((a["id"] for a in grouping + parent if _atype(a).endswith(_THREAD_TYPES)), None)
+    # the thread: a discussion/thread of the context, else a coarser 'forum-topic' of the
+    # context -- unless the object is itself a discussion: logstore_xapi groups a viewed
+    # discussion under its forum as a 'forum-topic', and the discussion is the thread
+    ctx = grouping + parent
+    thread = next((a["id"] for a in ctx if _atype(a).endswith(_THREAD_TYPES[:2])), None)
+    if thread is None:
+        thread = next((a["id"] for a in ctx if _atype(a).endswith(_THREAD_TYPES)), None)
+        if thread is not None and oid is not None and _atype(obj).endswith(_THREAD_TYPES[:2]):
+            thread = oid
     course = next(
         (a["id"] for a in parent + grouping + category if _atype(a).endswith("/course")), None
     )
@@ -361,9 +369,11 @@ def parse_xapi(
         Zone of timestamps written without an offset (else an error).
     default_timestamp : timestamp-like, optional
         Time given to statements with neither ``timestamp`` nor ``stored``
-        (emitter test fixtures); counted as ``timestamp defaulted``. Without
-        it such statements are an error (``on_error="skip"``: set aside as
-        ``missing timestamp``).
+        (statements as an emitter writes them before an LRS stores them, e.g.
+        Moodle logstore_xapi's fixtures); counted as ``timestamp defaulted``.
+        Without it such statements are set aside as ``missing timestamp``
+        whatever ``on_error`` (a legitimate statement is no error), with a
+        warning and a message naming this option.
 
     Returns
     -------
@@ -555,11 +565,14 @@ def _times(
     for i in np.flatnonzero(bad | no_off):
         f, row_no = rows[i]["_where"]
         if missing[i]:
+            # as an emitter writes a statement before an LRS stores it: a legitimate
+            # statement, set aside (not an error) and said below
             err = BadRecord(
                 "statement has neither timestamp nor stored",
                 field="timestamp",
                 expected="an ISO 8601 time (or default_timestamp=...)",
                 aside="missing timestamp",
+                fatal=False,
             )
         elif no_off[i]:
             err = BadRecord(
@@ -579,6 +592,15 @@ def _times(
             )
         raise_or_skip(err, on_error=on_error, report=report, file=f, row=row_no)
         times[i] = pd.NaT
+    n_missing = int((missing & bad).sum())
+    if n_missing:
+        msg = (
+            f"{n_missing} statement(s) have neither timestamp nor stored (statements as an "
+            "emitter writes them, before an LRS stores them) and are set aside as 'missing "
+            "timestamp'; give default_timestamp='...Z' to keep them"
+        )
+        report.messages.append(msg)
+        warnings.warn(msg, UserWarning, stacklevel=4)
     return times
 
 

@@ -107,3 +107,30 @@ def test_empty_input_gets_one_answer_from_every_reader(tmp_path, fmt):
         ca.read_events(p, format=fmt)
     assert info.value.reason == "the input is empty: it holds no records", fmt
     assert name in str(info.value.file)
+
+
+def test_xapi_forum_lifecycle_of_logstore_and_event_routing():
+    """logstore_xapi post_updated / post_deleted (emitted without a timestamp) /
+    discussion_viewed (the forum as a 'forum-topic' grouping) and event-routing-backends
+    thread.reported, in one hand-made file (tests/data/SOURCES.md)."""
+    with pytest.warns(UserWarning, match="default_timestamp="):
+        ev = ca.read_events(DATA / "xapi" / "forum_lifecycle.json", format="xapi")
+    d40 = "https://lms.example.edu/mod/forum/discuss.php?d=40"
+    thread = "https://courses.example.org/api/discussion/v1/threads/65aa00aa00aa00aa00aa0001"
+    a, b = "https://lms.example.edu|21", "https://lms.example.edu|22"
+    got = ev[["actor", "action", "object_id", "thread_id", "target"]].fillna("-")
+    assert got.values.tolist() == [
+        [a, "post", d40, d40, "-"],
+        [b, "reply", d40 + "#p401", d40, "-"],  # the answered post is not in the statement
+        [b, "edit", d40 + "#p401", d40, b],
+        ["https://lms.example.edu|23", "view", d40, d40, a],  # the discussion, not the forum
+        [ev["actor"].iloc[4], "other", thread, "-", "-"],  # acrossx 'reported'
+    ]
+    rep = ev.attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (6, 5, {"missing timestamp": 1})
+    assert rep.notes["no reply target"] == 1
+    kept = ca.read_events(
+        DATA / "xapi" / "forum_lifecycle.json", format="xapi", default_timestamp="2024-02-05T12:00Z"
+    )
+    assert kept["action"].tolist() == ["post", "reply", "edit", "view", "delete", "other"]
+    assert kept["target"].iloc[4] == b  # the deleted reply's author
