@@ -412,6 +412,7 @@ MORE_SEEDS = {
     "edx_broken": ("edx/broken.log", {}),
     "edx_gz": ("edx/logs/tracking.log-20240101.gz", {}),
     "mastodon_outbox": ("mastodon/outbox.json", {}),
+    "mastodon_archive": ("mastodon/archive_outbox.json", {}),
     "wordpress_wxr10": ("wordpress/wxr10_prefix.xml", {}),
     "feed_rss": ("wordpress/feeds/rss/comments.rss", {}),
     "feed_atom_posts": ("wordpress/feeds/atom/posts.atom", {}),
@@ -427,6 +428,7 @@ _MORE_FORMAT = {
     "canvas_groups": "canvas_discussion",
     "discourse_posts": "discourse",
     "mastodon_outbox": "mastodon",
+    "mastodon_archive": "mastodon",
     "wordpress_wxr10": "wordpress",
 }
 _FAST = dict(

@@ -87,6 +87,75 @@ def _checked(s: Any) -> tuple[str, str, dict]:
     return sid, aid, fields
 
 
+_AP_TYPES = ("Create", "Announce")
+
+
+def _note_status(activity: dict) -> dict | None:
+    """One ActivityPub activity of a Mastodon account archive (``outbox.json``) as the
+    Status fields this reader uses, or None when it is no status (see parse_mastodon)."""
+    kind, actor = activity.get("type"), text_or_none(activity.get("actor"))
+    obj = activity.get("object")
+    if kind == "Create" and isinstance(obj, dict):
+        author = text_or_none(obj.get("attributedTo")) or actor
+        tags = obj.get("tag") if isinstance(obj.get("tag"), list) else []
+        return {
+            "id": obj.get("id"),
+            "created_at": obj.get("published") or activity.get("published"),
+            "account": {"id": author},
+            "in_reply_to_id": obj.get("inReplyTo"),
+            "mentions": [
+                {"id": t.get("href")}
+                for t in tags
+                if isinstance(t, dict) and t.get("type") == "Mention"
+            ],
+            "url": obj.get("url") if isinstance(obj.get("url"), str) else obj.get("id"),
+            "content": obj.get("content"),
+            "_activitypub": True,
+        }
+    if kind == "Announce":
+        original = obj.get("id") if isinstance(obj, dict) else obj
+        return {
+            "id": activity.get("id"),
+            "created_at": activity.get("published"),
+            "account": {"id": actor},
+            "reblog": {"id": original, "account": {"id": None}},
+            "url": activity.get("id"),
+            "_activitypub": True,
+        }
+    return None
+
+
+def _from_activitypub(statuses: list, report: IngestReport) -> list:
+    """Statuses, with the activities of an account archive's ``outbox.json`` turned into
+    Status fields; a reply's target is its parent's author when the parent is read."""
+    if not any(isinstance(s, dict) and s.get("type") in _AP_TYPES for s in statuses):
+        return statuses
+    out = []
+    for s in statuses:
+        if isinstance(s, dict) and "type" in s and "account" not in s:
+            st = _note_status(s)
+            if st is None:  # counted in report.read by the caller
+                report.set_aside_record("not a status", {"id": text_or_none(s.get("id"))})
+                continue
+            s = st
+        out.append(s)
+    author = {
+        text_or_none(s.get("id")): get(s, "account", "id") for s in out if isinstance(s, dict)
+    }
+    unknown = 0
+    for s in out:
+        if isinstance(s, dict) and s.get("_activitypub") and s.get("in_reply_to_id"):
+            parent = author.get(text_or_none(s["in_reply_to_id"]))
+            s["in_reply_to_account_id"] = parent
+            unknown += parent is None
+    report.notes["ActivityPub activities read"] += sum(
+        1 for s in out if isinstance(s, dict) and s.get("_activitypub")
+    )
+    if unknown:
+        report.notes["reply to a status not in the archive (target unknown)"] += unknown
+    return out
+
+
 def _context_focus(ancestors: list, descendants: list) -> tuple[str, str] | None:
     """A ``/context`` response holds neither the focal status nor its id: the id is
     the parent that descendants answer but that is in neither list; the focal
@@ -183,7 +252,15 @@ def parse_mastodon(
         object holding the array under one of :data:`LIST_KEYS`, or a
         ``/context`` response (``ancestors`` + ``descendants``; the focal
         status, which it does not hold, is inferred so that the thread stays
-        one). A DataFrame is read as its rows.
+        one). A DataFrame is read as its rows. The ``outbox.json`` of a
+        Mastodon account archive (*Preferences › Import and export › Request
+        your archive*; ActivityPub ``Create`` activities of ``Note`` objects
+        and ``Announce`` boosts) is read too: people are then the actors' URIs
+        (``https://host/users/name``), not API account ids, so do not mix the
+        two in one analysis. A reply's target is its parent's author when the
+        parent is in the archive (else unknown, counted); mentions come from
+        the ``Mention`` tags; other activities are set aside as ``not a
+        status``.
     source : str, optional
         The name errors and the report give the input (default: a
         description of the value, ``<in-memory list, N records>``).
@@ -242,6 +319,7 @@ def parse_mastodon(
     doc = json_value(doc)
     statuses = _statuses(doc, path)
     report = IngestReport(source=source, format="mastodon")
+    statuses = _from_activitypub(statuses, report)
     report.options.update(mentions=mentions, reblogs=reblogs)
 
     valid = []
@@ -362,7 +440,7 @@ def parse_mastodon(
                         TEXT: None,
                     }
                 )
-    report.read = len(statuses) + derived["mention"]
+    report.read = len(statuses) + derived["mention"] + report.set_aside["not a status"]
     report.notes["statuses read"] = len(statuses)
     if derived["mention"]:
         report.notes["derived mention events"] = derived["mention"]

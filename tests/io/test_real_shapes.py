@@ -3,6 +3,7 @@ shape in tests/data (sources in tests/data/SOURCES.md), read with the default op
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,30 @@ def test_xapi_forum_lifecycle_of_logstore_and_event_routing():
     )
     assert kept["action"].tolist() == ["post", "reply", "edit", "view", "delete", "other"]
     assert kept["target"].iloc[4] == b  # the deleted reply's author
+
+
+def test_mastodon_account_archive_outbox():
+    """The outbox.json of a Mastodon account archive: ActivityPub Create/Note and Announce
+    (it made the default read raise: 'status lacks a required field account.id')."""
+    path = DATA / "mastodon" / "archive_outbox.json"
+    ev = ca.read_events(path, format="mastodon")
+    ann, bob = "https://social.example/users/ann", "https://other.example/users/bob"
+    s = "https://social.example/users/ann/statuses/1110000000000000"
+    b = "https://other.example/users/bob/statuses/2220000000000000"
+    got = ev[["event_id", "actor", "action", "parent_id", "target"]].fillna("-")
+    assert got.values.tolist() == [
+        [s + "01", ann, "post", "-", "-"],
+        [s + "02", ann, "reply", b + "09", "-"],  # bob's status is not in ann's archive
+        [s + "02:mention:" + bob, ann, "mention", s + "02", bob],
+        [s + "03/activity", ann, "share", b + "10", "-"],
+        [s + "04", ann, "reply", s + "01", ann],  # parent in the archive: its author
+    ]
+    rep = ev.attrs["ingest"]
+    assert (rep.read, rep.kept, rep.set_aside_total) == (5, 5, 0)
+    assert rep.notes["ActivityPub activities read"] == 4
+    assert rep.notes["reply to a status not in the archive (target unknown)"] == 1
+    # in memory, with an activity that is no status: set aside and counted, report balanced
+    doc = json.loads(path.read_text())
+    doc["orderedItems"].append({"id": "x", "type": "Like", "actor": ann, "object": b + "10"})
+    rep = ca.read_events(doc, format="mastodon").attrs["ingest"]
+    assert (rep.read, rep.kept, dict(rep.set_aside)) == (6, 5, {"not a status": 1})
