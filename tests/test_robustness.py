@@ -407,6 +407,7 @@ MORE_SEEDS = {
     "moodle_log_positional": ("moodle/log_it_positional.csv", {"tz": "UTC"}),
     "moodle_log_yearless": ("moodle/log_yearless.csv", {"tz": "UTC", "year": 2018}),
     "canvas_groups": ("canvas/group_topics.json", {}),
+    "canvas_entries": ("canvas/topic_88_entries.json", {}),
     "discourse_posts": ("discourse/posts.json", {}),
     "edx_bad_field": ("edx/bad_field.log", {}),
     "edx_broken": ("edx/broken.log", {}),
@@ -426,6 +427,7 @@ MORE_SEEDS = {
 _MORE_FORMAT = {
     "table_index": "table",
     "canvas_groups": "canvas_discussion",
+    "canvas_entries": "canvas_discussion",
     "discourse_posts": "discourse",
     "mastodon_outbox": "mastodon",
     "mastodon_archive": "mastodon",

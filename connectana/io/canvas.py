@@ -175,6 +175,18 @@ _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # discussion topic full view
 
 
+def _is_entry(e: Any) -> bool:
+    """An entry of the entries API (not a view object)."""
+    return isinstance(e, dict) and "view" not in e and "id" in e and "user_id" in e
+
+
+def _entry_tree(e: dict) -> dict:
+    """An entries-API entry as a view entry: ``recent_replies`` are its ``replies``."""
+    if "replies" in e or "recent_replies" not in e:
+        return e
+    return dict(e, replies=e["recent_replies"])
+
+
 def _topic_views(data: Any, path: Any, thread: str) -> Iterator[tuple[str, dict]]:
     """(thread id, view object) pairs of one file."""
     if isinstance(data, dict) and "view" in data:
@@ -182,6 +194,10 @@ def _topic_views(data: Any, path: Any, thread: str) -> Iterator[tuple[str, dict]
     elif isinstance(data, dict) and isinstance(data.get("child_topics"), dict):
         for tid, view in data["child_topics"].items():
             yield from _topic_views(view, path, str(tid))
+    elif isinstance(data, list) and data and all(_is_entry(e) for e in data):
+        # GET .../discussion_topics/:id/entries: top-level entries, each with its first
+        # replies in recent_replies (or GET .../entries/:id/replies: replies, flat)
+        yield thread, {"view": [_entry_tree(e) for e in data], "_entries_api": True}
     elif isinstance(data, list):
         for i, view in enumerate(data):
             if not isinstance(view, dict) or "view" not in view:
@@ -199,7 +215,8 @@ def _topic_views(data: Any, path: Any, thread: str) -> Iterator[tuple[str, dict]
             file=path,
             found=sorted(data)[:8] if isinstance(data, dict) else type(data).__name__,
             expected="the JSON of /discussion_topics/:id/view (an object with 'view'), a list "
-            "of them, or {'child_topics': {topic_id: view}}",
+            "of them, {'child_topics': {topic_id: view}}, or the entries API's list of "
+            "entries",
         )
 
 
@@ -330,8 +347,11 @@ def parse_canvas_discussion(
     replies keep their ``parent_id`` and their target stays unknown (counted
     in the report's notes). Supported layouts: one view object; a list of
     view objects (e.g. the child topics of a group discussion, thread ids
-    ``<topic>.1``, ``<topic>.2``... unless an object has ``topic_id``); or
-    ``{"child_topics": {topic_id: view, ...}}``. Ids are normalised with
+    ``<topic>.1``, ``<topic>.2``... unless an object has ``topic_id``);
+    ``{"child_topics": {topic_id: view, ...}}``; or the entries API's list
+    (``GET .../discussion_topics/:id/entries``: top-level entries with their
+    first replies in ``recent_replies``; entries with ``has_more_replies``
+    are counted and a message says how to fetch the rest). Ids are normalised with
     :func:`local_id`. Times are ISO 8601; one without an offset is read as
     UTC, as the Canvas API documents. An entry id already read in another
     view (or file) is set aside as ``duplicate``; an entry whose ``id``,
@@ -366,6 +386,20 @@ def parse_canvas_discussion(
             thread = "topic"
         name = Path(f).name
         for tid, view in _topic_views(doc, f, thread):
+            if view.get("_entries_api"):
+                report.notes["read from the entries API (recent_replies)"] += 1
+                more = [
+                    e.get("id")
+                    for e in view["view"]
+                    if isinstance(e, dict) and e.get("has_more_replies")
+                ]
+                if more:
+                    report.notes["entry with more replies than recent_replies"] += len(more)
+                    report.messages.append(
+                        f"{name}: {len(more)} entries have more replies than the entries API "
+                        "returns in recent_replies; fetch .../entries/:id/replies (or the "
+                        "/view of the topic) and read them together"
+                    )
             participants = view.get("participants")
             if participants is not None and not isinstance(participants, list):
                 report.notes["'participants' is not a list (names not read)"] += 1

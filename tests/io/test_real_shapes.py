@@ -162,3 +162,21 @@ def test_mastodon_account_archive_outbox():
     doc["orderedItems"].append({"id": "x", "type": "Like", "actor": ann, "object": b + "10"})
     rep = ca.read_events(doc, format="mastodon").attrs["ingest"]
     assert (rep.read, rep.kept, dict(rep.set_aside)) == (6, 5, {"not a status": 1})
+
+
+def test_canvas_entries_api_list():
+    """GET .../discussion_topics/:id/entries (top-level entries, first replies in
+    recent_replies): was 'list item is not a topic view' on the default read."""
+    ev = ca.read_events(
+        DATA / "canvas" / "topic_88_entries.json", format="canvas_discussion", topic_author=900
+    )
+    got = ev[["object_id", "actor", "parent_id", "thread_id", "target"]].fillna("-")
+    assert got.values.tolist() == [
+        ["5012", "301", "-", "88", "900"],  # answers the topic: its author
+        ["5020", "302", "5012", "88", "301"],
+        ["5013", "302", "-", "88", "900"],
+        ["5031", "900", "5012", "88", "301"],
+    ]
+    rep = ev.attrs["ingest"]
+    assert rep.notes["entry with more replies than recent_replies"] == 1
+    assert any("entries/:id/replies" in m for m in rep.messages)
