@@ -327,6 +327,12 @@ def _load_forum_table(path: Path, sheet: str | int | None) -> pd.DataFrame | lis
         raise InputError("file not found", file=path)
     if path.suffix.lower() == ".json":
         return load_json(path, expected="a Moodle JSON export: [[{...}, ...]]")
+    if path.suffix.lower() in (".html", ".htm"):
+        raise FormatError(
+            "Moodle's HTML forum export is a page for reading, not a table of posts",
+            file=path,
+            expected="the forum exported as CSV, Excel, ODS or JSON (Forum › Export › format)",
+        )
     return read_tabular_file(path, sheet=sheet)
 
 
@@ -457,7 +463,7 @@ def read_moodle_forum(
     Parameters
     ----------
     path : path-like
-        The export: CSV, Excel (``sheet``), ODS, HTML table or JSON.
+        The export: CSV, Excel or ODS (``sheet``), or JSON.
     sheet : str or int
         The Excel sheet to read.
     **options

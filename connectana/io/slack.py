@@ -263,8 +263,15 @@ class SlackExport:
 def _in_memory(data: Any, users: Any, dms: Any, source: str) -> SlackExport:
     if isinstance(data, pd.DataFrame):
         data = json_value(data)
+    if isinstance(data, Mapping) and isinstance(data.get("messages"), list) and "ok" in data:
+        data = data["messages"]  # a Web API response (conversations.history / .replies)
     if isinstance(data, (list, tuple)):
-        data = {"messages": list(data)}
+        # messages of the Web API carry their channel; an export's day file does not
+        by_channel: dict[str, list] = {}
+        for m in data:
+            channel = text_or_none(m.get("channel")) if isinstance(m, dict) else None
+            by_channel.setdefault(channel or "messages", []).append(m)
+        data = by_channel
     if not isinstance(data, Mapping):
         raise InputError(
             f"cannot read a {type(data).__name__} as Slack messages",
@@ -302,7 +309,10 @@ def parse_slack(
         What :func:`read_slack` loaded from an export, or messages in memory:
         a ``{channel: [messages]}`` mapping (one channel's messages in any
         order; a channel's list may also be split by day as ``{day: [...]}``)
-        or one channel's list of messages (channel ``messages``).
+        or a list of messages (grouped by their ``channel`` field, as the Web
+        API writes them, else channel ``messages``), or a Web API response
+        (``conversations.history`` / ``conversations.replies``: ``{"ok": true,
+        "messages": [...]}``).
     source : str, optional
         The name errors and the report give the input (default
         ``<in-memory ...>``).

@@ -90,3 +90,10 @@ def test_wordpress_unrecognised_dates_name_the_item_and_element():
         ca.read_events(xml, format="wordpress")
     assert info.value.file == "<in-memory bytes>"
     assert (info.value.row, info.value.field) == ("item 1 (post_id 1)", "post_date_gmt")
+
+
+def test_moodle_html_forum_export_names_the_formats_to_use(tmp_path):
+    p = tmp_path / "forum.html"
+    p.write_text("<html><body><div class='post'>Hello</div></body></html>")
+    with pytest.raises(FormatError, match=r"forum\.html.*HTML forum export.*CSV, Excel, ODS"):
+        ca.read_events(p, format="moodle_forum")

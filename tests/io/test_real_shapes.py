@@ -180,3 +180,32 @@ def test_canvas_entries_api_list():
     rep = ev.attrs["ingest"]
     assert rep.notes["entry with more replies than recent_replies"] == 1
     assert any("entries/:id/replies" in m for m in rep.messages)
+
+
+def test_slack_web_api_responses_in_memory():
+    """conversations.history / conversations.replies responses ({"ok": true, "messages"})
+    and API messages that carry their channel (read as channels, not as one list)."""
+    history = {
+        "ok": True,
+        "messages": [
+            {"type": "message", "ts": "1700000000.000100", "user": "U1", "channel": "C1",
+             "text": "question", "reply_count": 1, "thread_ts": "1700000000.000100"},
+            {"type": "message", "ts": "1700000030.000100", "user": "U2", "channel": "C2",
+             "text": "elsewhere"},
+        ],
+        "has_more": False,
+    }  # fmt: skip
+    replies = [
+        {"type": "message", "ts": "1700000060.000200", "user": "U2", "channel": "C1",
+         "thread_ts": "1700000000.000100", "parent_user_id": "U1", "text": "answer"},
+    ]  # fmt: skip
+    ev = ca.read_events(history, format="slack")
+    assert ev[["event_id", "context"]].values.tolist() == [
+        ["C1:1700000000.000100", "C1"],
+        ["C2:1700000030.000100", "C2"],
+    ]
+    both = ca.read_events(history["messages"] + replies, format="slack")
+    reply = both[both["action"] == "reply"]
+    assert reply[["actor", "target", "parent_id"]].values.tolist() == [
+        ["U2", "U1", "C1:1700000000.000100"]
+    ]
