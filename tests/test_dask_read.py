@@ -135,6 +135,24 @@ def test_paths_and_errors(tmp_path, logs):
         ca.read_events(parts[:1], format="edx_tracking", engine="dask", out=tmp_path / "ds")
 
 
+def test_the_benchmark_log_files_are_slices_of_one_log(tmp_path):
+    import json
+
+    from benchmarks.tracking import write_tracking_files, write_tracking_log
+
+    whole = gzip.open(write_tracking_log(3000, folder=tmp_path), "rt").read().splitlines()
+    parts = write_tracking_files(3000, 4, folder=tmp_path)
+    sliced = [gzip.open(p, "rt").read().splitlines() for p in parts]
+    assert [len(x) for x in sliced] == [750] * 4
+    assert sum(sliced, []) == whole
+    assert write_tracking_files(3000, 4, folder=tmp_path) == parts  # kept, not rewritten
+    records = [json.loads(line) for line in whole]
+    times = [r["time"] for r in records]
+    assert times == sorted(times) and times[0] == "2024-01-01T00:00:00.000000+00:00"
+    forum = sum(r["event_type"].startswith("edx.forum.") for r in records)
+    assert 0.03 < forum / len(records) < 0.07  # 5 % forum events
+
+
 def test_resources_are_extracted_in_the_tasks(tmp_path):
     rows = [
         ("1", "", "ann", "2024-01-01T10:00Z", "see https://Example.org/a?utm_source=x #Graphs"),
