@@ -674,7 +674,7 @@ def build_network(
     if dask_engine.is_dask(events):  # the aggregation runs in Dask: connectana/engines/dask.py
         parts = dask_engine.network_parts(
             events, ties, directed=directed, multi=multi, loops=loops, start=start, end=end,
-            exclude=exclude, k=k, fallback=fallback, object=object,
+            exclude=exclude, k=k, fallback=fallback, object=object, max_ties=max_ties,
         )  # fmt: skip
         excluded = sorted({str(x) for x in exclude}) if exclude is not None else []
         inter_people = pd.DataFrame(

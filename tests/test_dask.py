@@ -12,6 +12,7 @@ import pytest
 
 import connectana as ca
 from connectana.engines.dask import is_dask
+from connectana.errors import TieLimitError
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -205,6 +206,15 @@ def test_compare_ties_equals_pandas(events, dask_events):
     for m in ("in_degree", "betweenness"):
         pd.testing.assert_frame_equal(ref.values[m], got.values[m])
         pd.testing.assert_frame_equal(ref.spearman[m], got.spearman[m])
+
+
+def test_max_ties_is_applied_in_the_tasks(events, dask_events):
+    with pytest.raises(TieLimitError, match="max_ties=5"):
+        ca.build_network(dask_events, "copresence", max_ties=5)
+    _same_network(
+        ca.build_network(events, "copresence", max_ties=None),
+        ca.build_network(dask_events, "copresence", max_ties=None),
+    )
 
 
 def test_unsupported_ties_say_so(dask_events):

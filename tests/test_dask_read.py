@@ -135,6 +135,42 @@ def test_paths_and_errors(tmp_path, logs):
         ca.read_events(parts[:1], format="edx_tracking", engine="dask", out=tmp_path / "ds")
 
 
+def test_object_storage_urls_through_fsspec(logs, tmp_path):
+    """Files and dataset behind an fsspec URL (here ``memory://``, which lives in this
+    process, so the tasks run in threads of it): listed, globbed, copied to the task's
+    temporary folder, read, and the dataset and report written there."""
+    import dask
+    import fsspec
+
+    from connectana.engines.dask_read import is_url
+
+    _, parts = logs
+    fs = fsspec.filesystem("memory")
+    for p in parts[:3]:
+        fs.pipe(f"/c6logs/{p.name}", p.read_bytes())
+    with dask.config.set(scheduler="threads"):
+        files = expand_paths("memory://c6logs/")
+        assert (
+            files
+            == expand_paths("memory://c6logs/*.gz")
+            == [f"memory:///c6logs/{p.name}" for p in parts[:3]]
+        )
+        assert all(is_url(f) for f in files)
+        remote = ca.read_events(files, format="edx_tracking", engine="dask", out="memory://c6ds")
+        got = _sorted(remote.compute())
+        rep = ingest_report("memory://c6ds")
+    local = ca.read_events(parts[:3], format="edx_tracking", engine="dask", out=tmp_path / "ds")
+    pd.testing.assert_frame_equal(got, _sorted(local.compute()), check_dtype=False)
+    want = ingest_report(tmp_path / "ds")
+    assert (rep.read, rep.kept, rep.notes) == (want.read, want.kept, want.notes)
+    assert rep.source.startswith("3 files: tracking.log-00.gz")
+    assert fs.exists("/c6ds/events") and fs.exists("/c6ds/ingest.json")
+    with pytest.raises(ca.InputError, match="already holds a dataset"):
+        ca.read_events(files, format="edx_tracking", engine="dask", out="memory://c6ds")
+    fs.rm("/c6logs", recursive=True)
+    fs.rm("/c6ds", recursive=True)
+
+
 def test_the_benchmark_log_files_are_slices_of_one_log(tmp_path):
     import json
 

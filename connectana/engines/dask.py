@@ -32,7 +32,8 @@ registry (:attr:`connectana.ties.TieDefinition.dask`): ``"row"`` ones (``reply``
 ``fallback``, ``mention``), whose ties are local to an event, run the registry's
 definition on each partition as it is; ``"thread"`` ones (``star``,
 ``limited_copresence``, ``copresence``) need a whole thread, so the events are shuffled by
-``thread_id`` first and the definition runs on each partition of whole threads. The others
+``thread_id`` first and the definition runs on each partition of whole threads. ``max_ties``
+(copresence) is checked on each partition's threads. The others
 (``reply+star``, ``bipartite``, ``resource``) raise :class:`~connectana.errors.EngineError`
 naming the fix. ``validate_events`` is
 not run on the whole dataset (it would read it all): only the columns and dtypes are
@@ -66,7 +67,7 @@ from ..events import (
     numbered_ids,
 )
 from ..periods import course_start, period_keys
-from ..ties import CONTRIBUTION_ACTIONS, TIES, interactions, tie_definition
+from ..ties import CONTRIBUTION_ACTIONS, DEFAULT_MAX_TIES, TIES, interactions, tie_definition
 
 __all__ = [
     "is_dask",
@@ -157,6 +158,7 @@ def _partials(
     freq: str,
     start: Any,
     k: int = 3,
+    max_ties: int | None = DEFAULT_MAX_TIES,
 ) -> pd.DataFrame:
     """One partition's partial aggregates, stacked in one frame with a ``kind`` column.
 
@@ -172,7 +174,7 @@ def _partials(
     # the registry's tie definition, on this partition (whole threads for "thread" ties)
     part = part.sort_values([TIMESTAMP, _ORDER], kind="stable")
     stats: dict = {}
-    found = interactions(part, ties, k=k, stats=stats)
+    found = interactions(part, ties, k=k, stats=stats, max_ties=max_ties)
     unresolved = int(stats.get("unresolved_replies", 0))
     order = pd.Series(part[_ORDER].to_numpy(), index=part[EVENT_ID].astype(str).to_numpy())
     orders = order.reindex(found["event_id"].astype(str).to_numpy()).to_numpy()
@@ -259,6 +261,7 @@ def tie_tables(
     freq: str | None = None,
     start: Any = None,
     k: int = 3,
+    max_ties: int | None = DEFAULT_MAX_TIES,
 ) -> dict[str, Any]:
     """Aggregate Dask events into small pandas tables (the only data brought back).
 
@@ -295,7 +298,7 @@ def tie_tables(
         {c: pd.Series(dtype=d) for c, d in _partial_columns(by_period, has_role).items()}
     )
     partial = ev.map_partitions(
-        _partials, ties, directed, by_period, freq, start, k, meta=meta
+        _partials, ties, directed, by_period, freq, start, k, max_ties, meta=meta
     ).compute()
     return _combine(partial, by_period)
 
@@ -390,6 +393,7 @@ def network_parts(
     start: Any = None,
     end: Any = None,
     exclude: Sequence[Any] | None = None,
+    max_ties: int | None = DEFAULT_MAX_TIES,
     **tie_options: Any,
 ) -> DaskNetworkParts:
     """Aggregate Dask events into the tables of a network.
@@ -420,7 +424,7 @@ def network_parts(
         )
     ev, t0, t1 = _window(events, start, end, exclude)
     excluded = sorted({str(x) for x in exclude}) if exclude is not None else []
-    tables = tie_tables(ev, ties, directed=directed, k=tie_options.get("k") or 3)
+    tables = tie_tables(ev, ties, directed=directed, k=tie_options.get("k") or 3, max_ties=max_ties)
     t = tables["ties"]
     is_loop = (t["source"] == t["target"]).to_numpy(dtype=bool)
     n_loops = int(t.loc[is_loop, "weight"].sum())

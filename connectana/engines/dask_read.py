@@ -55,7 +55,7 @@ from ..events import (
 )
 from ..periods import course_start, period_keys
 
-__all__ = ["expand_paths", "ingest_report", "read_events_dask"]
+__all__ = ["expand_paths", "ingest_report", "is_url", "read_events_dask"]
 
 _FILE = "_file"
 _ROW = "_row"
@@ -63,8 +63,32 @@ _WEEK = "week"
 _TEXT = pd.StringDtype("pyarrow")
 
 
-def expand_paths(paths: str | os.PathLike | Sequence[str | os.PathLike]) -> list[Path]:
+def is_url(path: Any) -> bool:
+    """Whether ``path`` names a file through an fsspec protocol (``s3://``, ``gs://``, ...).
+
+    Examples
+    --------
+    >>> is_url("s3://bucket/logs/"), is_url("/data/logs"), is_url("C:/data")
+    (True, False, False)
+    """
+    return isinstance(path, str) and "://" in path
+
+
+def _fs(path: str | os.PathLike) -> tuple[Any, str]:
+    """The fsspec file system of ``path`` and the path within it."""
+    from fsspec.core import url_to_fs
+
+    return url_to_fs(str(path))
+
+
+def expand_paths(
+    paths: str | os.PathLike | Sequence[str | os.PathLike],
+) -> list[Path | str]:
     """The files named by a list, a glob pattern or a folder, sorted by name.
+
+    Local paths come back as :class:`~pathlib.Path`; object-storage URLs (``s3://...``,
+    any fsspec protocol whose package is installed) as URL strings, listed and globbed
+    through fsspec.
 
     Examples
     --------
@@ -75,33 +99,57 @@ def expand_paths(paths: str | os.PathLike | Sequence[str | os.PathLike]) -> list
     >>> [p.name for p in expand_paths(d)], [p.name for p in expand_paths(str(d / "*.log"))]
     (['a.log', 'b.log'], ['a.log', 'b.log'])
     """
-    if isinstance(paths, (str, os.PathLike)):
+    if is_url(paths):
+        fs, root = _fs(paths)
+        if fs.isdir(root):
+            found = [x["name"] for x in fs.ls(root, detail=True) if x["type"] == "file"]
+            found = [x for x in found if not x.rsplit("/", 1)[-1].startswith(".")]
+        else:
+            found = fs.glob(root)
+        files: list[Path | str] = sorted(fs.unstrip_protocol(x) for x in found)
+    elif isinstance(paths, (str, os.PathLike)):
         p = Path(paths)
         if p.is_dir():
             files = sorted(x for x in p.iterdir() if x.is_file() and not x.name.startswith("."))
         else:
             files = sorted(Path(x) for x in glob.glob(str(paths)))
     else:
-        files = [Path(x) for x in paths]
+        files = [x if is_url(x) else Path(x) for x in paths]
     if not files:
         raise InputError("no files to read", file=str(paths), expected="a list, a glob or a folder")
-    missing = [f for f in files if not f.exists()]
+    missing = [f for f in files if not (_fs(f)[0].exists(_fs(f)[1]) if is_url(f) else f.exists())]
     if missing:
         raise InputError("file not found", file=missing[0])
     return files
 
 
-def _read_file(i: int, path: Path, format: str, options: dict, parts: Path) -> dict:
-    """One task: read one file, write its Events, return its report and object index."""
+def _name(path: Path | str) -> str:
+    return path.name if isinstance(path, Path) else str(path).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _read_file(i: int, path: Path | str, format: str, options: dict, parts: str) -> dict:
+    """One task: read one file, write its Events, return its report and object index.
+
+    A file in object storage is copied to the worker's temporary folder first (same
+    name, so that the reader sees its suffix) and removed after the read."""
+    import tempfile
+
     from ..io import read_events
 
-    ev = read_events(path, format=format, **options)
+    if is_url(path):
+        fs, where = _fs(path)
+        with tempfile.TemporaryDirectory() as tmp:
+            local = Path(tmp) / _name(path)
+            fs.get(where, str(local))
+            ev = read_events(local, format=format, **options)
+    else:
+        ev = read_events(path, format=format, **options)
     report = ev.attrs.get("ingest")
     ev = ev.copy()
     ev.attrs = {}
     ev[_FILE] = np.int64(i)
     ev[_ROW] = np.arange(len(ev), dtype=np.int64)
-    ev.to_parquet(parts / f"part-{i:05d}.parquet", index=False)
+    ev.to_parquet(f"{parts}/part-{i:05d}.parquet", index=False)
     has_obj = ev[OBJECT_ID].notna().to_numpy()
     objects = ev.loc[has_obj, [PLATFORM, OBJECT_ID, ACTOR, TIMESTAMP, _FILE, _ROW]]
     pending = (ev[TARGET].isna() & ev[PARENT_ID].notna()).to_numpy()
@@ -164,11 +212,15 @@ def read_events_dask(
     Parameters
     ----------
     paths : list of paths, glob pattern or folder
-        The files, each a complete file of ``format`` (e.g. one day of tracking log).
+        The files, each a complete file of ``format`` (e.g. one day of tracking log):
+        local or shared-disk paths, or object-storage URLs (``s3://bucket/logs/*.gz``:
+        any fsspec protocol whose package, e.g. ``s3fs``, is installed on the client and
+        the workers; each worker copies its file to its temporary folder to read it).
     format : str
         The reader (:data:`connectana.io.READERS`).
-    out : path
-        Folder for the dataset (created): ``parts/`` (per-file Events), ``events/`` (the
+    out : path or URL
+        Folder for the dataset (created; a local path every worker can reach, e.g. a
+        shared disk, or an object-storage URL): ``parts/`` (per-file Events), ``events/`` (the
         resolved Events, one folder per week) and ``ingest.json``. Must not hold an earlier
         dataset.
     start : timestamp-like, optional
@@ -200,13 +252,14 @@ def read_events_dask(
     import dask.dataframe as dd
 
     files = expand_paths(paths)
-    out = Path(out)
-    if (out / "ingest.json").exists() or (out / "events").exists():
+    out = str(out).rstrip("/")
+    fs, root = _fs(out)
+    if fs.exists(f"{root}/ingest.json") or fs.exists(f"{root}/events"):
         raise InputError(
             "the output folder already holds a dataset", file=out, expected="a new or empty folder"
         )
-    parts = out / "parts"
-    parts.mkdir(parents=True, exist_ok=True)
+    parts = f"{out}/parts"
+    fs.makedirs(f"{root}/parts", exist_ok=True)
     tasks = [dask.delayed(_read_file)(i, f, format, options, parts) for i, f in enumerate(files)]
     results = dask.compute(*tasks)
 
@@ -217,24 +270,25 @@ def read_events_dask(
     objects = objects.drop_duplicates([PLATFORM, OBJECT_ID], keep="first").reset_index(drop=True)
     pending = sum(r["pending"] for r in results)
 
-    ev = dd.read_parquet(str(parts), split_row_groups=False)
+    ev = dd.read_parquet(parts, split_row_groups=False)
     meta = ev._meta
     ev = ev.map_partitions(_fill_targets, objects, meta=meta)
     ev = ev.map_partitions(_with_week, start, meta=meta.assign(**{_WEEK: pd.Series(dtype=_TEXT)}))
-    events_dir = out / "events"
-    ev.to_parquet(str(events_dir), partition_on=[_WEEK], write_index=False)
-    written = dd.read_parquet(str(events_dir), columns=[TARGET, PARENT_ID])
+    events_dir = f"{out}/events"
+    ev.to_parquet(events_dir, partition_on=[_WEEK], write_index=False)
+    written = dd.read_parquet(events_dir, columns=[TARGET, PARENT_ID])
     still = int((written[TARGET].isna() & ~written[PARENT_ID].isna()).sum().compute())
     found = pending - still
 
     report = _combine_reports(results, files, format, found, pending)
-    (out / "ingest.json").write_text(json.dumps(report, default=str, indent=1), encoding="utf-8")
-    result = dd.read_parquet(str(events_dir))
+    with fs.open(f"{root}/ingest.json", "w", encoding="utf-8") as f:
+        f.write(json.dumps(report, default=str, indent=1))
+    result = dd.read_parquet(events_dir)
     return result.drop(columns=[_FILE, _ROW])
 
 
 def _combine_reports(
-    results: Sequence[dict], files: Sequence[Path], format: str, found: int, pending: int
+    results: Sequence[dict], files: Sequence[Path | str], format: str, found: int, pending: int
 ) -> dict:
     read = kept = 0
     set_aside: Counter = Counter()
@@ -255,9 +309,9 @@ def _combine_reports(
         if notes["parent missing"] <= 0:
             del notes["parent missing"]
     return {
-        "source": f"{len(files)} files: {files[0].name} ... {files[-1].name}"
+        "source": f"{len(files)} files: {_name(files[0])} ... {_name(files[-1])}"
         if len(files) > 1
-        else files[0].name,
+        else _name(files[0]),
         "format": format,
         "read": read,
         "kept": kept,
@@ -271,14 +325,15 @@ def _combine_reports(
 
 def ingest_report(out: str | os.PathLike) -> IngestReport:
     """The combined ingest report of a dataset written by :func:`read_events_dask`."""
-    path = Path(out) / "ingest.json"
-    if not path.exists():
+    fs, root = _fs(str(out).rstrip("/"))
+    if not fs.exists(f"{root}/ingest.json"):
         raise InputError(
             "no ingest report here",
-            file=path,
+            file=f"{out}/ingest.json",
             expected="a folder written by read_events(engine='dask')",
         )
-    d = json.loads(path.read_text(encoding="utf-8"))
+    with fs.open(f"{root}/ingest.json", "r", encoding="utf-8") as f:
+        d = json.loads(f.read())
     return IngestReport(
         source=d["source"],
         format=d["format"],
