@@ -15,6 +15,9 @@ It then times, in this process, medians of ``--repeats`` runs:
 - ``read+extract``: ``read_events(path, format="table", extract=("urls", "hashtags"))``;
 - ``diffusion``: ``resource_diffusion(ev)`` on the extracted events;
 
+``read`` and ``read+extract`` run side by side (alternating, after one warm-up
+run of each), so that a change of load on a shared machine falls on both;
+
 and prints one JSON line with the wall-clock and CPU times (user + system of
 the process), the overhead of extraction (``read+extract / read - 1``), counts
 and the load average (on a shared machine CPU times are the steadier figure).
@@ -96,12 +99,34 @@ def _median_time(fn, repeats: int):
     return (statistics.median(wall), statistics.median(cpu)), out
 
 
+def _side_by_side(fns, repeats: int):
+    """Median wall-clock and CPU seconds of each of ``fns``, run alternately
+    ``repeats`` times after one warm-up run each; and the last result of each."""
+    for fn in fns:
+        fn()
+    times: list[list[tuple[float, float]]] = [[] for _ in fns]
+    outs = [None] * len(fns)
+    for _ in range(repeats):
+        for i, fn in enumerate(fns):
+            (t, out) = _median_time(fn, 1)
+            times[i].append(t)
+            outs[i] = out
+    medians = [
+        (statistics.median(w for w, _ in ts), statistics.median(c for _, c in ts)) for ts in times
+    ]
+    return medians, outs
+
+
 def measure(path: Path, *, repeats: int = 3) -> dict:
     import connectana as ca
 
-    read, ev = _median_time(lambda: ca.read_events(path, format="table"), repeats)
-    both, ev = _median_time(
-        lambda: ca.read_events(path, format="table", extract=("urls", "hashtags")), repeats
+    load_before = os.getloadavg()
+    (read, both), (_, ev) = _side_by_side(
+        [
+            lambda: ca.read_events(path, format="table"),
+            lambda: ca.read_events(path, format="table", extract=("urls", "hashtags")),
+        ],
+        repeats,
     )
     diff, d = _median_time(lambda: ca.resource_diffusion(ev), repeats)
     load = os.getloadavg()
@@ -119,6 +144,7 @@ def measure(path: Path, *, repeats: int = 3) -> dict:
         "extract_overhead_cpu": round(both[1] / read[1] - 1, 3),
         "diffusion_cpu_s": round(diff[1], 2),
         "repeats": repeats,
+        "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load],
     }
 

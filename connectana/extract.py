@@ -81,6 +81,7 @@ the same pseudonym the person gets where that segment is their id.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -176,6 +177,8 @@ PROFILE_SEGMENTS: frozenset[str] = frozenset(
 )
 
 _SEP = "\n"
+_GLUED = re.compile("(?i)(?:www|https?)$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRAILING = ".,;:!?)]}*_~'\""
 _BLOCKS = (
@@ -188,6 +191,19 @@ _URL_RE2 = r"(?i:https?://|www\.)[^\s<>\"'|`]+"
 _SLACK_LINK_RE2 = r"(?i)<(https?://[^|>\s]+)(?:\|[^>]*)?>"
 _TAG_RE2 = r"(?:^|[^\pL\pN_&/#])#(\pL[\pL\pN_-]*)"
 _HTML = r"(?i)<a\s|&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);"
+# texts needing _markup: markup, entities, or the marker characters of _all_matches
+_SPECIAL = "[<&\x1e\x1f]"
+_MARKERS = "[\x1e\x1f]"
+# every URL (group 1) and hashtag (group 2) in text order, in one pass
+_FIND = f"({_URL_RE2})|{_TAG_RE2}"
+# the same when a hashtag runs into a URL ("#tagwww.x.org", "#xhttps://..."): a
+# hashtag written against a URL (groups 1 and 2), a URL (3), a hashtag (4); slower,
+# used only for the texts where _FIND finds a hashtag ending in "www" or "http(s)"
+_FIND_GLUED = (
+    r"(?:^|[^\pL\pN_&/#])#(\pL[\pL\pN_-]*?)?(" + _URL_RE2 + r")"
+    r"|(" + _URL_RE2 + r")"
+    r"|" + _TAG_RE2
+)
 
 
 def _strip_trailing(url: str) -> str:
@@ -222,8 +238,15 @@ def normalize_url(url: str, *, query: bool = False) -> str | None:
     >>> normalize_url("www.example.org"), normalize_url("mailto:ann@uni.edu")
     ('http://example.org', None)
     """
+    found = _normalize(url, query)
+    return None if found is None else found[0]
+
+
+def _normalize(url: str, query: bool) -> tuple[str, str | None, str] | None:
+    """(normalised link, its host or None when relative, its path) or None: the work
+    of :func:`normalize_url`, with the parts :func:`classify_url` needs."""
     url = url.strip()
-    if url.lower().startswith("www."):
+    if url[:4].lower() == "www.":
         url = "http://" + url
     try:
         parts = urlsplit(url)
@@ -246,19 +269,21 @@ def normalize_url(url: str, *, query: bool = False) -> str | None:
         netloc += f":{port}"
     path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~").rstrip("/")
     q = ""
-    if not query and host in CONTENT_PARAMETERS and parts.query:
-        keep = CONTENT_PARAMETERS[host]
-        q = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k in keep])
-    elif query and parts.query:
-        pairs = [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not (k.lower().startswith("utm_") or k.lower() in TRACKING_PARAMETERS)
-        ]
-        q = urlencode(pairs)
+    if parts.query:
+        if not query and host in CONTENT_PARAMETERS:
+            keep = CONTENT_PARAMETERS[host]
+            q = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k in keep])
+        elif query:
+            pairs = [
+                (k, v)
+                for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if not (k.lower().startswith("utm_") or k.lower() in TRACKING_PARAMETERS)
+            ]
+            q = urlencode(pairs)
     if not scheme:
-        return (path or "/") + (f"?{q}" if q else "")
-    return urlunsplit((scheme, netloc, path, q, ""))
+        path = path or "/"
+        return path + (f"?{q}" if q else ""), None, path
+    return urlunsplit((scheme, netloc, path, q, "")), host, path
 
 
 def _personal_segments(path: str, on_platform: bool) -> list[int]:
@@ -294,10 +319,13 @@ def classify_url(url: str, internal_hosts: Iterable[str] = ()) -> str:
     ('mention', 'url')
     """
     parts = urlsplit(url)
-    host = parts.hostname
+    return _kind(parts.hostname, parts.path, tuple(internal_hosts))
+
+
+def _kind(host: str | None, path: str, internal_hosts: tuple) -> str:
     internal = host is None or any(host == h or host.endswith("." + h) for h in internal_hosts)
-    segs = _personal_segments(parts.path, internal)
-    if segs and segs[-1] == len(parts.path.split("/")) - 1:
+    segs = _personal_segments(path, internal)
+    if segs and segs[-1] == path.count("/"):
         return "mention"
     return "internal" if internal else "url"
 
@@ -307,6 +335,7 @@ def _html(text: str) -> tuple[list[str], str]:
     import lxml.html
     from lxml.etree import ParserError
 
+    text = _CONTROL.sub(" ", text)  # lxml takes no control characters
     try:
         root = lxml.html.fragment_fromstring(text, create_parent="div")
     except (ParserError, ValueError):
@@ -322,42 +351,16 @@ def _html(text: str) -> tuple[list[str], str]:
     return hrefs, root.text_content()
 
 
-def _all_matches(arr: Any, pattern: str, keep: Any) -> tuple[np.ndarray, Any]:
-    """Every match of ``pattern``'s group 1 in the texts where ``keep``: (row, match)
-    pairs in text order, found by RE2 in pyarrow (no Python loop over the texts)."""
+def _markup(sub: Any) -> tuple[Any, list[int], list[str]]:
+    """The visible text of messages with markup (those :data:`_SPECIAL` finds), with
+    the ``href`` of their anchors: (texts, href rows, hrefs). Slack links
+    ``<https://x|label>`` become the bare URL; HTML messages (with ``<a`` or an
+    entity) are parsed by lxml one at a time; other tags become a space; the marker
+    characters of :func:`_all_matches` become spaces."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    # each match becomes U+001F match U+001E (no text holds those: _scan made them
-    # spaces); the pieces after each U+001F, up to the U+001E, are the matches
-    marked = pc.replace_substring_regex(arr, pattern, "\x1f\\1\x1e")
-    marked = pc.if_else(keep, marked, pa.scalar(None, marked.type))
-    pieces = pc.list_slice(pc.split_pattern(marked, "\x1f"), 1)
-    rows = pc.list_parent_indices(pieces).to_numpy().astype(np.int64)
-    found = pc.list_element(pc.split_pattern(pc.list_flatten(pieces), "\x1e", max_splits=1), 0)
-    return rows, found
-
-
-def _scan(
-    texts: Sequence[Any], kinds: Sequence[str], url_query: bool, hosts: tuple
-) -> pd.DataFrame:
-    """Resources of many texts: columns ``row`` (position in ``texts``), ``seq``
-    (order within the text) and ``token``. Anchors of HTML messages (those with
-    ``<a`` or an entity) are read by lxml one message at a time; URLs and
-    hashtags of the visible text of all messages are found by RE2 in pyarrow;
-    each distinct link is normalised once."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = pa.array(texts, type=pa.large_string()) if not isinstance(texts, pa.Array) else texts
-    cand = pc.fill_null(pc.match_substring_regex(arr, _CANDIDATE), False)
-    cidx = np.flatnonzero(cand.to_numpy(zero_copy_only=False))
-    empty = pd.DataFrame({"row": np.array([], np.int64), "seq": np.array([], np.int64)})
-    if not len(cidx):
-        return empty.assign(token=pd.Series([], dtype=object))
-    sub = arr.take(pa.array(cidx)).cast(pa.large_string())
-    sub = pc.replace_substring(pc.replace_substring(sub, "\x1f", " "), "\x1e", " ")
-    # Slack links <https://x|label> become the bare URL (before any HTML parsing)
+    sub = pc.replace_substring_regex(sub, _MARKERS, " ")
     sub = pc.replace_substring_regex(sub, _SLACK_LINK_RE2, " \\1 ")
     html = np.flatnonzero(
         pc.fill_null(pc.match_substring_regex(sub, _HTML), False).to_numpy(zero_copy_only=False)
@@ -365,60 +368,150 @@ def _scan(
     href_rows: list[int] = []
     hrefs: list[str] = []
     if len(html):
-        visible = sub.to_pylist() if len(html) == len(sub) else None
-        texts_html = visible if visible is not None else sub.take(pa.array(html)).to_pylist()
+        replaced = np.asarray(sub.to_pylist(), dtype=object)
         shown = []
-        for j, text in zip(html, texts_html, strict=True):
-            links, seen = _html(text)
+        for j in html:
+            links, seen = _html(replaced[j])
             href_rows += [int(j)] * len(links)
             hrefs += links
             shown.append(seen)
-        replaced = np.asarray(sub.to_pylist(), dtype=object)
         replaced[html] = shown
         sub = pa.array(replaced, type=pa.large_string())
+        sub = pc.replace_substring_regex(sub, _MARKERS, " ")  # entities such as &#31;
     # markup left (HTML without links or entities) becomes a space
-    plain = sub
-    has_markup = pc.match_substring(plain, "<")
-    plain = pc.if_else(has_markup, pc.replace_substring_regex(plain, "<[^>]*>", " "), plain)
-    frames = []
+    sub = pc.replace_substring_regex(sub, "<[^>]*>", " ")
+    return sub, href_rows, hrefs
+
+
+def _all_matches(arr: Any, pattern: str, fields: Sequence[str]) -> tuple[np.ndarray, list]:
+    """Every match of ``pattern`` in ``arr``: its rows and, for each of ``fields``
+    (replacement strings such as ``"\\1"`` or ``"\\2\\3"``), the arrays of
+    their values, one element per match in text order, found by RE2 in pyarrow
+    (no Python loop over the texts)."""
+    import pyarrow.compute as pc
+
+    # each match becomes U+001F field U+001E field U+001E ... (no text holds those:
+    # _scan made them spaces); the pieces after each U+001F are the matches
+    marked = pc.replace_substring_regex(arr, pattern, "\x1f" + "".join(f + "\x1e" for f in fields))
+    pieces = pc.list_slice(pc.split_pattern(marked, "\x1f"), 1)
+    rows = pc.list_parent_indices(pieces).to_numpy().astype(np.int64)
+    split = pc.split_pattern(pc.list_flatten(pieces), "\x1e", max_splits=len(fields))
+    return rows, [pc.list_element(split, i) for i in range(len(fields))]
+
+
+def _glued_rows(rows: np.ndarray, tags: Any) -> np.ndarray:
+    """Rows where :data:`_FIND` found a hashtag that may run into a URL (it ends in
+    ``www``, ``http`` or ``https``): those need :data:`_FIND_GLUED`. Looked up
+    among the distinct hashtags."""
+    codes, uniq = pd.factorize(pd.Series(tags, dtype=STRING).array, use_na_sentinel=True)
+    suspect = [i for i, t in enumerate(uniq) if _GLUED.search(t)]
+    if not suspect:
+        return np.array([], np.int64)
+    return np.unique(rows[np.isin(codes, suspect)])
+
+
+def _scan(
+    texts: Sequence[Any], kinds: Sequence[str], url_query: bool, hosts: tuple
+) -> pd.DataFrame:
+    """Resources of many texts: columns ``row`` (position in ``texts``), ``seq``
+    (order within the text) and ``token`` (categorical).
+
+    One RE2 pass (pyarrow) picks the texts that may hold a resource; of those,
+    only the ones with markup or marker characters go through :func:`_markup`;
+    one more RE2 pass (:data:`_FIND`) marks every URL and hashtag of the visible
+    texts in text order (the few texts where a hashtag may run into a URL,
+    ``#tagwww.x.org``, are scanned again with :data:`_FIND_GLUED`, which finds
+    both); each distinct link is normalised once, each distinct hashtag
+    case-folded once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(texts, type=pa.large_string()) if not isinstance(texts, pa.Array) else texts
+    empty = pd.DataFrame(
+        {
+            "row": np.array([], np.int64),
+            "seq": np.array([], np.int64),
+            "token": pd.Categorical([]),
+        }
+    )
+    cand = pc.fill_null(pc.match_substring_regex(arr, _CANDIDATE), False)
+    cidx = np.flatnonzero(cand.to_numpy(zero_copy_only=False))
+    if not len(cidx):
+        return empty
+    sub = arr if len(cidx) == len(arr) else arr.take(pa.array(cidx))
+    sub = sub.cast(pa.large_string())
+    special = pc.match_substring_regex(sub, _SPECIAL).to_numpy(zero_copy_only=False)
+    order = None  # position in sub of each text scanned (None: the same)
+    href_rows: Any = np.array([], np.int64)
+    hrefs: list[str] = []
+    if special.any():
+        sidx, pidx = np.flatnonzero(special), np.flatnonzero(~special)
+        shown, local_rows, hrefs = _markup(sub.take(pa.array(sidx)))
+        order = np.concatenate([pidx, sidx])
+        sub = pa.concat_arrays([sub.take(pa.array(pidx)), shown])
+        href_rows = sidx[np.asarray(local_rows, np.int64)]
     want_links = any(k in kinds for k in ("url", "internal", "mention"))
-    has_url = pc.match_substring_regex(plain, _URL_RE2)
+    rows, (links, tags) = _all_matches(sub, _FIND, ["\\1", "\\2"])
+    glued = _glued_rows(rows, tags)
+    if len(glued):  # rare: those texts again with the slower pattern
+        rows_g, (links_g, tags_g) = _all_matches(
+            sub.take(pa.array(glued)), _FIND_GLUED, ["\\2\\3", "\\1\\4"]
+        )
+        others = pa.array(~np.isin(rows, glued))
+        rows = np.concatenate([rows[others.to_numpy(zero_copy_only=False)], glued[rows_g]])
+        o = pa.array(np.argsort(rows, kind="stable"))
+        rows = rows[o.to_numpy()]
+        links = pa.concat_arrays([links.filter(others), links_g]).take(o)
+        tags = pa.concat_arrays([tags.filter(others), tags_g]).take(o)
+    if order is not None:
+        rows = order[rows]
+    frames = []
     if want_links:
-        rows, found = _all_matches(plain, f"({_URL_RE2})", has_url)
+        is_link = pc.greater(pc.binary_length(links), 0).to_numpy(zero_copy_only=False)
         links = pa.concat_arrays(
-            [pa.array(hrefs, pa.large_string()), found.cast(pa.large_string())]
+            [pa.array(hrefs, pa.large_string()), links.filter(pa.array(is_link))]
         )
-        link_rows = np.concatenate([np.asarray(href_rows, np.int64), rows])
-        uniq = pc.unique(links)
-        cache = [_link_token(u, url_query, hosts) for u in uniq.to_pylist()]
+        link_rows = np.concatenate([href_rows, rows[is_link]])
+        codes, uniq = pd.factorize(pd.Series(links, dtype=STRING).array, use_na_sentinel=True)
+        cache = [_link_token(u, url_query, hosts) for u in uniq]
         cache = [c if c is not None and c.split(":", 1)[0] in kinds else None for c in cache]
-        tokens = np.asarray(cache, dtype=object)[pc.index_in(links, uniq).to_numpy()]
-        frames.append(
-            pd.DataFrame({"row": link_rows, "seq": np.arange(len(link_rows)), "token": tokens})
-        )
+        frames.append((link_rows, np.arange(len(link_rows)), codes, cache))
     if "hashtag" in kinds:
-        rest = pc.if_else(has_url, pc.replace_substring_regex(plain, _URL_RE2, " "), plain)
-        has_tag = pc.match_substring_regex(rest, _TAG_RE2)
-        rows, found = _all_matches(rest, _TAG_RE2, has_tag)
-        uniq = pc.unique(found)
-        cache = [f"hashtag:{t.rstrip('-_').casefold()}" for t in uniq.to_pylist()]
-        tokens = np.asarray(cache, dtype=object)[pc.index_in(found, uniq).to_numpy()]
-        seq = np.arange(len(rows)) + 10**12  # after the links
-        frames.append(pd.DataFrame({"row": rows, "seq": seq, "token": tokens}))
+        is_tag = pc.greater(pc.binary_length(tags), 0).to_numpy(zero_copy_only=False)
+        codes, uniq = pd.factorize(
+            pd.Series(tags.filter(pa.array(is_tag)), dtype=STRING).array, use_na_sentinel=True
+        )
+        cache = [f"hashtag:{t.rstrip('-_').casefold()}" for t in uniq]
+        tag_rows = rows[is_tag]
+        frames.append((tag_rows, np.arange(len(tag_rows)) + 10**12, codes, cache))  # after links
     if not frames:
-        return empty.assign(token=pd.Series([], dtype=object))
-    out = pd.concat(frames, ignore_index=True)
-    out = out[pd.notna(out["token"].to_numpy())]  # not http(s), or a kind not asked for
-    out["row"] = cidx[out["row"].to_numpy()]
-    return out.sort_values(["row", "seq"], kind="stable").reset_index(drop=True)
+        return empty
+    # one vocabulary of tokens (several links can normalise to one token)
+    vocab = pd.unique(
+        pd.Series([t for _, _, _, c in frames for t in c if t is not None], dtype=object)
+    )
+    where = {t: i for i, t in enumerate(vocab)}
+    codes_all = []
+    for _, _, codes, cache in frames:
+        m = np.array([where.get(t, -1) if t is not None else -1 for t in cache] + [-1], np.int64)
+        codes_all.append(m[codes])  # codes of -1 (none) pick the last: -1
+    row = np.concatenate([f[0] for f in frames]).astype(np.int64)
+    seq = np.concatenate([f[1] for f in frames]).astype(np.int64)
+    code = np.concatenate(codes_all)
+    keep = code >= 0  # not http(s), or a kind not asked for
+    row, seq, code = cidx[row[keep]], seq[keep], code[keep]
+    o = np.lexsort((seq, row))
+    token = pd.Categorical.from_codes(code[o], categories=pd.Index(vocab, dtype=object))
+    return pd.DataFrame({"row": row[o], "seq": seq[o], "token": token})
 
 
 def _link_token(link: str, url_query: bool, hosts: tuple) -> str | None:
     """``kind:url`` of one link as written (trailing punctuation of text taken off)."""
-    u = normalize_url(_strip_trailing(link), query=url_query)
-    if u is None:
+    found = _normalize(_strip_trailing(link), url_query)
+    if found is None:
         return None
-    kind = classify_url(u, hosts)
+    u, host, path = found
+    kind = _kind(host, path, hosts)
     if kind == "mention" and url_query:
         u = normalize_url(_strip_trailing(link)) or u
     return f"{kind}:{u}"
@@ -536,14 +629,28 @@ def add_resources(
         frames.append(_scan(arr, text_kinds, url_query, hosts_t))
     joined = pa.nulls(n, pa.large_string())
     if frames:
-        found = pd.concat(frames, ignore_index=True).astype({"row": np.int64})
-        found = found.sort_values(["row", "seq"], kind="stable")
-        found = found.drop_duplicates(["row", "token"], keep="first")
+        if len(frames) == 1:  # _scan's rows come sorted
+            found = frames[0]
+        else:
+            found = pd.concat(frames, ignore_index=True).astype({"row": np.int64})
+            found = found.sort_values(["row", "seq"], kind="stable")
+        token = found["token"]
+        if isinstance(token.dtype, pd.CategoricalDtype):  # one int64 key per (row, token)
+            key = found["row"].to_numpy() * len(token.cat.categories) + token.cat.codes.to_numpy()
+            repeated = pd.Series(key).duplicated(keep="first").to_numpy()
+        else:
+            repeated = found.duplicated(["row", "token"], keep="first").to_numpy()
+        found = found[~repeated]
         if len(found):
             rows = found["row"].to_numpy()
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
             offsets = pa.array(np.r_[starts, len(rows)].astype(np.int32))
-            values = pa.array(found["token"].to_numpy(dtype=object), pa.large_string())
+            token = found["token"]
+            if isinstance(token.dtype, pd.CategoricalDtype):  # _scan's: each token once
+                vocab = token.cat.categories.to_numpy(dtype=object)
+                values = pa.array(vocab, pa.large_string()).take(token.cat.codes.to_numpy())
+            else:
+                values = pa.array(token.to_numpy(dtype=object), pa.large_string())
             per_event = pc.binary_join(
                 pa.ListArray.from_arrays(offsets, values), pa.scalar(_SEP, pa.large_string())
             )

@@ -321,6 +321,35 @@ def test_batch_equals_one_message_at_a_time():
     assert batch[8] == "url:http://e.org/a/b\nurl:https://f.org/p_(q)"
 
 
+def test_hashtag_written_against_a_url_gives_both():
+    # the URL is found wherever it starts, then the hashtag before it (the texts where
+    # a hashtag may run into a URL are scanned again with the slower pattern)
+    assert find_resources("#mooc www.x.org/a and #tagwww.y.org/b") == [
+        "url:http://x.org/a",
+        "url:http://y.org/b",
+        "hashtag:mooc",
+        "hashtag:tag",
+    ]
+    assert find_resources("#readhttps://z.org/p #www #http") == [
+        "url:https://z.org/p",
+        "hashtag:read",
+        "hashtag:www",
+        "hashtag:http",
+    ]
+    assert find_resources("#https://z.org/q a#www.w.org") == [
+        "url:https://z.org/q",
+        "url:http://w.org",
+    ]
+
+
+def test_marker_and_control_characters_in_messages():
+    # U+001E/U+001F (the scan's markers) become spaces; control characters in an
+    # HTML message (lxml refuses them) do not make the read fail
+    assert find_resources("a\x1fhttps://a.org/x\x1e#t") == ["url:https://a.org/x", "hashtag:t"]
+    html = '<p>\x01<a href="https://b.org/y">b</a>\x0b</p>\x01 #ctl'
+    assert find_resources(html) == ["url:https://b.org/y", "hashtag:ctl"]
+
+
 # -- the sample course: extraction finds exactly what the simulator planted -------------
 SAMPLE_READS = [
     ("moodle_forum_export.csv", "moodle_forum", ["forum"]),
