@@ -43,7 +43,7 @@ resources carried between communities; needs ``communities=``, else NA).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,7 @@ import pyarrow.compute as pc
 from ..errors import ParameterError, SchemaError
 from ..events import ACTOR, CONTEXT, STRING, THREAD_ID, TIMESTAMP
 from ..extract import RESOURCES, resource_tokens, resources
+from ..periods import make_periods
 from ..ties import RESOURCE_TIE_KINDS
 
 __all__ = ["ResourceDiffusion", "resource_diffusion", "resource_shares", "resource_growth"]
@@ -285,14 +286,39 @@ def _people(
 
 
 def resource_growth(
-    events: pd.DataFrame, *, kinds: tuple[str, ...] = RESOURCE_TIE_KINDS
+    events: pd.DataFrame,
+    *,
+    kinds: tuple[str, ...] = RESOURCE_TIE_KINDS,
+    freq: str = "W",
+    start: Any = None,
 ) -> pd.DataFrame:
-    """The resource network week by week (cumulative).
+    """The resource network period by period (cumulative).
 
-    For each calendar week (Monday 00:00 UTC to the next, labelled by its
-    start) in which something was shared, at its end: ``people`` who shared a resource so far, ``resources``
-    shared so far, ``ties`` (distinct person–resource pairs), ``shared``
-    (resources shared by two or more people) and ``shares`` (events × resources).
+    Parameters
+    ----------
+    events : DataFrame
+        Events read with ``extract=`` (the ``resources`` column).
+    kinds : tuple of str
+        The kinds of resources that count (default those of the ``resource``
+        tie definition).
+    freq, start
+        The periods, exactly as in :func:`connectana.growth` (one rule,
+        :mod:`connectana.periods`): without ``start``, calendar periods of
+        ``freq`` (``"W"`` = weeks Monday to Sunday, UTC); with ``start``, course
+        periods numbered 1, 2, ... from it, events before it in periods 0,
+        -1, ... (kept, never dropped).
+
+    Returns
+    -------
+    DataFrame
+        One row per period of all the events (the periods
+        :func:`connectana.growth` gives on the same events, also those in which
+        nothing was shared), indexed by ``period`` as there; columns
+        ``start``, ``end`` (UTC, end exclusive) and, counted over the shares
+        up to the end of the period: ``people`` who shared a resource,
+        ``resources`` shared, ``ties`` (distinct person–resource pairs),
+        ``shared`` (resources shared by two or more people) and ``shares``
+        (events × resources).
 
     Examples
     --------
@@ -303,36 +329,27 @@ def resource_growth(
     ...     keep_text=True)
     >>> ca.resource_growth(ca.extract_resources(ev))[["people", "resources", "ties", "shared"]]
     ... # doctest: +NORMALIZE_WHITESPACE
-                               people  resources  ties  shared
+                           people  resources  ties  shared
     period
-    2024-01-01 00:00:00+00:00       1          1     1       0
-    2024-01-08 00:00:00+00:00       2          2     3       1
+    2024-01-01/2024-01-07       1          1     1       0
+    2024-01-08/2024-01-14       2          2     3       1
     """
     s = resource_shares(events, kinds=kinds)
-    if not len(s):
-        return pd.DataFrame(columns=["people", "resources", "ties", "shared", "shares"])
-    day = s[TIMESTAMP].dt.tz_convert("UTC").dt.normalize()
-    s = s.assign(period=day - pd.to_timedelta(day.dt.day_of_week, unit="D"))
-    periods = pd.DatetimeIndex(sorted(s["period"].unique()), name="period")
-    pair_first = s.groupby(["node", ACTOR])["period"].min()
-    node_first = pair_first.groupby(level=0).min()
-    person_first = pair_first.groupby(level=1).min()
-    second = pair_first.groupby(level=0).apply(
-        lambda x: x.sort_values().iloc[1] if len(x) > 1 else pd.NaT
-    )
-    shares_by = s.groupby("period").size()
+    per = make_periods(events[TIMESTAMP], freq=freq, start=start)
+    n = len(per)
+    pos = per.position(s[TIMESTAMP]) if len(s) else np.zeros(0, np.int64)
+    shares = pd.DataFrame({"node": s["node"].to_numpy(), "actor": s[ACTOR].to_numpy(), "pos": pos})
+    pairs = shares.groupby(["node", "actor"], sort=False)["pos"].min().reset_index()
+    pairs = pairs.sort_values(["node", "pos"], kind="stable")
+    second = pairs["pos"][(pairs.groupby("node", sort=False).cumcount() == 1).to_numpy()]
 
-    def upto(first: pd.Series) -> np.ndarray:
-        counts = first.dropna().value_counts().reindex(periods, fill_value=0)
-        return counts.cumsum().to_numpy(dtype=np.int64)
+    def upto(first: Any) -> np.ndarray:  # cumulative count of firsts by period
+        return np.bincount(np.asarray(first, np.int64), minlength=n)[:n].cumsum()
 
-    return pd.DataFrame(
-        {
-            "people": upto(person_first),
-            "resources": upto(node_first),
-            "ties": upto(pair_first),
-            "shared": upto(second),
-            "shares": shares_by.reindex(periods, fill_value=0).cumsum().to_numpy(dtype=np.int64),
-        },
-        index=periods,
-    )
+    out = pd.DataFrame({"start": per.starts, "end": per.ends}, index=per.labels)
+    out["people"] = upto(pairs.groupby("actor", sort=False)["pos"].min())
+    out["resources"] = upto(pairs.groupby("node", sort=False)["pos"].min())
+    out["ties"] = upto(pairs["pos"])
+    out["shared"] = upto(second)
+    out["shares"] = upto(pos)
+    return out

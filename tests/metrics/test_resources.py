@@ -8,6 +8,7 @@ import pytest
 import connectana as ca
 from connectana.errors import SchemaError
 from connectana.extract import extract_resources
+from connectana.periods import make_periods
 
 U = "url:https://x.org/paper"
 TAG = "hashtag:a"
@@ -136,13 +137,47 @@ def test_resource_tie_definition_and_projections(stream):
 
 def test_resource_growth(stream):
     g = ca.resource_growth(stream)
-    # week of Mon 2024-01-01: days 1-7 (all but ann's repeat on Mon 2024-01-08)
-    assert g.index.tolist() == [
+    # calendar weeks as growth(): Mon 2024-01-01 to Sun 01-07 (days 1-7), then ann's repeat
+    assert g.index.astype(str).tolist() == ["2024-01-01/2024-01-07", "2024-01-08/2024-01-14"]
+    assert g.index.name == "period"
+    assert g["start"].tolist() == [
         pd.Timestamp("2024-01-01", tz="UTC"),
         pd.Timestamp("2024-01-08", tz="UTC"),
     ]
-    assert g.loc[pd.Timestamp("2024-01-01", tz="UTC")].tolist() == [5, 2, 6, 2, 6]
-    assert g.iloc[-1].tolist() == [5, 2, 6, 2, 7]
+    assert g["end"].iloc[-1] == pd.Timestamp("2024-01-15", tz="UTC")
+    cols = ["people", "resources", "ties", "shared", "shares"]
+    # week 1: people ann, cat, bob, dan, eve; the paper and #a; pairs: the paper with
+    # ann, cat, bob, dan and #a with ann, eve; both shared by two or more; 6 shares
+    assert g[cols].iloc[0].tolist() == [5, 2, 6, 2, 6]
+    assert g[cols].iloc[-1].tolist() == [5, 2, 6, 2, 7]
+
+
+@pytest.mark.parametrize(
+    ("freq", "start"),
+    [("W", None), ("D", None), ("2D", "2024-01-03T00:00Z"), ("W", "2024-01-04T12:00Z")],
+)
+def test_resource_growth_periods_are_growths(stream, freq, start):
+    # the one rule of connectana.periods: the same labels, starts and ends as growth()
+    # on the same events, events before start kept in periods 0, -1, ...
+    g = ca.resource_growth(stream, freq=freq, start=start)
+    ref = ca.growth(stream, "copresence", freq=freq, start=start, metrics=["nodes"])
+    pd.testing.assert_index_equal(g.index, ref.index)
+    pd.testing.assert_frame_equal(g[["start", "end"]], ref[["start", "end"]])
+    # each share counted in the period growth's position rule gives its time
+    per = make_periods(stream["timestamp"], freq=freq, start=start)
+    shares = ca.resources(stream, kinds=["url", "hashtag", "file"], mentions=False)
+    expected = pd.Series(per.position(shares["timestamp"])).value_counts()
+    expected = expected.reindex(range(len(per)), fill_value=0).cumsum().tolist()
+    assert g["shares"].tolist() == expected
+
+
+def test_resource_growth_course_weeks_keep_early_shares(stream):
+    # course from Wed 2024-01-03: days 1-2 (ann's paper and #a, bob's reply) fall in week 0
+    g = ca.resource_growth(stream, start="2024-01-03T00:00Z")
+    assert g.index.tolist() == [0, 1]
+    assert g[["people", "resources", "ties", "shares"]].iloc[0].tolist() == [1, 2, 2, 2]
+    cols = ["people", "resources", "ties", "shared", "shares"]
+    assert g[cols].iloc[1].tolist() == [5, 2, 6, 2, 7]
 
 
 def test_report_section_shows_introducers_and_spread(tmp_path):
