@@ -89,6 +89,8 @@ _PYTHON_TO_CLI = [
     (re.compile(r"\btime_format="), "--time-format "),
     (re.compile(r"\baction_map="), "--action-map "),
     (re.compile(r"\b(tz|unit|year|aliases)=(['\"]?)"), r"--\1 \2"),
+    (re.compile(r"read_events\(\.\.\., extract=\([^)]*\)\)"), "--extract urls,hashtags"),
+    (re.compile(r"\bextract=(?=\))"), "--extract"),
 ]
 
 
@@ -308,13 +310,44 @@ def _formats(args: argparse.Namespace) -> list[str]:
     return formats * len(inputs) if len(formats) == 1 else formats
 
 
-def _check_ties(ties: str) -> None:
-    from .ties import TIE_DEFINITIONS
+def _check_ties(ties: str, *, two_mode: bool = True) -> None:
+    from .ties import TIE_DEFINITIONS, TWO_MODE
 
     if ties not in TIE_DEFINITIONS:
         raise OptionError(
             "--ties", f"unknown tie definition {ties!r}; choose one of {', '.join(TIE_DEFINITIONS)}"
         )
+    if not two_mode and ties in TWO_MODE:  # the report analyses a network of people
+        one_mode = [t for t in TIE_DEFINITIONS if t not in TWO_MODE]
+        raise OptionError(
+            "--ties",
+            f"{ties!r} is two-mode (people and objects); the report needs one of "
+            f"{', '.join(one_mode)} (connectana export --ties {ties} writes the two-mode network)",
+        )
+
+
+def _check_extract(args: argparse.Namespace) -> dict:
+    """``--extract`` and ``--url-query`` as ``read_events`` keyword arguments."""
+    from .extract import EXTRACTABLE
+
+    text = getattr(args, "extract", None)
+    query = bool(getattr(args, "url_query", False))
+    if text is None:
+        if query:
+            raise OptionError("--url-query", "give it with --extract urls")
+        return {}
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    if kinds == ["all"]:
+        kinds = list(EXTRACTABLE)
+    bad = [k for k in kinds if k not in EXTRACTABLE]
+    if bad or not kinds:
+        raise OptionError(
+            "--extract",
+            f"{text!r}: give some of {','.join(EXTRACTABLE)} (comma-separated), or all",
+        )
+    if query and "urls" not in kinds:
+        raise OptionError("--url-query", "give it with --extract urls")
+    return {"extract": tuple(dict.fromkeys(kinds)), "url_query": query}
 
 
 def _validate(args: argparse.Namespace) -> dict:
@@ -328,8 +361,10 @@ def _validate(args: argparse.Namespace) -> dict:
         options = _check_reading(args, formats)
         args.formats = formats
     if cmd in ("report", "export"):
-        _check_ties(args.ties)
+        _check_ties(args.ties, two_mode=cmd == "export")
         _check_file(args.roster, "--roster")
+    if cmd in ("ingest", "report", "export"):
+        options.update(_check_extract(args))
     if cmd in ("ingest", "report", "export"):
         _check_file(getattr(args, "aliases", None), "--aliases")
     if cmd == "report":
@@ -728,6 +763,22 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _extract_options(p: argparse.ArgumentParser) -> None:
+    from .extract import EXTRACTABLE
+
+    p.add_argument(
+        "--extract", metavar="KINDS",
+        help="pull resources out of the messages before their text is dropped: some of "
+        f"{','.join(EXTRACTABLE)} (comma-separated) or all; the report then shows what "
+        "travelled through the network (see docs/resources.md)",
+    )  # fmt: skip
+    p.add_argument(
+        "--url-query", action="store_true",
+        help="with --extract urls: keep URL query strings, minus tracking parameters "
+        "(default: dropped, queries can hold personal data)",
+    )  # fmt: skip
+
+
 def _ties_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ties", default="reply", help="tie definition (default: reply)")
     p.add_argument(
@@ -782,6 +833,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.parquet", help="output file")
     p.add_argument("--set-aside", metavar="FILE.csv", help="write the records set aside here")
     _reading_options(p)
+    _extract_options(p)
     _privacy_options(p)
     p.set_defaults(func=_cmd_ingest)
 
@@ -808,6 +860,7 @@ def _parser() -> argparse.ArgumentParser:
         f"sheet); default: for logs of at most {INTERVAL_EVENTS:,} events",
     )  # fmt: skip
     _reading_options(p)
+    _extract_options(p)
     _privacy_options(p)
     p.set_defaults(func=_cmd_report)
 
@@ -828,6 +881,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="alias table (person, platform, platform_id) mapping the export's ids "
                    "onto the roster's")  # fmt: skip
     _reading_options(p)
+    _extract_options(p)
     _privacy_options(p)
     p.set_defaults(func=_cmd_export)
 

@@ -82,6 +82,7 @@ the same pseudonym the person gets where that segment is their id.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -89,7 +90,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
+from .errors import ParameterError, SchemaError
 from .events import (
     ACTION,
     ACTOR,
@@ -118,6 +119,7 @@ __all__ = [
     "resources",
     "pseudonymize_resources",
     "resource_tokens",
+    "require_resources",
     "personal_ids",
 ]
 
@@ -622,6 +624,12 @@ def add_resources(
             toks += found
         frames.append(pd.DataFrame({"row": rows, "seq": -1, "token": toks}))
     text_kinds = [k for k in kinds if k != "file"]
+    if TEXT not in records.columns and RESOURCES not in records.columns and n:
+        warnings.warn(
+            "extract= was given but these records carry no message text (no 'text' column) "
+            "and no structured resources: the resources column is empty",
+            stacklevel=3,
+        )
     if TEXT in records.columns and text_kinds and n:
         arr = pa.array(records[TEXT].astype(STRING).array)
         if isinstance(arr, pa.ChunkedArray):
@@ -731,6 +739,18 @@ def extract_resources(
             options={"extract": list(_kinds(extract)), "url_query": url_query},
         )
     return out
+
+
+def require_resources(events: pd.DataFrame) -> None:
+    """Raise :class:`~connectana.errors.SchemaError` when ``events`` have no
+    ``resources`` column (they were read without ``extract=``): a resource
+    network or diffusion of such Events would be silently empty."""
+    if RESOURCES not in events.columns:
+        raise SchemaError(
+            "these Events have no resources column (they were read without extract=)",
+            field=RESOURCES,
+            expected="Events read with read_events(..., extract=('urls', 'hashtags'))",
+        )
 
 
 def resource_tokens(events: pd.DataFrame) -> pd.DataFrame:

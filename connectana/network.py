@@ -877,7 +877,9 @@ def project(network: Network, *, onto: str = "person") -> Network:
     [['a', 'b', 1], ['a', 'c', 1]]
     """
     if network.meta.get("ties") not in TWO_MODE:
-        raise ParameterError("project() needs a network built with ties='bipartite' or 'resource'")
+        raise ParameterError(
+            f"project() needs a network built with a two-mode tie definition, one of {list(TWO_MODE)}"
+        )
     e = network.edges
     if onto == "resource" and network.meta.get("ties") == "resource":
         keep_kind = network.nodes["kind"] != "person"  # every kind of resource

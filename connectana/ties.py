@@ -402,8 +402,9 @@ def _bipartite(events: pd.DataFrame, object: str) -> pd.DataFrame:
 
 
 def _resource(events: pd.DataFrame) -> pd.DataFrame:
-    from .extract import resources
+    from .extract import require_resources, resources
 
+    require_resources(events)  # without the column the network would be silently empty
     r = resources(events, kinds=RESOURCE_TIE_KINDS, mentions=False)
     node = r["kind"].astype(str) + ":" + r["resource"].astype(str)
     return _frame(r[ACTOR], node, r[TIMESTAMP], "resource", True, r[THREAD_ID], r[EVENT_ID])

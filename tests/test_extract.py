@@ -420,3 +420,20 @@ def test_mastodon_tags_card_and_instance_links(tmp_path):
         "url:https://x.org/paper",
         "internal:https://m.social/@bob/7",
     ]
+
+
+def test_extract_without_text_warns_and_resource_network_refuses(tmp_path):
+    from connectana.errors import SchemaError
+
+    path = tmp_path / "log.csv"
+    pd.DataFrame(
+        {"actor": ["ann", "bob"], "timestamp": ["2024-01-01T10:00Z", "2024-01-02T10:00Z"]}
+    ).to_csv(path, index=False)
+    with pytest.warns(UserWarning, match="no message text"):
+        ev = ca.read_events(path, extract=("urls", "hashtags"))
+    assert ev[RESOURCES].isna().all() and ev.attrs["ingest"].notes["events with resources"] == 0
+    plain = ca.read_events(path)
+    with pytest.raises(SchemaError, match="read without extract="):
+        ca.build_network(plain, "resource")  # would be an empty network, silently
+    with pytest.raises(SchemaError, match="read without extract="):
+        ca.resource_diffusion(plain)

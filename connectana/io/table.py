@@ -879,7 +879,7 @@ def parse_table(
     else:
         df[EVENT_ID] = numbered_ids("r", len(df), df.index)
 
-    if extract and TEXT in df.columns:  # before the text goes (connectana.extract)
+    if extract:  # before the text goes (connectana.extract); no text: an empty column, a warning
         df = add_resources(
             df, extract=extract, url_query=url_query, internal_hosts=internal_hosts, report=report
         )

@@ -50,9 +50,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import ParameterError, SchemaError
+from ..errors import ParameterError
 from ..events import ACTOR, CONTEXT, STRING, THREAD_ID, TIMESTAMP
-from ..extract import RESOURCES, resource_tokens, resources
+from ..extract import require_resources, resource_tokens, resources
 from ..periods import make_periods
 from ..ties import RESOURCE_TIE_KINDS
 
@@ -95,12 +95,7 @@ def _unit(table: pd.DataFrame, exposure: str) -> pd.Series:
 def resource_shares(events: pd.DataFrame, *, kinds=RESOURCE_TIE_KINDS) -> pd.DataFrame:
     """The shares: :func:`connectana.resources` of ``kinds`` with ``node`` =
     ``"<kind>:<resource>"`` (the node name of the ``resource`` tie definition)."""
-    if RESOURCES not in events.columns:
-        raise SchemaError(
-            "these Events have no resources column",
-            field=RESOURCES,
-            expected="Events read with read_events(..., extract=('urls', 'hashtags'))",
-        )
+    require_resources(events)
     r = resources(events, kinds=kinds, mentions=False)
     r["node"] = (r["kind"].astype(str) + ":" + r["resource"].astype(str)).to_numpy()
     return r
@@ -158,8 +153,7 @@ def resource_diffusion(
     >>> d.people["curator"].to_dict()
     {'ann': 2, 'bob': 0, 'cat': 0}
     """
-    if RESOURCES not in events.columns:
-        resource_shares(events, kinds=kinds)  # raises the error naming the fix
+    require_resources(events)
     tok = resource_tokens(events)
     prefix = "^(?:" + "|".join(kinds) + "):"
     tok = tok[pc.match_substring_regex(_arrow(tok["token"]), prefix).to_numpy(False)]

@@ -201,3 +201,25 @@ def test_report_section_shows_introducers_and_spread(tmp_path):
     # Events read without extract=: no section
     plain = ca.read_events(sample_path("moodle_forum_export.csv"), format="moodle_forum")
     assert analyze(plain, seed=0).resources is None
+
+
+def test_resource_is_two_mode_in_the_registry_and_every_refusal_reads_it(stream):
+    from connectana.errors import ConnectanaError
+    from connectana.ties import TIES, TWO_MODE
+
+    assert TIES["resource"].two_mode and TIES["bipartite"].two_mode
+    assert TWO_MODE == tuple(n for n, d in TIES.items() if d.two_mode)
+    assert not any(TIES[t].two_mode for t in ("reply", "star", "copresence", "mention"))
+    for ties in TWO_MODE:  # each refusal names the registry's one-mode definitions or says why
+        with pytest.raises(ConnectanaError, match="one-mode"):
+            ca.growth(stream, ties)
+        with pytest.raises(ConnectanaError, match="two-mode"):
+            ca.compare_ties(stream, ties=["reply", ties])
+        with pytest.raises(ConnectanaError, match="person-to-person"):
+            ca.engagement(stream, ties=ties)
+        with pytest.raises(ConnectanaError, match="two-mode tie rule"):
+            ca.formation_model(stream, ties=ties)
+        with pytest.raises(ConnectanaError, match="two-mode tie rule"):
+            ca.formation_statistics(stream, ties=ties)
+    with pytest.raises(ConnectanaError, match=r"one of \['bipartite', 'resource'\]"):
+        ca.project(ca.build_network(stream, "copresence"))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ...errors import InputError
 from ...events import ACTOR, GROUP, ROLE, TARGET, TIMESTAMP
-from ...ties import interactions
+from ...ties import TWO_MODE, interactions
 from .clogit import conditional_logit, statsmodels_fit
 from .statistics import DEFAULT_EFFECTS, EFFECTS, STAFF_ROLES, EventHistory, node_values
 
@@ -264,7 +264,7 @@ def _build(
         raise InputError(
             "controls must be a positive integer or None", field="controls", found=controls
         )
-    if ties == "bipartite":
+    if ties in TWO_MODE:  # the registry's two-mode definitions (connectana.ties.TIES)
         raise InputError(
             "a formation model chooses people: a two-mode tie rule has objects as receivers",
             field="ties",
