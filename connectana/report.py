@@ -84,11 +84,9 @@ def _table(
     floats: str = "{:.3g}",
     cls: str | None = None,
     markup: Sequence[str] = (),
-    notes: Sequence[str] | None = None,
 ) -> str:
     """An HTML table; cells of the ``markup`` columns are HTML already (built by this module
-    from numbers, never from input text). ``notes``: a line of text per row, shown under the
-    row across the table (empty: none)."""
+    from numbers, never from input text)."""
 
     def cell(v: Any) -> str:
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
@@ -105,17 +103,12 @@ def _table(
         not m and _is_text(df[c].to_numpy()) for c, m in zip(df.columns, html_cols, strict=True)
     ]
     rows = []
-    for i, (idx, row) in enumerate(df.iterrows()):
+    for idx, row in df.iterrows():
         cells = ([cell(idx)] if index else []) + [
             f"<td>{v}</td>" if m else cell(v)
             for v, m in zip(row.to_numpy(), html_cols, strict=True)
         ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
-        if notes is not None and notes[i]:
-            rows.append(
-                f"<tr class='rownote'><td></td><td class='t' colspan='{len(head) - 1}'>"
-                f"{html.escape(notes[i])}</td></tr>"
-            )
     return (
         (f"<table class='{cls}'><tr>" if cls else "<table><tr>")
         + "".join(
@@ -572,14 +565,14 @@ def _interval_cell(value: Any, low: Any, high: Any, level: float) -> str:
 
 def _student_table(
     total: pd.DataFrame, evidence: pd.DataFrame | None
-) -> tuple[pd.DataFrame, list[str], list[str] | None]:
-    """The per-student table: values with their intervals (evidence sheet) and caveats.
+) -> tuple[pd.DataFrame, list[str]]:
+    """The per-student table: values with their intervals (evidence sheet) and caveats
+    (one row per student, so that the table reads back as data).
 
-    Returns the table, the names of the columns that carry intervals and each row's
-    ``caveats`` line (None without the evidence sheet).
+    Returns the table and the names of the columns that carry intervals.
     """
     if evidence is None:
-        return total, [], None
+        return total, []
     ev = evidence.set_index(evidence["person"].astype(str))
     ev = ev.reindex(total.index.astype(str))
     level = float(evidence.attrs.get("level", 0.95))
@@ -590,7 +583,8 @@ def _student_table(
             _interval_cell(v, lo, hi, level)
             for v, lo, hi in zip(total[c], ev[f"{c}_ci_low"], ev[f"{c}_ci_high"], strict=True)
         ]
-    return table, with_ci, [f"caveats: {c}" if c else "" for c in ev["caveats"].fillna("")]
+    table["caveats"] = ev["caveats"].fillna("").to_numpy()
+    return table, with_ci
 
 
 def _cannot_support(completeness: Sequence[str]) -> str:
@@ -617,7 +611,7 @@ def _engagement_section(
     cols = [c for c in _ENGAGEMENT_COLUMNS if c in totals.columns]
     total = totals.set_index("person")[cols]
     total = total.sort_values(["posts", "replies_given"], ascending=False, kind="stable")
-    table, with_ci, caveats = _student_table(total.head(STUDENT_ROWS), evidence)
+    table, with_ci = _student_table(total.head(STUDENT_ROWS), evidence)
     ax = plot_engagement_heatmap(eng, "replies_given", pseudonymized=True, max_people=40)
     ax.set_xlabel(period_word)
     note = (
@@ -633,8 +627,7 @@ def _engagement_section(
             f"({evidence.attrs.get('n_boot', EVIDENCE_BOOT)} replicates, seed "
             f"{evidence.attrs.get('seed')}), the intervals of <code>ca.evidence_sheet</code>. "
             "It says how much a number depends on which conversations happened to be "
-            "recorded. Under a student's row, <code>caveats</code> says what to keep in mind "
-            "for that student. "
+            "recorded; <code>caveats</code> says what to keep in mind for that student. "
         )
     else:
         intervals = (
@@ -653,7 +646,7 @@ def _engagement_section(
         f"tie definitions.{note}</p>"
         + _figure(ax.figure, "Replies given, per student and period.", "engagement heatmap")
         + _cannot_support(completeness)
-        + _table(table, cls="wide", markup=with_ci, notes=caveats)
+        + _table(table, cls="wide", markup=with_ci)
     )
 
 
