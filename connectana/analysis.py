@@ -313,12 +313,11 @@ def analyze(
     """
     from .metrics.centrality import centrality
     from .metrics.community import communities
-    from .metrics.engagement import engagement
+    from .metrics.engagement import engagement, engagement_inputs
     from .metrics.evidence import evidence_sheet
     from .metrics.growth import growth
     from .metrics.roles import isolated_learners, network_pattern, staff_dependence
     from .metrics.structure import summary
-    from .metrics.threads import data_completeness
 
     def stage(name: str) -> None:
         if progress is not None:
@@ -358,8 +357,9 @@ def analyze(
     grow["connected"] = grow["nodes"] - grow["isolates"]
     stage("peer engagement")
     # suppression comes after all counting (active_periods counts periods with posts)
-    common = {"ties": ties, "people": people, "max_ties": max_ties}
-    eng = engagement(events, freq=freq, start=start, names=True, **common)
+    # the period-independent work (interactions, threads, latencies) done once for both tables
+    inputs = engagement_inputs(events, ties=ties, people=people, max_ties=max_ties, network=net)
+    eng = engagement(inputs, freq=freq, start=start, names=True)
     # Totals over the whole course: the same indicators over one period spanning it
     # (distinct peers cannot be summed over periods).
     if len(events):
@@ -367,7 +367,7 @@ def analyze(
         span = f"{(events[TIMESTAMP].max() - t0).days + 1}D"
     else:
         t0, span = start, freq
-    totals = engagement(events, freq=span, start=t0, names=True, **common)
+    totals = engagement(inputs, freq=span, start=t0, names=True)
     active = (eng["posts"].fillna(0) > 0).groupby(eng["person"].astype(str)).sum()
     totals["active_periods"] = totals["person"].astype(str).map(active).fillna(0).astype(int)
     if suppress_k:  # every count column of every person-level table (#15)
@@ -376,7 +376,7 @@ def analyze(
             isolated = isolated.assign(
                 posts=_suppress_counts(isolated[["posts"]], suppress_k)["posts"]
             )
-    completeness = tuple(data_completeness(events).messages())
+    completeness = tuple(inputs.completeness.messages())
     evidence = None
     if intervals is None:
         intervals = len(events) <= INTERVAL_EVENTS

@@ -240,16 +240,17 @@ class GraphView:
 
         def make() -> igraph.Graph:
             keep = ~self.loop
-            a = np.minimum(self.s[keep], self.t[keep])
-            b = np.maximum(self.s[keep], self.t[keep])
-            df = (
-                pd.DataFrame({"a": a, "b": b, "w": self.w[keep], "i": self.interactions[keep]})
-                .groupby(["a", "b"], sort=True, as_index=False)[["w", "i"]]
-                .sum()
-            )
-            g = new_graph(self.n, df[["a", "b"]].to_numpy(), False)
-            g.es["weight"] = df["w"].tolist()
-            g.es["interactions"] = df["i"].tolist()
+            a = np.minimum(self.s[keep], self.t[keep]).astype(np.int64)
+            b = np.maximum(self.s[keep], self.t[keep]).astype(np.int64)
+            # pairs in (a, b) order, a->b and b->a summed (at most two distinct ties each,
+            # so the sums are exact whatever the order of addition)
+            pair, at = np.unique(a * max(self.n, 1) + b, return_inverse=True)
+            w = np.bincount(at, weights=self.w[keep], minlength=len(pair))
+            inter = np.bincount(at, weights=self.interactions[keep], minlength=len(pair))
+            edges = np.column_stack([pair // max(self.n, 1), pair % max(self.n, 1)])
+            g = new_graph(self.n, edges, False)
+            g.es["weight"] = w.tolist()
+            g.es["interactions"] = inter.tolist()
             return g
 
         return self._cached("undirected", make)

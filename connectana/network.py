@@ -443,12 +443,25 @@ class Network:
     # -- views -------------------------------------------------------------------
     def subgraph(self, nodes: Iterable[Any], *, note: str | None = None) -> Network:
         """The network induced by ``nodes`` (edges among them only)."""
-        keep = self.nodes.index.isin(pd.Index(list(nodes)).astype(str))
-        n = self.nodes[keep]
-        e = self.edges[self.edges["source"].isin(n.index) & self.edges["target"].isin(n.index)]
-        meta = dict(self.meta)
-        meta["subgraph"] = note or f"{len(n)} of {len(self.nodes)} nodes"
-        return Network(n.copy(), e.reset_index(drop=True), self.directed, meta)
+        keep = self._nodes.index.isin(pd.Index(list(nodes)).astype(str))
+        n = self._nodes[keep]
+        meta = dict(self._meta)
+        meta["subgraph"] = note or f"{len(n)} of {len(self._nodes)} nodes"
+        if not (self._nodes.index.is_unique and len(self._edges)):
+            e = self._edges
+            e = e[e["source"].isin(n.index) & e["target"].isin(n.index)]
+            return Network(n.copy(), e.reset_index(drop=True), self.directed, meta)
+        # through the memoised edge codes: no string lookups, and the subgraph's codes
+        # are those of the kept edges renumbered (what its edge_codes() would compute)
+        src, dst = self.edge_codes()
+        inside = keep[src] & keep[dst]
+        sub = Network(n.copy(), self._edges[inside].reset_index(drop=True), self.directed, meta)
+        new = np.cumsum(keep) - 1
+        codes = (new[src[inside]], new[dst[inside]])
+        for c in codes:
+            c.setflags(write=False)
+        sub._cache["codes"] = codes
+        return sub
 
     # -- display -----------------------------------------------------------------
     def __repr__(self) -> str:
@@ -827,7 +840,9 @@ def _nodes(
             .drop_duplicates(ACTOR, keep="last")
             .set_index(ACTOR)[ROLE]
         )
-        src_roles = src_roles.map(normalize_role)
+        # normalised once per distinct value (a course has a handful), not per person
+        distinct = src_roles.unique()
+        src_roles = src_roles.map(dict(zip(distinct, map(normalize_role, distinct), strict=True)))
         common = src_roles.index.intersection(index)
         roles[common] = src_roles[common].to_numpy()
     nodes[ROLE] = roles

@@ -39,7 +39,18 @@ __all__ = [
     "plot_resource_spread",
     "ROLE_MARKERS",
     "ROLE_COLORS",
+    "MAX_DRAWN_TIES",
+    "STRIP_DRAWN_TIES",
+    "strongest_ties",
 ]
+
+#: A sociogram draws at most this many ties: above, its strongest (largest weight),
+#: and the title says how many of how many. Drawing every one of 800k ties takes minutes
+#: and shows a grey disc; the strongest 50,000 show the structure.
+MAX_DRAWN_TIES = 50_000
+#: Each panel of :func:`plot_growth_strip` (a ninth of a sociogram's area) draws at most
+#: this many of the ties formed by then, the strongest.
+STRIP_DRAWN_TIES = 5_000
 
 #: Marker per role: instructors squares, TAs triangles, students circles.
 ROLE_MARKERS = {"instructor": "s", "ta": "^", "student": "o", "other": "D", "unknown": "o"}
@@ -192,6 +203,22 @@ def network_layout(net: Network, *, layout: str = "auto", seed: int = 0) -> np.n
         ig.set_random_number_generator(random)
 
 
+def strongest_ties(weight: np.ndarray, limit: int | None) -> np.ndarray:
+    """Positions of the ``limit`` ties of largest ``weight`` (ties of equal weight in
+    their order), in increasing order; all positions when ``limit`` is None or not
+    exceeded.
+
+    Examples
+    --------
+    >>> strongest_ties(np.array([1.0, 5.0, 2.0, 5.0]), 2).tolist()
+    [1, 3]
+    """
+    weight = np.asarray(weight, dtype=float)
+    if limit is None or len(weight) <= limit:
+        return np.arange(len(weight))
+    return np.sort(np.argsort(-weight, kind="stable")[:limit])
+
+
 #: Communities named in a sociogram's colour legend (the largest ones).
 _LEGEND_GROUPS = 8
 
@@ -249,6 +276,7 @@ def sociogram(
     key: bytes | str | None = None,
     key_file: str | os.PathLike | None = None,
     title: str | None = None,
+    max_ties: int | None = MAX_DRAWN_TIES,
     ax: Axes | None = None,
 ) -> Axes:
     """Draw the network: colours by community or role, shapes by role, size by a measure.
@@ -267,6 +295,9 @@ def sociogram(
         See :func:`network_layout`, or precomputed positions (n × 2).
     labels : {"pseudonyms", "names", None} or mapping
         Labels of the ``top_labels`` largest nodes. Names only when asked for.
+    max_ties : int or None
+        Draw at most this many ties (edges), the strongest (:func:`strongest_ties`);
+        the default title then says "strongest k of m ties drawn". None: all.
     ax : Axes, optional
 
     Returns
@@ -281,9 +312,9 @@ def sociogram(
         else np.asarray(layout)
     )
     ids = net.nodes.index.astype(str)
-    if size is None:
-        g = net.to_igraph()
-        size_vals = np.asarray(g.degree(), dtype=float)
+    if size is None:  # igraph's degree: edges at each node, a self-loop twice
+        src, dst = net.edge_codes() if len(net.edges) else (np.zeros(0, int), np.zeros(0, int))
+        size_vals = (np.bincount(src, minlength=n) + np.bincount(dst, minlength=n)).astype(float)
         size_name = "degree"
     else:
         size_vals = pd.Series(size).reindex(net.nodes.index).fillna(0).to_numpy(dtype=float)
@@ -292,15 +323,20 @@ def sociogram(
     base = 600.0 / max(np.sqrt(n), 1.0)
     areas = 8 + base * 6 * size_vals / smax
 
-    # edges
+    # edges (the strongest max_ties of them)
+    drawn = 0
     if len(net.edges):
         from matplotlib.collections import LineCollection
 
         src, dst = net.edge_codes()
-        segs = np.stack([pos[src], pos[dst]], axis=1)
         w = net.edges["weight"].to_numpy(dtype=float)
+        w_max = w.max()
+        pick = strongest_ties(w, max_ties)
+        src, dst, w = src[pick], dst[pick], w[pick]
+        drawn = len(pick)
+        segs = np.stack([pos[src], pos[dst]], axis=1)
         alpha = 0.5 if len(w) < 500 else max(0.04, 0.5 * np.sqrt(500 / len(w)))
-        lw = 0.4 + 1.6 * np.log1p(w) / np.log1p(w.max())
+        lw = 0.4 + 1.6 * np.log1p(w) / np.log1p(w_max)
         ax.add_collection(
             LineCollection(segs, colors="#555555", linewidths=lw, alpha=alpha, zorder=1)
         )
@@ -406,9 +442,12 @@ def sociogram(
     default_title = (
         f"{net.meta.get('ties', '')} network: {n} nodes, {net.n_ties} ties (size: {size_name})"
     )
+    note = (
+        f"\nstrongest {drawn:,} of {len(net.edges):,} ties drawn" if drawn < len(net.edges) else ""
+    )
     if excluded:
         default_title += f"; {excluded} opted out"
-    ax.set_title(title or default_title, fontsize=10)
+    ax.set_title((title or default_title) + note, fontsize=10)
     return ax
 
 
@@ -482,6 +521,7 @@ def plot_growth_strip(
     max_panels: int = 12,
     ncols: int = 4,
     period_name: str = "period",
+    max_ties: int | None = STRIP_DRAWN_TIES,
     axes: Sequence[Axes] | None = None,
 ) -> np.ndarray:
     """How the network grew: one small drawing per period, everyone in a fixed place.
@@ -509,6 +549,11 @@ def plot_growth_strip(
         (always the last) are drawn.
     period_name : str
         Word for a period in the panel titles (e.g. ``"week"``).
+    max_ties : int or None
+        Each panel draws at most this many of the ties formed by then, the
+        strongest (largest weight in the whole network; :func:`strongest_ties`);
+        the legend says so when it happens. None: all. The panel titles count
+        every tie.
 
     Returns
     -------
@@ -539,19 +584,26 @@ def plot_growth_strip(
         if "first" in net.edges.columns
         else np.full(len(src), np.datetime64("NaT"))
     )
+    s = pd.to_datetime(pd.Series(seen[known]), utc=True).dt.tz_localize(None).to_numpy()
+    f = pd.to_datetime(pd.Series(first), utc=True).dt.tz_localize(None).to_numpy()
+    weight = net.edges["weight"].to_numpy(dtype=float) if len(src) else np.zeros(0)
+    by_weight = np.argsort(-weight, kind="stable")  # the strongest first (strongest_ties)
+    capped = False
     for ax, r in zip(axes, rows, strict=False):
         row = periods.iloc[r]
         t0 = pd.Timestamp(row["start"]).tz_convert("UTC").tz_localize(None).to_datetime64()
         t1 = pd.Timestamp(row["end"]).tz_convert("UTC").tz_localize(None).to_datetime64()
-        s = pd.to_datetime(pd.Series(seen[known]), utc=True).dt.tz_localize(None).to_numpy()
         here = np.zeros(len(ids), dtype=bool)
         new = np.zeros(len(ids), dtype=bool)
         here[known] = s < t1
         new[known] = (s >= t0) & (s < t1)
-        f = pd.to_datetime(pd.Series(first), utc=True).dt.tz_localize(None).to_numpy()
         formed = f < t1
         if formed.any():
-            segs = np.stack([pos[src[formed]], pos[dst[formed]]], axis=1)
+            pick = by_weight[formed[by_weight]]
+            if max_ties is not None and len(pick) > max_ties:
+                pick, capped = pick[:max_ties], True
+            pick = np.sort(pick)
+            segs = np.stack([pos[src[pick]], pos[dst[pick]]], axis=1)
             ax.add_collection(
                 LineCollection(segs, colors="#777777", linewidths=0.4, alpha=0.35, zorder=1)
             )
@@ -574,8 +626,10 @@ def plot_growth_strip(
         Line2D([], [], marker="o", ls="", color="#ff7f0e", mec="#7f3b08", label="newcomer"),
         Line2D([], [], marker="o", ls="", color="#dddddd", label="not yet"),
     ]
+    if capped:
+        handles.append(Line2D([], [], ls="", label=f"strongest {max_ties:,} ties per panel drawn"))
     fig = axes[0].figure
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return axes[: len(rows)]
 

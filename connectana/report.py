@@ -29,6 +29,7 @@ from . import __version__
 from .analysis import STAFF_SHARE, STAFF_SHARE_WORDS, Analysis
 from .errors import ParameterError
 from .events import IngestReport
+from .plotting import MAX_DRAWN_TIES, STRIP_DRAWN_TIES
 from .ties import DEFAULT_MAX_TIES
 
 __all__ = ["write_report", "render_report", "REPORT_FILES", "TIE_WORDS", "interval_words"]
@@ -447,12 +448,28 @@ def _growth_section(a: Analysis, period_word: str) -> str:
         "drawing: the ties formed so far in grey, people who had taken part by then in blue, "
         "<b>newcomers</b> (first post in that period) in orange; faint dots have not posted "
         "yet.</p>"
-        + _figure(strip[0].figure, "The network, period by period (same layout).", "growth strip")
+        + _figure(
+            strip[0].figure,
+            "The network, period by period (same layout)."
+            + _drawn_note(a.network, STRIP_DRAWN_TIES, "in each panel"),
+            "growth strip",
+        )
         + "<p>Each point below is the network as it stood at the end of a period (everything "
         "up to then): <i>active</i> people posted in the period, <i>newcomers</i> posted for "
         "the first time, <i>connected</i> people had at least one tie by then.</p>"
         + _figure(axes[0].figure, "Growth of the network, period by period.", "growth charts")
         + _table(grow[cols].rename_axis(period_word))
+    )
+
+
+def _drawn_note(net, limit: int, where: str) -> str:
+    """The caption's sentence when a drawing shows only the strongest ties (large courses)."""
+    if len(net.edges) <= limit:
+        return ""
+    where = f" {where}" if where else ""
+    return (
+        f" With {len(net.edges):,} ties, at most {limit:,} are drawn{where}: the strongest "
+        "(most interactions); every tie is counted in the numbers."
     )
 
 
@@ -478,7 +495,10 @@ def _staff_section(a: Analysis) -> str:
         + _table(table)
         + _table(a.staff.comparison)
         + _figure(
-            axes[0].figure, "The network with and without staff (same positions).", "staff removal"
+            axes[0].figure,
+            "The network with and without staff (same positions)."
+            + _drawn_note(a.network, MAX_DRAWN_TIES, "in each drawing"),
+            "staff removal",
         )
     )
 
@@ -504,7 +524,11 @@ def _community_section(a: Analysis, label: dict[str, str]) -> str:
         f"{membership.attrs.get('seed')}). Colours show the groups (legend, bottom right; "
         "grey: people in no group), shapes the roles, size the number of ties; the labels "
         "name the most connected people.</p>"
-        + _figure(ax.figure, "The network, coloured by community.", "sociogram")
+        + _figure(
+            ax.figure,
+            "The network, coloured by community." + _drawn_note(a.network, MAX_DRAWN_TIES, ""),
+            "sociogram",
+        )
     )
 
 

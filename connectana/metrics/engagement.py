@@ -11,6 +11,7 @@ pseudonymised unless names are asked for; small counts can be suppressed.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import warnings
@@ -37,13 +38,21 @@ from ..events import (
     key_positions,
     validate_events,
 )
-from ..network import build_network
+from ..network import Network, build_network
 from ..periods import Periods, make_periods
 from ..ties import CONTRIBUTION_ACTIONS, DEFAULT_MAX_TIES, TWO_MODE, interactions, natural_direction
 from .roles import STAFF_ROLES
 from .threads import contribution_table, data_completeness, require
 
-__all__ = ["INDICATORS", "COUNT_COLUMNS", "engagement", "engagement_caveats", "write_engagement"]
+__all__ = [
+    "INDICATORS",
+    "COUNT_COLUMNS",
+    "EngagementInputs",
+    "engagement",
+    "engagement_inputs",
+    "engagement_caveats",
+    "write_engagement",
+]
 
 #: Count columns (the ones small-cell suppression blanks).
 COUNT_COLUMNS: tuple[str, ...] = (
@@ -247,17 +256,18 @@ def engagement_caveats() -> pd.DataFrame:
     return out
 
 
-def _latency(
-    events: pd.DataFrame,
-    sid: dict[str, int],
-    per: Periods,
-    shape: tuple[int, int],
-) -> np.ndarray:
-    """Median hours from parent post to answer, per student × period (NaN: none)."""
-    out = np.full(shape, np.nan)
+def _utc(times: pd.Series) -> np.ndarray:
+    """Times as naive UTC ``datetime64`` values (``to_numpy()`` of a tz-aware column gives
+    an object array of Timestamps, whose arithmetic runs in Python)."""
+    return pd.DatetimeIndex(times).tz_convert("UTC").tz_localize(None).to_numpy()
+
+
+def _answer_latencies(events: pd.DataFrame) -> pd.DataFrame:
+    """Answers with their parent post found (same platform), written by someone else:
+    ``actor`` (str), ``timestamp`` (of the answer) and ``hours`` since the parent."""
     answers = events[events[ACTION].isin(REPLY_ACTIONS) & events[PARENT_ID].notna()]
     if answers.empty:
-        return out
+        return pd.DataFrame({ACTOR: [], TIMESTAMP: pd.to_datetime([], utc=True), "hours": []})
     posts = events[events[OBJECT_ID].notna()]
     # the parent: the first post with that id on the same platform
     pos = key_positions(
@@ -266,16 +276,33 @@ def _latency(
     found = pos >= 0
     a = answers[found]
     par = posts.iloc[pos[found]]
-    hours = (a[TIMESTAMP].to_numpy() - par[TIMESTAMP].to_numpy()) / np.timedelta64(1, "h")
-    other = a[ACTOR].astype(str).to_numpy() != par[ACTOR].astype(str).to_numpy()
+    hours = (_utc(a[TIMESTAMP]) - _utc(par[TIMESTAMP])) / np.timedelta64(1, "h")
+    actor = a[ACTOR].astype(str).to_numpy(dtype=object)
+    other = actor != par[ACTOR].astype(str).to_numpy(dtype=object)
+    keep = other & (hours >= 0)
+    return pd.DataFrame(
+        {ACTOR: actor[keep], TIMESTAMP: a[TIMESTAMP].array[keep], "hours": hours[keep]}
+    )
+
+
+def _latency(
+    answers: pd.DataFrame,
+    sid: dict[str, int],
+    per: Periods,
+    shape: tuple[int, int],
+) -> np.ndarray:
+    """Median hours from parent post to answer, per student × period (NaN: none)."""
+    out = np.full(shape, np.nan)
+    if answers.empty:
+        return out
     d = pd.DataFrame(
         {
-            "s": a[ACTOR].astype(str).map(sid).to_numpy(dtype=float),
-            "p": per.position(a[TIMESTAMP]),
-            "h": hours.astype(float),
+            "s": answers[ACTOR].map(sid).to_numpy(dtype=float),
+            "p": per.position(answers[TIMESTAMP]),
+            "h": answers["hours"].to_numpy(dtype=float),
         }
     )
-    d = d[other & (d["p"].to_numpy() >= 0) & d["s"].notna().to_numpy() & (d["h"] >= 0).to_numpy()]
+    d = d[(d["p"].to_numpy() >= 0) & d["s"].notna().to_numpy()]
     med = d.groupby(["s", "p"])["h"].median()
     if len(med):
         out[med.index.get_level_values(0).astype(np.int64), med.index.get_level_values(1)] = (
@@ -295,8 +322,145 @@ def _pct_rank(values: np.ndarray) -> np.ndarray:
     return 100.0 * (below + 0.5 * equal) / n
 
 
-def engagement(
+@dataclasses.dataclass(frozen=True, eq=False)
+class EngagementInputs:
+    """What :func:`engagement` derives from the events whatever the periods.
+
+    Build it with :func:`engagement_inputs` and give it to :func:`engagement` in place
+    of the events to tabulate several period schemes (weeks, the whole course) while
+    the network, the interactions, the contribution table and the answer latencies
+    are made once. Attributes: the options (``events``, ``ties``, ``people``,
+    ``staff_roles``, ``max_ties``, ``directed``, ``completeness``), the person
+    ``nodes`` with ``role``, ``is_staff``, ``students``, ``group``, ``staff_ids``,
+    and the derived tables ``actor_codes`` (each event's student position, NaN
+    for others), ``sides`` (every interaction, self-ties dropped, seen from both
+    ends: ``person, other, time, sent, s``), ``contributions``
+    (:func:`connectana.metrics.threads.contribution_table`) and ``answers``
+    (answers with their parent found, by someone else: ``actor, timestamp, hours``).
+    """
+
+    events: pd.DataFrame
+    ties: str
+    people: pd.DataFrame | None
+    staff_roles: tuple[str, ...]
+    max_ties: int | None
+    directed: bool
+    completeness: Any
+    nodes: pd.DataFrame
+    role: pd.Series
+    is_staff: np.ndarray
+    students: pd.Index
+    group: pd.Series
+    staff_ids: frozenset
+    actor_codes: np.ndarray
+    sides: pd.DataFrame
+    contributions: pd.DataFrame
+    answers: pd.DataFrame
+
+
+def engagement_inputs(
     events: pd.DataFrame,
+    *,
+    ties: str = "reply",
+    people: pd.DataFrame | None = None,
+    staff_roles: Sequence[str] = STAFF_ROLES,
+    max_ties: int | None = DEFAULT_MAX_TIES,
+    network: Network | None = None,
+    _stacklevel: int = 2,
+) -> EngagementInputs:
+    """The period-independent part of :func:`engagement`, computed once.
+
+    Parameters
+    ----------
+    events, ties, people, staff_roles, max_ties
+        As for :func:`engagement`.
+    network : Network, optional
+        ``build_network(events, ties, people=people)`` when it is built already
+        (the analysis has it); built here otherwise.
+
+    Returns
+    -------
+    EngagementInputs
+        Give it to :func:`engagement` as ``events`` (without ``ties``,
+        ``people``, ``staff_roles``, ``max_ties``: it carries them).
+
+    Examples
+    --------
+    >>> import pandas as pd, connectana as ca
+    >>> from connectana.metrics.engagement import engagement, engagement_inputs
+    >>> ev = ca.make_events(pd.DataFrame({"actor": ["a", "b", "a"],
+    ...     "target": [None, "a", "b"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-09"], utc=True)}))
+    >>> inputs = engagement_inputs(ev)
+    >>> weekly = engagement(inputs, names=True)
+    >>> whole = engagement(inputs, freq="14D", start="2024-01-01T00:00Z", names=True)
+    >>> weekly["replies_given"].tolist(), whole["replies_given"].tolist()
+    ([0, 1, 1, 0], [1, 1])
+    """
+    validate_events(events)
+    directed = natural_direction(ties)
+    if ties in TWO_MODE:
+        raise ParameterError(f"engagement needs a person-to-person tie definition, not {ties!r}")
+    completeness = data_completeness(events)
+    require(completeness, ties)
+    if "posts" in completeness.partial:
+        shown = [m for m in completeness.messages() if not m.startswith("views:")]
+        warnings.warn(
+            "engagement(): this log cannot support every indicator: "
+            + "; ".join(shown)
+            + ". table.attrs['completeness'] keeps this list.",
+            UserWarning,
+            stacklevel=_stacklevel,
+        )
+    net = build_network(events, ties, people=people) if network is None else network
+    nodes = net.nodes[net.nodes["kind"] == "person"]
+    role = nodes[ROLE].astype(object).where(nodes[ROLE].notna(), None)
+    wanted = {str(r).lower() for r in staff_roles}
+    is_staff = np.array([r is not None and str(r).lower() in wanted for r in role], dtype=bool)
+    students = nodes.index[~is_staff].astype(str)
+    group = nodes[GROUP].astype(object).where(nodes[GROUP].notna(), None)
+    group.index = group.index.astype(str)
+    staff_ids = frozenset(nodes.index[is_staff].astype(str))
+    sid = {s: i for i, s in enumerate(students)}
+
+    inter = interactions(events, ties, max_ties=max_ties)
+    inter = inter[(inter["source"] != inter["target"]).to_numpy()]
+    src = inter["source"].astype(str).to_numpy(dtype=object)
+    dst = inter["target"].astype(str).to_numpy(dtype=object)
+    times = pd.concat([inter["time"], inter["time"]], ignore_index=True).array
+    sides = pd.DataFrame(
+        {
+            "person": np.concatenate([src, dst]),
+            "other": np.concatenate([dst, src]),
+            "time": times,
+            "sent": np.concatenate([np.ones(len(src), bool), np.zeros(len(src), bool)]),
+        }
+    )
+    sides["s"] = sides["person"].map(sid)
+    sides = sides[sides["s"].notna()].astype({"s": np.int64})
+    return EngagementInputs(
+        events=events,
+        ties=ties,
+        people=people,
+        staff_roles=tuple(staff_roles),
+        max_ties=max_ties,
+        directed=directed,
+        completeness=completeness,
+        nodes=nodes,
+        role=role,
+        is_staff=is_staff,
+        students=students,
+        group=group,
+        staff_ids=staff_ids,
+        actor_codes=events[ACTOR].astype(str).map(sid).to_numpy(dtype=float),
+        sides=sides,
+        contributions=contribution_table(events),
+        answers=_answer_latencies(events),
+    )
+
+
+def engagement(
+    events: pd.DataFrame | EngagementInputs,
     *,
     ties: str = "reply",
     people: pd.DataFrame | None = None,
@@ -313,10 +477,12 @@ def engagement(
 
     Parameters
     ----------
-    events : DataFrame
-        A valid Events table, or Dask Events (see :mod:`connectana.engines.dask`):
+    events : DataFrame, Dask Events or EngagementInputs
+        A valid Events table; or Dask Events (see :mod:`connectana.engines.dask`):
         the views and other clicks are counted in Dask, the contributions brought
-        back (:func:`connectana.engines.dask.engagement_events`); same result.
+        back (:func:`connectana.engines.dask.engagement_events`); or
+        :func:`engagement_inputs` of an Events table (to tabulate several period
+        schemes from one preparation). Same result.
     ties : str
         Tie definition (see :mod:`connectana.ties`); default ``reply``.
     people : DataFrame, optional
@@ -384,30 +550,36 @@ def engagement(
     more_views = None
     if dask_engine.is_dask(events):  # clicks summarised in Dask (connectana/engines/dask.py)
         events, more_views = dask_engine.engagement_events(events, freq=freq, start=start)
-    validate_events(events)
-    directed = natural_direction(ties)
-    if ties in TWO_MODE:
-        raise ParameterError(f"engagement needs a person-to-person tie definition, not {ties!r}")
-    completeness = data_completeness(events)
-    require(completeness, ties)
-    if "posts" in completeness.partial:
-        shown = [m for m in completeness.messages() if not m.startswith("views:")]
-        warnings.warn(
-            "engagement(): this log cannot support every indicator: "
-            + "; ".join(shown)
-            + ". table.attrs['completeness'] keeps this list.",
-            UserWarning,
-            stacklevel=2,
+    if isinstance(events, EngagementInputs):
+        inputs = events
+        clash = [
+            name
+            for name, differs in (
+                ("ties", ties != "reply" and ties != inputs.ties),
+                ("people", people is not None and people is not inputs.people),
+                ("max_ties", max_ties != DEFAULT_MAX_TIES and max_ties != inputs.max_ties),
+                ("staff_roles", list(staff_roles) != list(inputs.staff_roles)),
+            )
+            if differs
+        ]
+        if clash:
+            raise ParameterError(
+                f"engagement(): {', '.join(clash)} given with EngagementInputs, which carry their "
+                "own; give them to engagement_inputs() instead"
+            )
+    else:
+        inputs = engagement_inputs(
+            events,
+            ties=ties,
+            people=people,
+            staff_roles=staff_roles,
+            max_ties=max_ties,
+            _stacklevel=3,
         )
-    net = build_network(events, ties, people=people)
-    nodes = net.nodes[net.nodes["kind"] == "person"]
-    role = nodes[ROLE].astype(object).where(nodes[ROLE].notna(), None)
-    wanted = {str(r).lower() for r in staff_roles}
-    is_staff = np.array([r is not None and str(r).lower() in wanted for r in role], dtype=bool)
-    students = nodes.index[~is_staff].astype(str)
-    group = nodes[GROUP].astype(object).where(nodes[GROUP].notna(), None)
-    group.index = group.index.astype(str)
-    staff_ids = set(nodes.index[is_staff].astype(str))
+    events, ties, directed = inputs.events, inputs.ties, inputs.directed
+    completeness, staff_roles = inputs.completeness, inputs.staff_roles
+    nodes, role, is_staff = inputs.nodes, inputs.role, inputs.is_staff
+    students, group, staff_ids = inputs.students, inputs.group, inputs.staff_ids
 
     per = make_periods(events[TIMESTAMP], freq=freq, start=start)
     starts, ends = per.starts, per.ends
@@ -423,7 +595,7 @@ def engagement(
     # posts and active weeks --------------------------------------------------
     ev = events
     ev_pos = per.position(ev[TIMESTAMP])
-    actor_code = ev[ACTOR].astype(str).map(sid).to_numpy(dtype=float)
+    actor_code = inputs.actor_codes
     in_scope = (ev_pos >= 0) & ~np.isnan(actor_code)
     a_code = actor_code[in_scope].astype(np.int64)
     a_pos = ev_pos[in_scope]
@@ -451,24 +623,10 @@ def engagement(
         to_date = np.cumsum(new, axis=1)
 
     # ties --------------------------------------------------------------------
-    inter = interactions(events, ties, max_ties=max_ties)
-    inter = inter[(inter["source"] != inter["target"]).to_numpy()]
-    i_pos = per.position(inter["time"])
-    inter = inter.assign(p=i_pos)[i_pos >= 0]
-    src = inter["source"].astype(str).to_numpy(dtype=object)
-    dst = inter["target"].astype(str).to_numpy(dtype=object)
-    p_arr = inter["p"].to_numpy()
     # each interaction seen from both ends: (person, other, period, sent?)
-    sides = pd.DataFrame(
-        {
-            "person": np.concatenate([src, dst]),
-            "other": np.concatenate([dst, src]),
-            "p": np.concatenate([p_arr, p_arr]),
-            "sent": np.concatenate([np.ones(len(src), bool), np.zeros(len(src), bool)]),
-        }
-    )
-    sides["s"] = sides["person"].map(sid)
-    sides = sides[sides["s"].notna()].astype({"s": np.int64})
+    sides = inputs.sides
+    s_pos = per.position(sides["time"])
+    sides = sides.assign(p=s_pos)[s_pos >= 0].drop(columns="time")
 
     def count(mask: pd.Series | np.ndarray, distinct: bool) -> np.ndarray:
         out = grid()
@@ -496,17 +654,13 @@ def engagement(
     np.add.at(
         staff_peers, (distinct["s"].to_numpy()[staff_peer], distinct["p"].to_numpy()[staff_peer]), 1
     )
-    own_group = np.array([group.get(s) for s in students], dtype=object)
+    own_group = group.reindex(students).to_numpy(dtype=object)
     other_group = distinct["other"].map(group).to_numpy(dtype=object)
     mine = own_group[distinct["s"].to_numpy()]
-    cross = np.array(
-        [
-            # peers with no group (staff, people outside the roster) are not "another group"
-            not pd.isna(a) and not pd.isna(b) and a != b
-            for a, b in zip(mine, other_group, strict=True)
-        ],
-        dtype=bool,
-    )
+    # peers with no group (staff, people outside the roster) are not "another group"
+    known = ~pd.isna(mine) & ~pd.isna(other_group)
+    cross = np.zeros(len(distinct), dtype=bool)
+    cross[known] = mine[known] != other_group[known]
     cross_group = grid()
     np.add.at(cross_group, (distinct["s"].to_numpy()[cross], distinct["p"].to_numpy()[cross]), 1)
 
@@ -540,7 +694,7 @@ def engagement(
             recip_to_date = grid()
 
     # thread position, depth, being answered ----------------------------------------
-    contrib = contribution_table(events)
+    contrib = inputs.contributions
     c_s = contrib[ACTOR].map(sid).to_numpy(dtype=float)
     c_p = per.position(contrib[TIMESTAMP])
     keep = ~np.isnan(c_s) & (c_p >= 0)
@@ -558,12 +712,15 @@ def engagement(
     answered = np.full(shape, np.nan)
     to_answer = np.full(shape, np.nan)
     if len(contrib):
-        g = contrib.groupby(["s", "p"])["hours_to_answer"]
-        share_ans = g.apply(lambda x: float(np.isfinite(x).mean()))
-        med = g.apply(lambda x: float(np.quantile(x, 0.5, method="inverted_cdf")))
-        ix = (share_ans.index.get_level_values(0), share_ans.index.get_level_values(1))
-        answered[ix] = share_ans.to_numpy()
-        to_answer[ix] = med.to_numpy()
+        # per student x period: share answered, and the lower median ("inverted_cdf": the
+        # ceil(k/2)-th smallest of k values) of the hours until answered
+        cell = contrib["s"].to_numpy() * n_p + contrib["p"].to_numpy()
+        hours = contrib["hours_to_answer"].to_numpy(dtype=float)
+        order = np.lexsort((hours, cell))
+        cells, first, size = np.unique(cell[order], return_index=True, return_counts=True)
+        ix = (cells // n_p, cells % n_p)
+        answered[ix] = np.add.reduceat(np.isfinite(hours[order]), first) / size
+        to_answer[ix] = hours[order][first + (size + 1) // 2 - 1]
 
     # listening -----------------------------------------------------------------------
     views = grid()
@@ -583,7 +740,7 @@ def engagement(
     joined = np.arange(n_p)[None, :] >= first_p[:, None]
 
     # response latency ----------------------------------------------------------
-    latency = _latency(events, sid, per, shape)
+    latency = _latency(inputs.answers, sid, per, shape)
 
     # assemble --------------------------------------------------------------------
     s_idx = np.repeat(np.arange(n_s), n_p)
@@ -683,10 +840,8 @@ def engagement(
             )
             key = secrets.token_bytes(32)
         mapping = pseudonym_map(students, key=key, key_file=key_file)
-        table["person"] = pd.array(
-            [mapping[x] for x in table["person"].to_numpy(dtype=object)],
-            dtype=pd.StringDtype("pyarrow"),
-        )
+        shown = np.array([mapping[x] for x in students], dtype=object)
+        table["person"] = pd.array(shown[s_idx], dtype=pd.StringDtype("pyarrow"))
     if suppress_k is not None:
         from ..privacy import suppress_small_cells
 

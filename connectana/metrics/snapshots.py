@@ -172,7 +172,9 @@ def prepare(
     if ROLE in events.columns:
         r = events.dropna(subset=[ROLE]).drop_duplicates(ACTOR, keep="last")
         codes = index.get_indexer(r[ACTOR].astype(str).to_numpy(dtype=object))
-        roles[codes] = [normalize_role(v) for v in r[ROLE]]
+        distinct = r[ROLE].unique()  # normalised once per distinct value
+        named = dict(zip(distinct, map(normalize_role, distinct), strict=True))
+        roles[codes] = r[ROLE].map(named).to_numpy(dtype=object)
     if people is not None and ROLE in people.columns:
         vals = people[ROLE].to_numpy(dtype=object)
         for i, v in enumerate(vals):

@@ -244,11 +244,10 @@ def contribution_table(events: pd.DataFrame) -> pd.DataFrame:
         {
             EVENT_ID: c[EVENT_ID].to_numpy(),
             ACTOR: c[ACTOR].astype(str).to_numpy(dtype=object),
-            TIMESTAMP: c[TIMESTAMP].to_numpy(),
+            TIMESTAMP: pd.to_datetime(c[TIMESTAMP], utc=True).array,
             THREAD_ID: c[THREAD_ID].to_numpy(),
         }
     )
-    out[TIMESTAMP] = pd.to_datetime(out[TIMESTAMP], utc=True)
     # thread starters: the author of the thread's first post
     posts = c[(c[ACTION] == "post") & c[THREAD_ID].notna()].sort_values(TIMESTAMP, kind="stable")
     starters = posts.drop_duplicates(THREAD_ID).set_index(THREAD_ID)[ACTOR].astype(str)
@@ -285,7 +284,7 @@ def contribution_table(events: pd.DataFrame) -> pd.DataFrame:
         ans = pd.DataFrame(
             {
                 "pos": np.flatnonzero(rest),
-                "t": out[TIMESTAMP].to_numpy()[rest],
+                "t": out[TIMESTAMP].array[rest],
                 "key": (c[THREAD_ID].astype(str) + "\x1f" + c[TARGET].astype(str)).to_numpy(
                     dtype=object
                 )[rest],
@@ -294,7 +293,7 @@ def contribution_table(events: pd.DataFrame) -> pd.DataFrame:
         cand = pd.DataFrame(
             {
                 "cand": np.arange(n),
-                "t": out[TIMESTAMP].to_numpy(),
+                "t": out[TIMESTAMP].array,
                 "key": (c[THREAD_ID].astype(str) + "\x1f" + c[ACTOR].astype(str)).to_numpy(
                     dtype=object
                 ),
@@ -307,11 +306,11 @@ def contribution_table(events: pd.DataFrame) -> pd.DataFrame:
     a_pos = np.flatnonzero(link)
     p_pos = answered[link]
     other = out[ACTOR].to_numpy(dtype=object)[a_pos] != out[ACTOR].to_numpy(dtype=object)[p_pos]
-    t = pd.DataFrame({"p": p_pos[other], "t": out[TIMESTAMP].to_numpy()[a_pos[other]]})
+    t = pd.DataFrame({"p": p_pos[other], "t": out[TIMESTAMP].array[a_pos[other]]})
     first = t.groupby("p")["t"].min()
     fa = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
     if len(first):
-        fa.iloc[first.index.to_numpy()] = pd.to_datetime(first.to_numpy(), utc=True)
+        fa.iloc[first.index.to_numpy()] = pd.to_datetime(first.array, utc=True)
     out["first_answer"] = fa.set_axis(out.index)
     hours = (out["first_answer"] - out[TIMESTAMP]) / pd.Timedelta(hours=1)
     out["hours_to_answer"] = hours.fillna(np.inf).clip(lower=0.0).to_numpy(dtype=float)
