@@ -28,6 +28,7 @@ import pandas as pd
 
 from .generate import SIZES, write_forum
 from .pipelines import PIPELINES, Result
+from .report import measure_report
 
 __all__ = ["run", "check_equal", "run_one"]
 
@@ -455,41 +456,6 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-_REPORT_CODE = """
-import resource, runpy, sys
-sys.argv = ["connectana", *sys.argv[1:]]
-try:
-    runpy.run_module("connectana", run_name="__main__", alter_sys=True)
-finally:
-    use = resource.getrusage(resource.RUSAGE_SELF)
-    print(f"PEAK_MB {use.ru_maxrss / 1024} CPU_S {use.ru_utime + use.ru_stime}", file=sys.stderr)
-"""
-
-
-def measure_report(size: str, *, data: Path | None = None) -> dict:
-    """Time ``connectana report`` on a forum (one run, in its own process)."""
-    import time
-
-    csv = write_forum(size, folder=data)
-    out = Path(tempfile.mkdtemp(prefix="connectana-report-"))
-    args = ["report", str(csv), "--format", "table", "--out", str(out / "report")]
-    args += ["--start", "2024-01-01T00:00Z"]
-    env = _env()
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", _REPORT_CODE, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise RuntimeError(f"report on {csv.name} failed:\n{proc.stderr[-3000:]}")
-    words = proc.stderr.rsplit("PEAK_MB", 1)[1].split()
-    return {"size": size, "seconds": seconds, "peak_mb": float(words[0]), "cpu": float(words[2])}
-
-
 def write_readme(results: dict, readme: Path) -> None:
     text = readme.read_text() if readme.exists() else f"{MARK_START}\n{MARK_END}\n"
     head, rest = text.split(MARK_START, 1)
@@ -515,6 +481,7 @@ def main(argv: list[str] | None = None) -> None:
         help="time `connectana report` once on the forum of this size ('' to skip)",
     )
     parser.add_argument("--no-readme", action="store_true", help="do not update README.md")
+    parser.add_argument("--json", default=None, help="also write the results to this JSON file")
     parser.add_argument("--one", nargs=2, metavar=("PIPELINE", "CSV"), help=argparse.SUPPRESS)
     parser.add_argument("--result", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -537,6 +504,10 @@ def main(argv: list[str] | None = None) -> None:
         results["report"] = measure_report(args.report_size)
         print(f"report: {results['report']}", file=sys.stderr, flush=True)
     print(table(results))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(json.loads(json.dumps(results, default=float)), indent=1)
+        )
     if not args.no_readme:
         (HERE / "results").mkdir(exist_ok=True)
         slim = json.loads(json.dumps(results, default=float))

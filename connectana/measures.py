@@ -800,6 +800,18 @@ _net(
     "none (a count)",
     lambda v, o: _num(v.interactions[v.loop].sum()),
 )
+
+
+def _isolates(v: GraphView) -> int:
+    """Nodes with no tie to another node (self-loops do not count), from the tie arrays:
+    the undirected graph's zero-degree nodes, without building that graph."""
+    if not v.n:
+        return 0
+    keep = ~v.loop
+    touched = np.bincount(v.s[keep], minlength=v.n) + np.bincount(v.t[keep], minlength=v.n)
+    return int((touched == 0).sum())
+
+
 _net(
     "isolates",
     "Nodes with no tie to another node.",

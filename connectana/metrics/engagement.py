@@ -333,10 +333,13 @@ class EngagementInputs:
     ``staff_roles``, ``max_ties``, ``directed``, ``completeness``), the person
     ``nodes`` with ``role``, ``is_staff``, ``students``, ``group``, ``staff_ids``,
     and the derived tables ``actor_codes`` (each event's student position, NaN
-    for others), ``sides`` (every interaction, self-ties dropped, seen from both
-    ends: ``person, other, time, sent, s``), ``contributions``
-    (:func:`connectana.metrics.threads.contribution_table`) and ``answers``
-    (answers with their parent found, by someone else: ``actor, timestamp, hours``).
+    for others), ``event_weeks`` (each event's calendar week, Monday to Sunday),
+    ``is_contribution``, ``is_view``, ``sides`` (every interaction, self-ties dropped,
+    seen from both ends: ``s`` the student, ``o`` the other end coded in id order,
+    ``sent``, ``staff`` (the other end is staff), ``ogroup`` (its group), ``time``),
+    ``contributions`` (:func:`connectana.metrics.threads.contribution_table`) with
+    ``contribution_codes`` (their student positions), and ``answers`` (answers with
+    their parent found, by someone else: ``actor, timestamp, hours``).
     """
 
     events: pd.DataFrame
@@ -353,8 +356,12 @@ class EngagementInputs:
     group: pd.Series
     staff_ids: frozenset
     actor_codes: np.ndarray
+    event_weeks: np.ndarray
+    is_contribution: np.ndarray
+    is_view: np.ndarray
     sides: pd.DataFrame
     contributions: pd.DataFrame
+    contribution_codes: np.ndarray
     answers: pd.DataFrame
 
 
@@ -438,6 +445,15 @@ def engagement_inputs(
     )
     sides["s"] = sides["person"].map(sid)
     sides = sides[sides["s"].notna()].astype({"s": np.int64})
+    # the other end as integer codes in the order of the ids, so that grouping by it is
+    # fast and visits the partners in the same order as grouping by the ids would
+    sides["o"] = pd.factorize(sides["other"], sort=True)[0]
+    sides["staff"] = sides["other"].isin(staff_ids).to_numpy()
+    sides["ogroup"] = sides["other"].map(group).to_numpy(dtype=object)
+    # the numbers per side, without the ids (filtering text columns is the slow part)
+    sides = sides[["s", "o", "sent", "staff", "ogroup", "time"]]
+    contributions = contribution_table(events)
+    weeks = pd.DatetimeIndex(events[TIMESTAMP]).tz_convert("UTC").tz_localize(None)
     return EngagementInputs(
         events=events,
         ties=ties,
@@ -453,8 +469,12 @@ def engagement_inputs(
         group=group,
         staff_ids=staff_ids,
         actor_codes=events[ACTOR].astype(str).map(sid).to_numpy(dtype=float),
+        event_weeks=weeks.to_period("W-SUN").asi8,
+        is_contribution=events[ACTION].isin(CONTRIBUTION_ACTIONS).to_numpy(dtype=bool),
+        is_view=events[ACTION].eq("view").to_numpy(dtype=bool),
         sides=sides,
-        contributions=contribution_table(events),
+        contributions=contributions,
+        contribution_codes=contributions[ACTOR].map(sid).to_numpy(dtype=float),
         answers=_answer_latencies(events),
     )
 
@@ -579,7 +599,7 @@ def engagement(
     events, ties, directed = inputs.events, inputs.ties, inputs.directed
     completeness, staff_roles = inputs.completeness, inputs.staff_roles
     nodes, role, is_staff = inputs.nodes, inputs.role, inputs.is_staff
-    students, group, staff_ids = inputs.students, inputs.group, inputs.staff_ids
+    students, group = inputs.students, inputs.group
 
     per = make_periods(events[TIMESTAMP], freq=freq, start=start)
     starts, ends = per.starts, per.ends
@@ -599,16 +619,11 @@ def engagement(
     in_scope = (ev_pos >= 0) & ~np.isnan(actor_code)
     a_code = actor_code[in_scope].astype(np.int64)
     a_pos = ev_pos[in_scope]
-    contrib = ev[ACTION].isin(CONTRIBUTION_ACTIONS).to_numpy()[in_scope]
+    contrib = inputs.is_contribution[in_scope]
     posts = grid()
     np.add.at(posts, (a_code[contrib], a_pos[contrib]), 1)
-    weeks = (
-        pd.DatetimeIndex(ev[TIMESTAMP][in_scope])
-        .tz_convert("UTC")
-        .tz_localize(None)
-        .to_period("W-SUN")
-    )
-    act = pd.DataFrame({"s": a_code, "p": a_pos, "w": weeks.asi8}).drop_duplicates()
+    act = pd.DataFrame({"s": a_code, "p": a_pos, "w": inputs.event_weeks[in_scope]})
+    act = act.drop_duplicates()
     active_weeks = grid()
     if len(act):
         per_period = act.groupby(["s", "p"]).size()
@@ -632,7 +647,7 @@ def engagement(
         out = grid()
         d = sides[mask]
         if distinct:
-            d = d.drop_duplicates(["s", "p", "other"])
+            d = d.drop_duplicates(["s", "p", "o"])
         np.add.at(out, (d["s"].to_numpy(), d["p"].to_numpy()), 1)
         return out
 
@@ -644,18 +659,18 @@ def engagement(
     if directed:
         given, received = count(sent, False), count(~sent, False)
         peers_to, peers_from = count(sent, True), count(~sent, True)
-        dirs = sides.groupby(["s", "p", "other"])["sent"].agg(["any", "all"])
+        dirs = sides.groupby(["s", "p", "o"])["sent"].agg(["any", "all"])
         both = dirs[dirs["any"] & ~dirs["all"]].reset_index()
         recip = grid()
         np.add.at(recip, (both["s"].to_numpy(), both["p"].to_numpy()), 1)
-    distinct = sides.drop_duplicates(["s", "p", "other"])
-    staff_peer = distinct["other"].isin(staff_ids).to_numpy()
+    distinct = sides.drop_duplicates(["s", "p", "o"])
+    staff_peer = distinct["staff"].to_numpy(dtype=bool)
     staff_peers = grid()
     np.add.at(
         staff_peers, (distinct["s"].to_numpy()[staff_peer], distinct["p"].to_numpy()[staff_peer]), 1
     )
     own_group = group.reindex(students).to_numpy(dtype=object)
-    other_group = distinct["other"].map(group).to_numpy(dtype=object)
+    other_group = distinct["ogroup"].to_numpy(dtype=object)
     mine = own_group[distinct["s"].to_numpy()]
     # peers with no group (staff, people outside the roster) are not "another group"
     known = ~pd.isna(mine) & ~pd.isna(other_group)
@@ -665,7 +680,7 @@ def engagement(
     np.add.at(cross_group, (distinct["s"].to_numpy()[cross], distinct["p"].to_numpy()[cross]), 1)
 
     # learner-only counts (staff apart) -----------------------------------------
-    learner_other = ~sides["other"].isin(staff_ids).to_numpy()
+    learner_other = ~sides["staff"].to_numpy(dtype=bool)
     l_received = l_peers_to = l_peers_from = None
     if directed:
         l_received = count(~sent & learner_other, False)
@@ -673,7 +688,7 @@ def engagement(
         l_peers_from = count(~sent & learner_other, True)
     l_peers = count(learner_other, True)
     entropy = np.full(shape, np.nan)
-    per_partner = sides[learner_other].groupby(["s", "p", "other"]).size()
+    per_partner = sides[learner_other].groupby(["s", "p", "o"]).size()
     if len(per_partner):
         tot = per_partner.groupby(level=[0, 1]).transform("sum")
         q = (per_partner / tot).to_numpy(dtype=float)
@@ -683,7 +698,7 @@ def engagement(
     # reciprocity across periods: a pair counts from the period both sides exist
     recip_to_date = None
     if directed:
-        firsts = sides.groupby(["s", "other", "sent"])["p"].min().unstack("sent")
+        firsts = sides.groupby(["s", "o", "sent"])["p"].min().unstack("sent")
         if True in firsts.columns and False in firsts.columns:
             both_sides = firsts.dropna()
             since = both_sides.max(axis=1).astype(np.int64)
@@ -694,8 +709,9 @@ def engagement(
             recip_to_date = grid()
 
     # thread position, depth, being answered ----------------------------------------
-    contrib = inputs.contributions
-    c_s = contrib[ACTOR].map(sid).to_numpy(dtype=float)
+    # the columns used here only (filtering the id columns is most of the cost)
+    contrib = inputs.contributions[[TIMESTAMP, "own_thread", "depth", "hours_to_answer"]]
+    c_s = inputs.contribution_codes
     c_p = per.position(contrib[TIMESTAMP])
     keep = ~np.isnan(c_s) & (c_p >= 0)
     contrib = contrib[keep].assign(s=c_s[keep].astype(np.int64), p=c_p[keep])
@@ -724,7 +740,7 @@ def engagement(
 
     # listening -----------------------------------------------------------------------
     views = grid()
-    is_view = ev[ACTION].eq("view").to_numpy(dtype=bool)[in_scope]
+    is_view = inputs.is_view[in_scope]
     np.add.at(views, (a_code[is_view], a_pos[is_view]), 1)
     if more_views is not None:  # Dask events: the views counted in the workers
         v_s = more_views[ACTOR].map(sid).to_numpy(dtype=float)
