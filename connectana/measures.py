@@ -242,11 +242,14 @@ class GraphView:
             keep = ~self.loop
             a = np.minimum(self.s[keep], self.t[keep]).astype(np.int64)
             b = np.maximum(self.s[keep], self.t[keep]).astype(np.int64)
-            # pairs in (a, b) order, a->b and b->a summed (at most two distinct ties each,
-            # so the sums are exact whatever the order of addition)
+            # pairs in (a, b) order, a->b and b->a summed as pandas' groupby sum does (NaN
+            # skipped; at most two distinct ties a pair, so the order of addition is moot)
             pair, at = np.unique(a * max(self.n, 1) + b, return_inverse=True)
-            w = np.bincount(at, weights=self.w[keep], minlength=len(pair))
-            inter = np.bincount(at, weights=self.interactions[keep], minlength=len(pair))
+            w_keep, i_keep = self.w[keep], self.interactions[keep]
+            w_keep = np.where(np.isnan(w_keep), 0.0, w_keep)
+            i_keep = np.where(np.isnan(i_keep), 0.0, i_keep)
+            w = np.bincount(at, weights=w_keep, minlength=len(pair))
+            inter = np.bincount(at, weights=i_keep, minlength=len(pair))
             edges = np.column_stack([pair // max(self.n, 1), pair % max(self.n, 1)])
             g = new_graph(self.n, edges, False)
             g.es["weight"] = w.tolist()
@@ -800,18 +803,6 @@ _net(
     "none (a count)",
     lambda v, o: _num(v.interactions[v.loop].sum()),
 )
-
-
-def _isolates(v: GraphView) -> int:
-    """Nodes with no tie to another node (self-loops do not count), from the tie arrays:
-    the undirected graph's zero-degree nodes, without building that graph."""
-    if not v.n:
-        return 0
-    keep = ~v.loop
-    touched = np.bincount(v.s[keep], minlength=v.n) + np.bincount(v.t[keep], minlength=v.n)
-    return int((touched == 0).sum())
-
-
 _net(
     "isolates",
     "Nodes with no tie to another node.",

@@ -760,10 +760,20 @@ def _escape_values(values: pd.Series | pd.Index) -> Any:
         values = values.astype(object)
     elif not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)):
         return values  # numbers, booleans, times: never formulas, left as they are
-    arr = values.to_numpy(dtype=object, na_value=None)
-    escaped = [_escape_cell(v) for v in arr]
-    if all(a is b for a, b in zip(arr, escaped, strict=True)):
-        return values
+    if isinstance(dtype, pd.StringDtype):
+        # text columns repeat their values (periods, roles, people): each distinct value
+        # is looked at once
+        codes, distinct = pd.factorize(values)
+        seen = distinct.to_numpy(dtype=object)
+        shown = [_escape_cell(v) for v in seen]
+        if all(a is b for a, b in zip(seen, shown, strict=True)):
+            return values
+        escaped = list(np.array([*shown, None], dtype=object)[codes])
+    else:
+        arr = values.to_numpy(dtype=object, na_value=None)
+        escaped = [_escape_cell(v) for v in arr]
+        if all(a is b for a, b in zip(arr, escaped, strict=True)):
+            return values
     if isinstance(values, pd.Index):
         return pd.Index(escaped, name=values.name, dtype=object)
     return pd.Series(escaped, index=values.index, name=values.name, dtype=object)
