@@ -26,22 +26,28 @@ __all__ = ["measure_report", "STAGES"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Functions whose cumulative CPU time the profile summary shows, in report order.
+#: Functions whose cumulative CPU time the profile summary shows (``folder/file:function``),
+#: in report order; indented rows are parts of the row above them.
 STAGES = {
-    "read_events": "io/__init__.py:read_events",
-    "analyze (all)": "analysis.py:analyze",
-    "  build_network": "network.py:build_network",
-    "  summary, pattern, staff": "(summary|network_pattern|staff_dependence)",
-    "  communities": "community.py:communities",
-    "  growth": "growth.py:growth",
-    "  engagement (both tables)": "engagement.py:(engagement_inputs|engagement)$",
-    "render_report (all)": "report.py:render_report",
-    "  layout": "plotting.py:network_layout",
-    "  growth section (strip, charts)": "report.py:_growth_section",
-    "  staff section (two sociograms)": "report.py:_staff_section",
-    "  community section (sociogram)": "report.py:_community_section",
-    "  engagement section": "report.py:_engagement_section",
-    "  CSV files": "privacy.py:write_csv",
+    "read_events": ["io/__init__.py:read_events"],
+    "analyze": ["connectana/analysis.py:analyze"],
+    "  build_network": ["connectana/network.py:build_network"],
+    "  summary": ["metrics/structure.py:summary"],
+    "  network_pattern": ["metrics/roles.py:network_pattern"],
+    "  staff_dependence": ["metrics/roles.py:staff_dependence"],
+    "  communities": ["metrics/community.py:communities"],
+    "  growth": ["metrics/growth.py:growth"],
+    "  engagement (both tables)": [
+        "metrics/engagement.py:engagement_inputs",
+        "metrics/engagement.py:engagement",
+    ],
+    "render_report": ["connectana/report.py:render_report"],
+    "  layout (fr_grid)": ["connectana/plotting.py:network_layout"],
+    "  growth section (strip, charts)": ["connectana/report.py:_growth_section"],
+    "  staff section (two sociograms)": ["connectana/report.py:_staff_section"],
+    "  community section (sociogram)": ["connectana/report.py:_community_section"],
+    "  engagement section": ["connectana/report.py:_engagement_section"],
+    "  CSV files": ["connectana/privacy.py:write_csv"],
 }
 
 _CODE = """
@@ -104,23 +110,15 @@ def measure_report(
 
 
 def stage_times(profile: Path) -> dict[str, float]:
-    """Cumulative CPU seconds of :data:`STAGES` in a cProfile file (0 when absent)."""
+    """Cumulative CPU seconds of each :data:`STAGES` row in a cProfile file (0 when absent)."""
     import pstats
-    import re
 
     stats = pstats.Stats(str(profile)).stats  # {(file, line, name): (cc, nc, tt, ct, callers)}
-    out = {}
-    for label, pattern in STAGES.items():
-        rx = re.compile(pattern)
-        total = 0.0
-        for (file, _line, name), (_cc, _nc, _tt, ct, callers) in stats.items():
-            where = f"{'/'.join(Path(file).parts[-2:])}:{name}"
-            if rx.search(where) or (pattern.startswith("(") and rx.fullmatch(name)):
-                # count a recursive or nested match once: skip calls from another match
-                if not any(rx.search(f"{'/'.join(Path(c[0]).parts[-2:])}:{c[2]}") for c in callers):
-                    total += ct
-        out[label] = total
-    return out
+    cum: dict[str, float] = {}
+    for (file, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.items():
+        key = f"{'/'.join(Path(file).parts[-2:])}:{name}"
+        cum[key] = cum.get(key, 0.0) + ct
+    return {label: sum(cum.get(k, 0.0) for k in keys) for label, keys in STAGES.items()}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -179,3 +179,28 @@ def test_object_nodes_of_two_mode_networks_show_their_kind():
     ax = pl.sociogram(ca.build_network(ev, "bipartite"), key=b"k")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["thread", "unknown"]
     plt.close("all")
+
+
+def test_strongest_ties_are_drawn_above_the_limit(net):
+    """Above max_ties only the strongest ties are drawn, and the title says so."""
+    assert pl.strongest_ties(np.array([1.0, 5.0, 2.0, 5.0, 3.0]), 3).tolist() == [1, 3, 4]
+    assert pl.strongest_ties(np.array([1.0, 2.0]), 5).tolist() == [0, 1]
+    ax = pl.sociogram(net, key=b"k", max_ties=2)
+    (lines,) = [c for c in ax.collections if type(c).__name__ == "LineCollection"]
+    assert len(lines.get_segments()) == 2
+    assert "strongest 2 of 5 ties drawn" in ax.get_title()
+    full = pl.sociogram(net, key=b"k")
+    (lines,) = [c for c in full.collections if type(c).__name__ == "LineCollection"]
+    assert len(lines.get_segments()) == 5 and "drawn" not in full.get_title()
+    plt.close("all")
+
+
+def test_subgraph_edge_codes_are_the_kept_edges(net):
+    """Network.subgraph hands its edge codes over; they equal what the subgraph computes."""
+    sub = net.subgraph(["alice", "carol", "dave"])
+    src, dst = sub.edge_codes()
+    fresh = sub.replace()  # a new network: computes its own codes
+    assert np.array_equal(src, fresh.edge_codes()[0]) and np.array_equal(dst, fresh.edge_codes()[1])
+    names = sub.nodes.index.to_numpy()
+    pairs = sorted(zip(names[src], names[dst], strict=True))
+    assert pairs == [("carol", "alice"), ("carol", "dave"), ("dave", "alice")]

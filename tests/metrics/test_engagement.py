@@ -290,3 +290,23 @@ def test_staff_without_a_group_are_not_another_group():
     # s1's peers: boss (staff, no group) and s2 (another group): one cross-group tie
     assert int(t.loc["s1", "cross_group_ties"]) == 1
     assert int(t.loc["s2", "cross_group_ties"]) == 1
+
+
+def test_inputs_prepared_once_give_the_same_tables():
+    """engagement_inputs + engagement(inputs, ...) == engagement(events, ...) for two period
+    schemes (weeks and one span), with roster, groups and staff; options clash -> error."""
+    from connectana.metrics.engagement import engagement_inputs
+
+    ev, ppl = timeline(), people()
+    net = ca.build_network(ev, "reply", people=ppl)
+    inputs = engagement_inputs(ev, people=ppl, network=net)
+    for opts in ({"freq": "W"}, {"freq": "14D", "start": "2024-01-01T00:00Z"}):
+        direct = engagement(ev, people=ppl, names=True, **opts)
+        shared = engagement(inputs, names=True, **opts)
+        pd.testing.assert_frame_equal(shared, direct, check_exact=True)
+    whole = engagement(inputs, freq="14D", start="2024-01-01T00:00Z", names=True)
+    a = whole.set_index("person").loc["a"]
+    # a: answers to b (twice) and T over the two weeks; heard from b and T
+    assert (a["replies_given"], a["replies_received"], a["peers"]) == (3, 2, 2)
+    with pytest.raises(ca.ParameterError, match="ties"):
+        engagement(inputs, ties="star")
