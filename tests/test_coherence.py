@@ -328,9 +328,10 @@ def test_write_report_builds_each_graph_view_once(tmp_path, monkeypatch):
     # the views: the network's binary graph and its undirected collapse (summary), the
     # posters' graph and collapse (network_pattern), the weighted undirected graph
     # (communities), the network as built (layout); the network without staff: binary
-    # graph and collapse (staff_dependence), as built (its drawing). Growth's snapshots
-    # reuse the snapshot engine's own graph.
-    assert len(distinct) == 9
+    # graph and collapse (staff_dependence). Its drawing takes node sizes from the edge
+    # codes (session 4, c3: no graph built for it). Growth's snapshots reuse the snapshot
+    # engine's own graph.
+    assert len(distinct) == 8
 
 
 def test_a_wrong_value_is_caught():
