@@ -7,6 +7,12 @@ a centrality percentile — each with its exact definition and a caveat
 (:func:`engagement_caveats`, ``docs/instructor_measures.md``). Ids are
 pseudonymised unless names are asked for; small counts can be suppressed.
 :func:`write_engagement` exports the table to CSV or Excel.
+:func:`engagement_inputs` prepares the period-independent part once, so that
+several period schemes (weeks, the whole course) are tabulated from one preparation.
+
+The module is over 800 lines because each of its 26 indicators carries its definition
+and caveat here (:data:`INDICATORS`, a third of the file), next to the one function
+that computes them all from shared intermediate tables.
 """
 
 from __future__ import annotations
