@@ -512,6 +512,11 @@ def plot_growth(
     return axes[: len(columns)]
 
 
+def _utc_naive(times: pd.Series) -> np.ndarray:
+    """Times as naive UTC ``datetime64`` values, NaT kept."""
+    return pd.to_datetime(pd.Series(times), utc=True).dt.tz_localize(None).to_numpy()
+
+
 def plot_growth_strip(
     net: Network,
     periods: pd.DataFrame,
@@ -575,17 +580,17 @@ def plot_growth_strip(
     axes = np.asarray(axes, dtype=object).ravel()
     pos = np.asarray(layout, dtype=float)
     ids = net.nodes.index.astype(str)
-    seen = pd.Series(first_seen).reindex(ids).to_numpy()
-    seen = pd.to_datetime(pd.Series(seen), utc=True).to_numpy()
-    known = ~pd.isna(seen)
+    # naive UTC datetime64 throughout (to_numpy() of a tz-aware column would give an object
+    # array of Timestamps: seconds per figure at 800k ties)
+    seen = _utc_naive(pd.Series(first_seen).reindex(ids))
+    known = ~np.isnat(seen)
     src, dst = net.edge_codes() if len(net.edges) else (np.array([], int), np.array([], int))
-    first = (
-        pd.to_datetime(net.edges["first"], utc=True).to_numpy()
+    f = (
+        _utc_naive(net.edges["first"])
         if "first" in net.edges.columns
-        else np.full(len(src), np.datetime64("NaT"))
+        else np.full(len(src), np.datetime64("NaT", "ns"))
     )
-    s = pd.to_datetime(pd.Series(seen[known]), utc=True).dt.tz_localize(None).to_numpy()
-    f = pd.to_datetime(pd.Series(first), utc=True).dt.tz_localize(None).to_numpy()
+    s = seen[known]
     weight = net.edges["weight"].to_numpy(dtype=float) if len(src) else np.zeros(0)
     by_weight = np.argsort(-weight, kind="stable")  # the strongest first (strongest_ties)
     capped = False
