@@ -401,6 +401,14 @@ def test_reader_survives_xml_mutations(name, tmp_path_factory):
 # small variations of the seeds above)
 MORE_SEEDS = {
     "table_index": ("table/lms_index.csv", {"action": "view", "unit": "s"}),
+    "table_logstore": (
+        "table/logstore_rows.csv",
+        {
+            "columns": {"actor": "userid", "timestamp": "timecreated", "target": "relateduserid"},
+            "unit": "s",
+            "action": "view",
+        },
+    ),
     "moodle_forum_human": ("moodle/forum_human.csv", {"tz": "UTC"}),
     "moodle_forum_for_log": ("moodle/forum_for_log.csv", {}),
     "moodle_log_cr": ("moodle/log_es_cr.csv", {"tz": "UTC"}),
@@ -426,6 +434,7 @@ MORE_SEEDS = {
 }
 _MORE_FORMAT = {
     "table_index": "table",
+    "table_logstore": "table",
     "canvas_groups": "canvas_discussion",
     "canvas_entries": "canvas_discussion",
     "discourse_posts": "discourse",

@@ -1074,14 +1074,26 @@ def _map_log_headers(df: pd.DataFrame, path: Path, report: IngestReport) -> dict
             f"in Moodle's standard order ({', '.join(order)}); check that this is right"
         )
         return mapping
+    expected = (
+        "the log report headers (e.g. Time, User full name, Event name, Description) "
+        f"in one of the languages {sorted(LOG_HEADERS)}, or exactly {len(_LOG_ORDER)} columns "
+        "in Moodle's order"
+    )
+    names = {str(c).strip().lower() for c in df.columns}
+    if {"userid", "timecreated"} <= names:  # rows of the database table, not the report
+        expected = (
+            "the Reports › Logs download; these are rows of the table "
+            "mdl_logstore_standard_log: read them with format='table', columns={'actor': "
+            "'userid', 'timestamp': 'timecreated'"
+            + (", 'target': 'relateduserid'" if "relateduserid" in names else "")
+            + "}, unit='s', action='view' (or action_map= on its eventname column)"
+        )
     raise SchemaError(
         f"not a Moodle log report: no column for {missing[0]!r}",
         file=path,
         field=missing[0],
         found=list(map(str, df.columns)),
-        expected="the log report headers (e.g. Time, User full name, Event name, Description) "
-        f"in one of the languages {sorted(LOG_HEADERS)}, or exactly {len(_LOG_ORDER)} columns "
-        "in Moodle's order",
+        expected=expected,
     )
 
 

@@ -140,7 +140,11 @@ ACTION_SYNONYMS: dict[str, str] = {
     "dm": "message",
 }
 
-_NA_VALUES = ["", "NA", "N/A", "NULL", "null", "NaN", "nan", "None", "$@NULL@$", "-"]
+#: Cells read as missing: common spellings, Moodle's ``$@NULL@$``, and ``\N`` (the NULL of
+#: MySQL ``SELECT ... INTO OUTFILE`` / ``mysqldump --tab`` and PostgreSQL ``COPY`` dumps,
+#: e.g. of ``mdl_logstore_standard_log``: read as a person it made one "\N" the target
+#: of every event without a related user).
+_NA_VALUES = ["", "NA", "N/A", "NULL", "null", "NaN", "nan", "None", "$@NULL@$", "-", "\\N"]
 
 
 def _norm(name: Any) -> str:

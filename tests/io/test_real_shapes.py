@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import connectana as ca
@@ -209,3 +210,29 @@ def test_slack_web_api_responses_in_memory():
     assert reply[["actor", "target", "parent_id"]].values.tolist() == [
         ["U2", "U1", "C1:1700000000.000100"]
     ]
+
+
+LOGSTORE = {"actor": "userid", "timestamp": "timecreated", "target": "relateduserid"}
+
+
+def test_moodle_logstore_table_rows():
+    """Rows of mdl_logstore_standard_log dumped with MySQL's \\N for NULL: moodle_log names
+    the table reading to use; read so, \\N is no person (it was the target of 3 events)."""
+    path = DATA / "table" / "logstore_rows.csv"
+    with pytest.raises(ca.SchemaError, match=r"mdl_logstore_standard_log.*format='table'"):
+        ca.read_events(path, format="moodle_log", tz="UTC")
+    ev = ca.read_events(path, columns=LOGSTORE, unit="s", action="view")
+    assert ev[["actor", "target"]].fillna("-").values.tolist() == [
+        ["7", "-"],
+        ["7", "-"],
+        ["8", "-"],
+        ["8", "7"],  # message_sent: relateduserid is the recipient
+    ]
+    assert ev["timestamp"].iloc[0] == pd.Timestamp("2024-02-01T08:00Z")
+
+
+def test_real_logstore_rows_have_no_backslash_n_person(real_data):
+    path = real_data / "moodle_log_report" / "example_database_data.csv"
+    ev = ca.read_events(path, columns=LOGSTORE, unit="s", action="view")
+    assert len(ev) == 20 and "\\N" not in set(ev["target"].dropna())
+    assert ev["target"].notna().sum() == 2
