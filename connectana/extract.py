@@ -33,25 +33,19 @@ Kinds
 ``file``
     A file shared with the message (Slack ``files``): its id.
 ``mention``
-    A link to a person's profile page (see *Personal links*). Mentions of
-    people by the platform's own syntax are ``mention`` events already (Slack,
-    Mastodon) and :func:`resources` lists them with this kind too.
+    A link to a person's profile page (see *Personal links*), or, with
+    ``extract=("mentions",)``, an ``@name`` written in a message (stored as
+    ``@name``: not after a letter, digit or one of ``_.@/<&+=:-``, so neither
+    an e-mail address nor Slack's ``<@U1>``; a Mastodon remote account keeps its
+    ``@instance``; :data:`BROADCAST_MENTIONS` are left out). Mentions of people
+    by the platform's own records are ``mention`` events already (Slack,
+    Mastodon: the reader's ``mentions=True``); their texts are then not searched
+    for ``@name``, and :func:`resources` lists those events with this kind too.
 
-URL normalisation (:func:`normalize_url`)
------------------------------------------
-Scheme and host lower-cased; a leading ``www.`` removed from the host
-(``www.example.org`` and ``example.org`` name the same resource; no other
-sub-domain is touched); user name and password removed; default ports (80 for
-http, 443 for https) removed; fragment removed; the query removed — queries
-can hold personal data (``url_query=True`` keeps it, minus tracking
-parameters: ``utm_*``, ``fbclid``, ``gclid`` and the others of
-:data:`TRACKING_PARAMETERS`); trailing slashes removed (the site root is
-``https://example.org``); spaces and other unsafe characters of the path
-percent-encoded. ``http`` and ``https`` stay different. The query parameters
-that *are* the resource on a few hosts stay (:data:`CONTENT_PARAMETERS`:
-YouTube's ``v`` and ``list``). Links that are not
-http(s) (``mailto:``, ``javascript:``, ``tel:``, ...) are not resources and are
-not kept.
+URL normalisation
+-----------------
+Links are normalised by :func:`connectana.urls.normalize_url` and classed by
+:func:`connectana.urls.classify_url` (rules there).
 
 Finding them in text
 --------------------
@@ -65,18 +59,14 @@ angle bracket, closing punctuation (``.,;:!?)]``) excluded. A hashtag is not
 preceded by a letter, digit, ``&``, ``/`` or ``#`` (so ``C#``, ``&#39;`` and
 URL fragments are not tags).
 
-Personal links
---------------
-A path segment starting with ``@`` (``mastodon.social/@ann``,
-``medium.com/@ann/post``) is *personal*; so is, in a link to the course
-platform itself (``internal``), the segment following one of
-:data:`PROFILE_SEGMENTS` (``/u/ann``, ``/users/12``, ``/author/ann``, ...) —
-elsewhere on the web such paths are mostly documentation
-(``gephi.org/users/quick-start``). A link that
-ends with its personal segment is a profile page: kind ``mention``, never
-with a query. :func:`connectana.pseudonymize` replaces every personal segment
-by the keyed pseudonym of that segment (``https://mastodon.social/@P-1A2B3C4D``),
-the same pseudonym the person gets where that segment is their id.
+Personal links and names
+------------------------
+A link ending with its personal segment (:func:`connectana.urls.personal_segments`:
+``mastodon.social/@ann``, ``/u/ann`` on the platform) is a profile page: kind
+``mention``, never with a query. :func:`connectana.pseudonymize` replaces every
+personal segment by the keyed pseudonym of that segment
+(``https://mastodon.social/@P-1A2B3C4D``), and an ``@name`` mention by the
+keyed pseudonym of the name (``mention:@P-1A2B3C4D``): the same rule as actors.
 """
 
 from __future__ import annotations
@@ -85,7 +75,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
@@ -103,16 +93,13 @@ from .events import (
     THREAD_ID,
     TIMESTAMP,
 )
+from .urls import classify_url, normalize_parts, normalize_url, personal_segments, url_kind
 
 __all__ = [
     "RESOURCES",
     "RESOURCE_KINDS",
     "EXTRACTABLE",
-    "TRACKING_PARAMETERS",
-    "CONTENT_PARAMETERS",
-    "PROFILE_SEGMENTS",
-    "normalize_url",
-    "classify_url",
+    "BROADCAST_MENTIONS",
     "find_resources",
     "extract_resources",
     "add_resources",
@@ -132,62 +119,20 @@ EXTRACTABLE: dict[str, tuple[str, ...]] = {
     "urls": ("url", "internal", "mention"),
     "hashtags": ("hashtag",),
     "files": ("file",),
+    "mentions": ("mention",),
 }
-#: Query parameters removed from URLs kept with ``url_query=True`` (``utm_*`` too).
-TRACKING_PARAMETERS: frozenset[str] = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",
-        "yclid",
-        "twclid",
-        "igshid",
-        "mc_cid",
-        "mc_eid",
-        "_ga",
-        "_gl",
-        "_hsenc",
-        "_hsmi",
-        "mkt_tok",
-        "si",
-        "ref_src",
-        "ref_url",
-    }
-)
-#: Query parameters that name the resource itself on some hosts: kept by default.
-CONTENT_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "youtube.com": ("v", "list"),
-    "m.youtube.com": ("v", "list"),
-}
-#: Path segments after which the next segment names a person.
-PROFILE_SEGMENTS: frozenset[str] = frozenset(
-    {
-        "u",
-        "user",
-        "users",
-        "profile",
-        "profiles",
-        "author",
-        "authors",
-        "people",
-        "member",
-        "members",
-    }
-)
-
+#: ``@name`` words that address everybody, not a person: not mentions.
+BROADCAST_MENTIONS: frozenset[str] = frozenset({"all", "channel", "everyone", "here"})
 _SEP = "\n"
 _GLUED = re.compile("(?i)(?:www|https?)$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRAILING = ".,;:!?)]}*_~'\""
 _BLOCKS = (
     "p", "div", "br", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
     "tr", "td", "th", "blockquote", "pre", "table", "ul", "ol", "dl", "hr",
 )  # fmt: skip
 _CANDIDATE = r"(?i)https?://|www\.|#\pL|href"
+_CANDIDATE_MENTIONS = _CANDIDATE + r"|@"
 # the same patterns for RE2 (pyarrow): \pL letters, \pN digits of any script
 _URL_RE2 = r"(?i:https?://|www\.)[^\s<>\"'|`]+"
 _SLACK_LINK_RE2 = r"(?i)<(https?://[^|>\s]+)(?:\|[^>]*)?>"
@@ -197,7 +142,11 @@ _HTML = r"(?i)<a\s|&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);"
 _SPECIAL = "[<&\x1e\x1f]"
 _MARKERS = "[\x1e\x1f]"
 # every URL (group 1) and hashtag (group 2) in text order, in one pass
+# @name: not after a letter, digit or one of _.@/<&+=:- (so no e-mail address, no Slack
+# <@U1>); a Mastodon remote account keeps its @instance
+_MENTION_RE2 = r"(?:^|[^\pL\pN_.@/<&+=:-])@([\pL\pN_][\pL\pN_.-]*(?:@[\pL\pN-]+(?:\.[\pL\pN-]+)+)?)"
 _FIND = f"({_URL_RE2})|{_TAG_RE2}"
+_FIND_MENTIONS = f"({_URL_RE2})|{_TAG_RE2}|{_MENTION_RE2}"
 # the same when a hashtag runs into a URL ("#tagwww.x.org", "#xhttps://..."): a
 # hashtag written against a URL (groups 1 and 2), a URL (3), a hashtag (4); slower,
 # used only for the texts where _FIND finds a hashtag ending in "www" or "http(s)"
@@ -206,6 +155,7 @@ _FIND_GLUED = (
     r"|(" + _URL_RE2 + r")"
     r"|" + _TAG_RE2
 )
+_FIND_GLUED_MENTIONS = _FIND_GLUED + r"|" + _MENTION_RE2  # the mention: group 5
 
 
 def _strip_trailing(url: str) -> str:
@@ -214,122 +164,6 @@ def _strip_trailing(url: str) -> str:
             break  # a balanced parenthesis belongs to the URL (Wikipedia titles)
         url = url[:-1]
     return url
-
-
-def normalize_url(url: str, *, query: bool = False) -> str | None:
-    """The normalised form of a link, or None when it is not an http(s) link.
-
-    Relative links (``/t/topic/12``) are returned as their normalised path
-    (they point to the platform itself). See the module documentation for the
-    rules.
-
-    Parameters
-    ----------
-    url : str
-        The link as written.
-    query : bool
-        Keep the query string (minus tracking parameters).
-
-    Examples
-    --------
-    >>> from connectana.extract import normalize_url
-    >>> normalize_url("HTTPS://WWW.Example.org:443/a/b/?utm_source=x&id=3#part")
-    'https://example.org/a/b'
-    >>> normalize_url("https://example.org/a?utm_source=x&id=3", query=True)
-    'https://example.org/a?id=3'
-    >>> normalize_url("www.example.org"), normalize_url("mailto:ann@uni.edu")
-    ('http://example.org', None)
-    """
-    found = _normalize(url, query)
-    return None if found is None else found[0]
-
-
-def _normalize(url: str, query: bool) -> tuple[str, str | None, str] | None:
-    """(normalised link, its host or None when relative, its path) or None: the work
-    of :func:`normalize_url`, with the parts :func:`classify_url` needs."""
-    url = url.strip()
-    if url[:4].lower() == "www.":
-        url = "http://" + url
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    host = parts.hostname or ""
-    if scheme not in ("http", "https"):
-        if scheme or parts.netloc or not parts.path.startswith("/"):
-            return None  # mailto:, javascript:, a bare word or a relative "x/y" fragment
-    if host.startswith("www."):
-        host = host[4:]
-    if scheme and not host:
-        return None
-    netloc = host
-    if ":" in host:  # IPv6 literal
-        netloc = f"[{host}]"
-    if port is not None and port != _DEFAULT_PORTS.get(scheme):
-        netloc += f":{port}"
-    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~").rstrip("/")
-    q = ""
-    if parts.query:
-        if not query and host in CONTENT_PARAMETERS:
-            keep = CONTENT_PARAMETERS[host]
-            q = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k in keep])
-        elif query:
-            pairs = [
-                (k, v)
-                for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                if not (k.lower().startswith("utm_") or k.lower() in TRACKING_PARAMETERS)
-            ]
-            q = urlencode(pairs)
-    if not scheme:
-        path = path or "/"
-        return path + (f"?{q}" if q else ""), None, path
-    return urlunsplit((scheme, netloc, path, q, "")), host, path
-
-
-def _personal_segments(path: str, on_platform: bool) -> list[int]:
-    """Positions (in ``path.split("/")``) of the segments naming a person: ``@handle``
-    anywhere; on the course platform also the segment after a :data:`PROFILE_SEGMENTS`
-    word (off the platform ``/users/quick-start`` is documentation, not a person)."""
-    segs = path.split("/")
-    out = []
-    for i, s in enumerate(segs):
-        if s.startswith("@") and len(s) > 1:
-            out.append(i)
-        elif on_platform and i > 0 and segs[i - 1].lower() in PROFILE_SEGMENTS and s:
-            out.append(i)
-    return out
-
-
-def classify_url(url: str, internal_hosts: Iterable[str] = ()) -> str:
-    """The kind of a normalised link: ``mention``, ``internal`` or ``url``.
-
-    ``internal_hosts`` are host names (``www.`` removed) of the platform; a
-    link to one of them or to one of its sub-domains, or a relative link, is
-    ``internal``. A link ending with a personal segment is a profile:
-    ``mention``.
-
-    Examples
-    --------
-    >>> from connectana.extract import classify_url
-    >>> classify_url("https://mastodon.social/@ann"), classify_url("/t/topic/3")
-    ('mention', 'internal')
-    >>> classify_url("https://team.slack.com/archives/C1", ["slack.com"])
-    'internal'
-    >>> classify_url("/u/ann"), classify_url("https://gephi.org/users/quick-start")
-    ('mention', 'url')
-    """
-    parts = urlsplit(url)
-    return _kind(parts.hostname, parts.path, tuple(internal_hosts))
-
-
-def _kind(host: str | None, path: str, internal_hosts: tuple) -> str:
-    internal = host is None or any(host == h or host.endswith("." + h) for h in internal_hosts)
-    segs = _personal_segments(path, internal)
-    if segs and segs[-1] == path.count("/"):
-        return "mention"
-    return "internal" if internal else "url"
 
 
 def _html(text: str) -> tuple[list[str], str]:
@@ -413,7 +247,11 @@ def _glued_rows(rows: np.ndarray, tags: Any) -> np.ndarray:
 
 
 def _scan(
-    texts: Sequence[Any], kinds: Sequence[str], url_query: bool, hosts: tuple
+    texts: Sequence[Any],
+    kinds: Sequence[str],
+    url_query: bool,
+    hosts: tuple,
+    mentions: bool = False,
 ) -> pd.DataFrame:
     """Resources of many texts: columns ``row`` (position in ``texts``), ``seq``
     (order within the text) and ``token`` (categorical).
@@ -436,7 +274,8 @@ def _scan(
             "token": pd.Categorical([]),
         }
     )
-    cand = pc.fill_null(pc.match_substring_regex(arr, _CANDIDATE), False)
+    cand = pc.match_substring_regex(arr, _CANDIDATE_MENTIONS if mentions else _CANDIDATE)
+    cand = pc.fill_null(cand, False)
     cidx = np.flatnonzero(cand.to_numpy(zero_copy_only=False))
     if not len(cidx):
         return empty
@@ -453,18 +292,22 @@ def _scan(
         sub = pa.concat_arrays([sub.take(pa.array(pidx)), shown])
         href_rows = sidx[np.asarray(local_rows, np.int64)]
     want_links = any(k in kinds for k in ("url", "internal", "mention"))
-    rows, (links, tags) = _all_matches(sub, _FIND, ["\\1", "\\2"])
-    glued = _glued_rows(rows, tags)
+    fields = ["\\1", "\\2"] + (["\\3"] if mentions else [])
+    rows, found = _all_matches(sub, _FIND_MENTIONS if mentions else _FIND, fields)
+    glued = _glued_rows(rows, found[1])
     if len(glued):  # rare: those texts again with the slower pattern
-        rows_g, (links_g, tags_g) = _all_matches(
-            sub.take(pa.array(glued)), _FIND_GLUED, ["\\2\\3", "\\1\\4"]
-        )
+        fields = ["\\2\\3", "\\1\\4"] + (["\\5"] if mentions else [])
+        pattern = _FIND_GLUED_MENTIONS if mentions else _FIND_GLUED
+        rows_g, found_g = _all_matches(sub.take(pa.array(glued)), pattern, fields)
         others = pa.array(~np.isin(rows, glued))
         rows = np.concatenate([rows[others.to_numpy(zero_copy_only=False)], glued[rows_g]])
         o = pa.array(np.argsort(rows, kind="stable"))
         rows = rows[o.to_numpy()]
-        links = pa.concat_arrays([links.filter(others), links_g]).take(o)
-        tags = pa.concat_arrays([tags.filter(others), tags_g]).take(o)
+        found = [
+            pa.concat_arrays([f.filter(others), g]).take(o)
+            for f, g in zip(found, found_g, strict=True)
+        ]
+    links, tags = found[0], found[1]
     if order is not None:
         rows = order[rows]
     frames = []
@@ -486,6 +329,15 @@ def _scan(
         cache = [f"hashtag:{t.rstrip('-_').casefold()}" for t in uniq]
         tag_rows = rows[is_tag]
         frames.append((tag_rows, np.arange(len(tag_rows)) + 10**12, codes, cache))  # after links
+    if mentions:
+        names = found[2]
+        is_name = pc.greater(pc.binary_length(names), 0).to_numpy(zero_copy_only=False)
+        codes, uniq = pd.factorize(
+            pd.Series(names.filter(pa.array(is_name)), dtype=STRING).array, use_na_sentinel=True
+        )
+        cache = [_mention_token(t) for t in uniq]
+        name_rows = rows[is_name]
+        frames.append((name_rows, np.arange(len(name_rows)) + 2 * 10**12, codes, cache))
     if not frames:
         return empty
     # one vocabulary of tokens (several links can normalise to one token)
@@ -507,13 +359,22 @@ def _scan(
     return pd.DataFrame({"row": row[o], "seq": seq[o], "token": token})
 
 
+def _mention_token(name: str) -> str | None:
+    """``mention:@name`` of an ``@name`` found in text (trailing ``.`` and ``-`` taken
+    off), or None for a broadcast word (:data:`BROADCAST_MENTIONS`)."""
+    name = name.rstrip(".-")
+    if not name or name.casefold() in BROADCAST_MENTIONS:
+        return None
+    return f"mention:@{name}"
+
+
 def _link_token(link: str, url_query: bool, hosts: tuple) -> str | None:
     """``kind:url`` of one link as written (trailing punctuation of text taken off)."""
-    found = _normalize(_strip_trailing(link), url_query)
+    found = normalize_parts(_strip_trailing(link), url_query)
     if found is None:
         return None
     u, host, path = found
-    kind = _kind(host, path, hosts)
+    kind = url_kind(host, path, hosts)
     if kind == "mention" and url_query:
         u = normalize_url(_strip_trailing(link)) or u
     return f"{kind}:{u}"
@@ -525,9 +386,11 @@ def find_resources(
     kinds: Sequence[str] = ("url", "internal", "mention", "hashtag"),
     url_query: bool = False,
     internal_hosts: Iterable[str] = (),
+    mentions: bool = False,
 ) -> list[str]:
     """The resources of one message as ``kind:resource`` tokens (each once, in order:
-    the links, then the hashtags). The same code as :func:`extract_resources`.
+    the links, the hashtags, then with ``mentions=True`` the ``@name`` mentions as
+    ``mention:@name``). The same code as :func:`extract_resources`.
 
     Examples
     --------
@@ -536,22 +399,28 @@ def find_resources(
     ['url:https://example.org/a', 'url:http://x.org', 'hashtag:mooc']
     >>> find_resources("slack says <https://a.org/b?utm_source=s|a link> in C#")
     ['url:https://a.org/b']
+    >>> find_resources("@ann, mail bob@uni.edu or @here", mentions=True)
+    ['mention:@ann']
     """
-    found = _scan([text], kinds, url_query, tuple(internal_hosts))
+    found = _scan([text], kinds, url_query, tuple(internal_hosts), mentions)
     return list(dict.fromkeys(found["token"]))
 
 
-def _kinds(extract: Iterable[str] | bool) -> tuple[str, ...]:
+def _request(extract: Iterable[str] | bool) -> tuple[str, ...]:
+    """The names of ``extract=`` (``True``: all), checked."""
     if extract is True:
         extract = tuple(EXTRACTABLE)
     elif isinstance(extract, str):
         extract = (extract,)
-    kinds: list[str] = []
+    extract = tuple(extract)
     for e in extract:
         if e not in EXTRACTABLE:
             raise ParameterError(f"extract= takes some of {sorted(EXTRACTABLE)}, not {e!r}")
-        kinds += EXTRACTABLE[e]
-    return tuple(kinds)
+    return extract
+
+
+def _kinds(extract: Iterable[str] | bool) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k for e in _request(extract) for k in EXTRACTABLE[e]))
 
 
 def _structured(raw: Any, kinds: Sequence[str], url_query: bool, hosts: tuple) -> list[str]:
@@ -609,6 +478,11 @@ def add_resources(
     import pyarrow.compute as pc
 
     kinds = _kinds(extract)
+    # @name in text, unless the reader made mention events from the platform's own
+    # mention records (Slack <@U1>, Mastodon mentions: report.options["mentions"])
+    mentions = "mentions" in _request(extract)
+    if report is not None and report.options.get("mentions"):
+        mentions = False
     hosts = [h.lower().removeprefix("www.") for h in internal_hosts]
     if report is not None:
         hosts += list(report.options.get("platform_hosts", ()))
@@ -634,7 +508,7 @@ def add_resources(
         arr = pa.array(records[TEXT].astype(STRING).array)
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
-        frames.append(_scan(arr, text_kinds, url_query, hosts_t))
+        frames.append(_scan(arr, text_kinds, url_query, hosts_t, mentions))
     joined = pa.nulls(n, pa.large_string())
     if frames:
         if len(frames) == 1:  # _scan's rows come sorted
@@ -859,7 +733,7 @@ def resources(
 
 
 def pseudonymize_resources(values: pd.Series, pseudonym: Callable[[str], str]) -> pd.Series:
-    """Replace the personal segments of the links in a ``resources`` column.
+    """Replace ``@name`` mentions and the personal segments of links in a ``resources`` column.
 
     ``pseudonym`` maps a person's id (the segment without ``@``) to its
     pseudonym. Used by :func:`connectana.pseudonymize`.
@@ -868,18 +742,20 @@ def pseudonymize_resources(values: pd.Series, pseudonym: Callable[[str], str]) -
     --------
     >>> import pandas as pd
     >>> from connectana.extract import pseudonymize_resources
-    >>> col = pd.Series(["mention:https://m.social/@ann\\ninternal:/users/7/posts"])
+    >>> col = pd.Series(["mention:https://m.social/@ann\\ninternal:/users/7/posts", "mention:@bob"])
     >>> pseudonymize_resources(col, lambda s: "P-" + s.upper()).tolist()
-    ['mention:https://m.social/@P-ANN\\ninternal:/users/P-7/posts']
+    ['mention:https://m.social/@P-ANN\\ninternal:/users/P-7/posts', 'mention:@P-BOB']
     """
 
     def one(token: str) -> str:
         kind, _, value = token.partition(":")
+        if kind == "mention" and _is_name(value):  # @name written in a message
+            return f"mention:@{pseudonym(value[1:])}"
         if kind not in ("url", "internal", "mention") or "/" not in value:
             return token
         parts = urlsplit(value)
         segs = parts.path.split("/")
-        for i in _personal_segments(parts.path, kind != "url"):
+        for i in personal_segments(parts.path, kind != "url"):
             s = segs[i]
             segs[i] = "@" + pseudonym(s[1:]) if s.startswith("@") else pseudonym(s)
         path = "/".join(segs)
@@ -897,15 +773,23 @@ def pseudonymize_resources(values: pd.Series, pseudonym: Callable[[str], str]) -
     )
 
 
+def _is_name(value: str) -> bool:
+    """A mention written ``@name`` (not a profile link)."""
+    return value.startswith("@") and "/" not in value
+
+
 def personal_ids(values: pd.Series) -> list[str]:
-    """The person ids named by personal segments of the links in a ``resources`` column."""
+    """The person ids named in a ``resources`` column: ``@name`` mentions and the
+    personal segments of links."""
     out = []
     for v in values.dropna().to_numpy(dtype=object):
         for token in str(v).split(_SEP):
             kind, _, value = token.partition(":")
-            if kind in ("url", "internal", "mention") and "/" in value:
+            if kind == "mention" and _is_name(value):
+                out.append(value[1:])
+            elif kind in ("url", "internal", "mention") and "/" in value:
                 path = urlsplit(value).path
                 segs = path.split("/")
-                personal = _personal_segments(path, kind != "url")
+                personal = personal_segments(path, kind != "url")
                 out += [segs[i].removeprefix("@") for i in personal]
     return out

@@ -6,13 +6,8 @@ import pandas as pd
 import pytest
 
 import connectana as ca
-from connectana.extract import (
-    RESOURCES,
-    classify_url,
-    extract_resources,
-    find_resources,
-    normalize_url,
-)
+from connectana.extract import RESOURCES, extract_resources, find_resources
+from connectana.urls import classify_url, normalize_url
 
 
 @pytest.mark.parametrize(
@@ -437,3 +432,76 @@ def test_extract_without_text_warns_and_resource_network_refuses(tmp_path):
         ca.build_network(plain, "resource")  # would be an empty network, silently
     with pytest.raises(SchemaError, match="read without extract="):
         ca.resource_diffusion(plain)
+
+
+# -- @name mentions in message text ------------------------------------------------------
+def test_text_mentions_on_a_hand_made_forum(tmp_path):
+    path = _table(
+        tmp_path,
+        [
+            "thanks @bob. and @carl@mastodon.social, not @here",  # ann
+            "mail ann@uni.edu or see https://m.social/@ann",  # bob: e-mail, profile link
+            '<p>Hi <a class="mention" href="/u/ann">@ann</a> (@dan)</p>',  # cat: Discourse
+            "slack syntax <@U123> is structured, not text",  # dan
+        ],
+    )
+    ev = ca.read_events(path, extract=("mentions",))
+    assert ev[RESOURCES].fillna("").tolist() == [
+        "mention:@bob\nmention:@carl@mastodon.social",
+        "mention:https://m.social/@ann",
+        "mention:@ann\nmention:@dan",
+        "",
+    ]
+    table = ca.resources(ev)
+    assert table[["actor", "kind", "resource"]].values.tolist() == [
+        ["ann", "mention", "@bob"],
+        ["ann", "mention", "@carl@mastodon.social"],
+        ["bob", "mention", "https://m.social/@ann"],
+        ["cat", "mention", "@ann"],
+        ["cat", "mention", "@dan"],
+    ]
+    # without "mentions" no @name is kept; "urls" still gives the profile link
+    urls = ca.read_events(path, extract=("urls", "hashtags"))
+    assert urls[RESOURCES].fillna("").tolist() == ["", "mention:https://m.social/@ann", "", ""]
+
+
+def test_text_mentions_are_pseudonymised_like_actors(tmp_path):
+    path = _table(tmp_path, ["hi @bob and @zed", "see https://m.social/@ann", "x", "y"])
+    ev = ca.read_events(path, extract=("urls", "mentions"))
+    out = ca.pseudonymize(ev, key=b"k")
+    alias = dict(zip(ev["actor"], out["actor"], strict=True))
+    zed = ca.pseudonymize(
+        ca.make_events(
+            pd.DataFrame({"actor": ["zed"], "timestamp": pd.to_datetime(["2024-01-01"], utc=True)})
+        ),
+        key=b"k",
+    )["actor"].iloc[0]
+    # the same keyed pseudonym as the person's actor id, whether or not they posted
+    assert out[RESOURCES].iloc[0] == f"mention:@{alias['bob']}\nmention:@{zed}"
+    assert out[RESOURCES].iloc[1] == f"mention:https://m.social/@{alias['ann']}"
+    written = out.to_csv()
+    assert not any(name in written for name in ("@bob", "@zed", "@ann", "bob", "zed"))
+
+
+def test_platform_mention_records_are_not_parsed_again(tmp_path):
+    import json
+
+    statuses = [
+        {
+            "id": "1",
+            "created_at": "2024-01-01T10:00:00Z",
+            "account": {"id": "10", "acct": "ann", "username": "ann"},
+            "content": '<p><span class="h-card"><a href="https://m.social/@bob" '
+            'class="u-url mention">@<span>bob</span></a></span> read this</p>',
+            "mentions": [{"id": "11", "username": "bob", "acct": "bob"}],
+        }
+    ]
+    path = tmp_path / "statuses.json"
+    path.write_text(json.dumps(statuses))
+    ev = ca.read_events(path, format="mastodon", extract=("mentions",))
+    # Mastodon's mention record made a mention event (target "11"); no text mention too
+    assert ev[RESOURCES].isna().all()
+    assert ca.resources(ev)[["kind", "resource"]].values.tolist() == [["mention", "11"]]
+    # read without the mention events, the text is the only record of the mention
+    ev = ca.read_events(path, format="mastodon", extract=("mentions",), mentions=False)
+    assert ev[RESOURCES].tolist() == ["mention:@bob"]

@@ -77,7 +77,7 @@ def test_url_query_keeps_queries_minus_trackers(tmp_path):
     with_query = kept["resource"].str.contains("?", regex=False)
     # the simulator writes ?ref=feed (kept) and utm_ trackers (always removed)
     assert with_query.sum() > 0 and not kept["resource"].str.contains("utm_").any()
-    # without --url-query no query is left but YouTube's video id (extract.CONTENT_PARAMETERS)
+    # without --url-query no query is left but YouTube's video id (urls.CONTENT_PARAMETERS)
     youtube = dropped["resource"].str.startswith("https://youtube.com/").to_numpy()
     assert dropped["resource"][youtube].str.contains("?v=", regex=False).all() and youtube.any()
     assert not dropped["resource"][~youtube].str.contains("?", regex=False).any()

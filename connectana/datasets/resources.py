@@ -19,7 +19,7 @@ thread and many are shared once or twice.
 ``platform`` (``forum``, ``canvas``, ``discourse``, ``blog_post``,
 ``blog_comment``, ``slack``), ``message`` (post id, comment id or Slack ts),
 ``person``, ``time``, ``kind`` (``url`` or ``hashtag``), ``resource`` (as
-:func:`connectana.extract.normalize_url` or the case-folded tag gives it) and
+:func:`connectana.urls.normalize_url` or the case-folded tag gives it) and
 ``written`` (as it appears in the text, with ``www.``, tracking parameters or
 fragments to normalise).
 """
