@@ -914,7 +914,9 @@ _net(
     "ignored",
     "none",
     "in [0, 1]",
-    lambda v, o: v.undirected.transitivity_undirected() if v.n else np.nan,
+    # igraph reads a directed graph as undirected with multi-edges ignored: the same
+    # value as on the collapsed undirected graph, without building it
+    lambda v, o: v.graph.transitivity_undirected() if v.n else np.nan,
 )
 _net(
     "average_clustering",
@@ -922,7 +924,7 @@ _net(
     "ignored",
     "none",
     "in [0, 1]",
-    lambda v, o: v.undirected.transitivity_avglocal_undirected(mode="zero") if v.n else np.nan,
+    lambda v, o: v.graph.transitivity_avglocal_undirected(mode="zero") if v.n else np.nan,
 )
 _net(
     "weak_components",

@@ -326,12 +326,13 @@ def test_write_report_builds_each_graph_view_once(tmp_path, monkeypatch):
     distinct = {_fingerprint(g) for g in built}
     assert counted["builds"] == len(built) == len(distinct)
     # the views: the network's binary graph and its undirected collapse (summary), the
-    # posters' graph and collapse (network_pattern), the weighted undirected graph
-    # (communities), the network as built (layout); the network without staff: binary
-    # graph and collapse (staff_dependence). Its drawing takes node sizes from the edge
-    # codes (session 4, c3: no graph built for it). Growth's snapshots reuse the snapshot
-    # engine's own graph.
-    assert len(distinct) == 8
+    # posters' graph (network_pattern), the weighted undirected graph (communities), the
+    # network as built (layout), the network without staff (staff_dependence). Its drawing
+    # takes node sizes from the edge codes (session 4: no graph built for it);
+    # transitivity is read off the directed graph (igraph ignores direction and
+    # multi-edges there), so the posters' and the staff-free networks need no undirected
+    # collapse. Growth's snapshots reuse the snapshot engine's own graph.
+    assert len(distinct) == 6
 
 
 def test_a_wrong_value_is_caught():

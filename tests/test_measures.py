@@ -129,9 +129,10 @@ def test_each_graph_is_built_once(forum):
         ca.centrality(net)
         ca.summary(net)
         ca.null_model_test(net, n=1, stats=["reciprocity"])
-    # weighted graph + its undirected collapse (clustering); binary graph + its undirected
-    # collapse (summary); staff_dependence's copy and its network without staff: 2 + 2
-    assert first["builds"] == 8
+    # weighted graph + its undirected collapse (local clustering); the binary graph
+    # (summary: transitivity is read off the directed graph, no collapse); staff_dependence's
+    # copy and its network without staff (no staff known here): 2 + 1 + 2
+    assert first["builds"] == 5
     # the null model's observed values reuse the binary graph; its random graph is made by
     # igraph's generator (not counted) and reused as is
     assert again["builds"] == 0

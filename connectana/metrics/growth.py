@@ -13,7 +13,7 @@ Notes of each function.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,10 +25,6 @@ from ..ties import natural_direction
 from .community_evolution import community_evolution
 from .person_growth import PERSON_MEASURES, newcomer_integration, person_growth
 from .snapshots import Prepared, SnapshotGraphs, SnapshotOptions
-
-if TYPE_CHECKING:  # pragma: no cover
-    import igraph
-
 
 __all__ = [
     "SNAPSHOT_METRICS",
@@ -66,10 +62,9 @@ _DAY_NS = 86_400 * 10**9
 
 
 def _snapshot_metrics(
-    g: igraph.Graph, metrics: Sequence[str], seed: int, staff: np.ndarray | None = None
+    view: GraphView, metrics: Sequence[str], seed: int, staff: np.ndarray | None = None
 ) -> dict[str, float]:
-    """Registry measures (:mod:`connectana.measures`) of one snapshot graph."""
-    view = GraphView.from_graph(g)
+    """Registry measures (:mod:`connectana.measures`) of one snapshot's view."""
     names = ["nodes", "ties", *(m for m in metrics if m not in ("nodes", "ties"))]
     if staff is not None:
         names.append("staff_tie_share")
@@ -320,12 +315,13 @@ def growth(
     rows, student_rows = [], []
     graphs = SnapshotGraphs(prep, window)
     for snap in spec.snapshots(prep):
-        g = graphs(snap)
-        rows.append(_snapshot_metrics(g, graph_metrics, seed))
+        g, view = graphs.view(snap)
+        rows.append(_snapshot_metrics(view, graph_metrics, seed))
         if students is not None:
             local = np.flatnonzero(students[snap.nodes])
-            row = _snapshot_metrics(g.induced_subgraph(local.tolist()), graph_metrics, seed)
-            row["staff_tie_share"] = _snapshot_metrics(g, [], seed, staff[snap.nodes])[
+            sub = GraphView.from_graph(g.induced_subgraph(local.tolist()))
+            row = _snapshot_metrics(sub, graph_metrics, seed)
+            row["staff_tie_share"] = _snapshot_metrics(view, [], seed, staff[snap.nodes])[
                 "staff_tie_share"
             ]
             student_rows.append(row)

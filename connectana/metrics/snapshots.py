@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..events import ACTOR, ROLE, TIMESTAMP, key_positions, normalize_role, validate_events
+from ..measures import GraphView
 from ..periods import make_periods
 from ..ties import TIE_DEFINITIONS, TWO_MODE, interactions, natural_direction
 
@@ -350,6 +351,25 @@ class SnapshotGraphs:
             g.add_edges(np.column_stack([s, t]))
         g.es["weight"] = snap.weights.tolist()
         return g
+
+    def view(self, snap: Snapshot) -> tuple[igraph.Graph, GraphView]:
+        """The snapshot's graph and its registry view, made from the tie arrays (not read
+        back out of igraph); the graph is reused as the view's graph when it has no
+        self-ties (distinct pairs: never a multi-edge)."""
+        g = self(snap)
+        prep = self.prep
+        if self.grow:  # codes are global: new people and new ties are prefixes
+            s, t = prep.pair_src[snap.pairs], prep.pair_dst[snap.pairs]
+        else:
+            local = np.full(prep.n_nodes, -1, dtype=np.int64)
+            local[snap.nodes] = np.arange(len(snap.nodes))
+            s, t = local[prep.pair_src[snap.pairs]], local[prep.pair_dst[snap.pairs]]
+        w = np.asarray(snap.weights, dtype=float)
+        reuse = None
+        if not (s == t).any():
+            g.es["interactions"] = w.tolist()
+            reuse = g
+        return g, GraphView(len(snap.nodes), prep.directed, s, t, w, w, graph=reuse)
 
 
 def undirected(g: igraph.Graph) -> igraph.Graph:
